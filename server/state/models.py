@@ -1,0 +1,206 @@
+"""The room state: what every replica of a room agrees on after applying the same log.
+
+All models are frozen. The reducer never changes a model in place; it builds new ones
+with ``model_copy(update=...)`` and shares everything it did not touch, so a state handed
+out once (to a snapshot, a test, a renderer) never changes under its holder.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PHASES: tuple[str, ...] = (
+    "lobby",
+    "vision",
+    "issues",
+    "cluster",
+    "vote",
+    "roles",
+    "review",
+    "closed",
+)
+ROLES_IN_MATRIX: tuple[str, ...] = ("lead", "support", "consult", "inform")
+ACTOR_CATEGORIES: tuple[str, ...] = ("agency", "dprd", "ngo", "private", "community", "other")
+HORIZONS: tuple[str, ...] = ("PWTJP", "PWTJM", "annual")
+LANGUAGES: tuple[str, ...] = ("id", "en")
+COLORS: tuple[str, ...] = ("yellow", "orange", "pink", "green", "blue", "purple", "white")
+
+Role = Literal["facilitator", "participant", "observer"]
+Horizon = Literal["PWTJP", "PWTJM", "annual"]
+Language = Literal["id", "en"]
+VotingMode = Literal["dots", "score"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Limits(Frozen):
+    """Per-room limits, fixed when the room is created from the server settings."""
+
+    text: int = 500
+    title: int = 120
+    cards_per_person: int = 200
+
+
+class Criterion(Frozen):
+    key: str
+    label: str
+    weight: float = 1.0
+
+
+DEFAULT_CRITERIA: tuple[Criterion, ...] = (
+    Criterion(key="feasibility", label="Kelayakan (layak)", weight=1.0),
+    Criterion(key="urgency", label="Kemendesakan (mendesak)", weight=1.0),
+)
+
+
+class Voting(Frozen):
+    mode: VotingMode = "dots"
+    criteria: tuple[Criterion, ...] = DEFAULT_CRITERIA
+
+
+class Settings(Frozen):
+    title: str
+    region: str = ""
+    horizon: Horizon = "PWTJM"
+    language: Language = "id"
+    dots: int = 5
+    max_per_item: int = 3
+    anonymous: bool = False
+    private_writing: bool = False
+    phases: tuple[str, ...] = PHASES
+    voting: Voting = Voting()
+
+
+class Participant(Frozen):
+    id: str
+    name: str
+    org: str = ""
+    role: Role = "participant"
+    joined_at: int
+    removed: bool = False
+
+
+class Note(Frozen):
+    id: str
+    text: str
+    author: str
+    color: str = "yellow"
+    x: float = 0.0
+    y: float = 0.0
+    cluster: str | None = None
+    phase: str
+    created_at: int
+
+
+class Cluster(Frozen):
+    id: str
+    title: str
+    created_at: int
+
+
+class Indicator(Frozen):
+    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it."""
+
+    name: str
+    unit: str = ""
+    baseline: str = ""
+    targets: dict[str, str] = Field(default_factory=dict)
+    final: str = ""
+
+
+class BudgetLine(Frozen):
+    year: str
+    amount: float
+    source: str = ""
+
+
+class Program(Frozen):
+    id: str
+    title: str
+    cluster: str | None
+    indicators: tuple[Indicator, ...] = ()
+    policies: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    location: str = ""
+    timeframe: str = ""
+    budget: tuple[BudgetLine, ...] = ()
+    created_at: int
+
+
+class Actor(Frozen):
+    id: str
+    name: str
+    category: str = "agency"
+
+
+class Vision(Frozen):
+    statement: str = ""
+    missions: tuple[str, ...] = ()
+
+
+class PhaseSpan(Frozen):
+    key: str
+    started_at: int
+    ended_at: int | None = None
+
+
+class Timer(Frozen):
+    started_at: int
+    seconds: int
+    ends_at: int
+
+
+class SnapshotInfo(Frozen):
+    n: int
+    seq: int
+    label: str
+    taken_at: int
+    phase: str
+    final: bool = False
+
+
+class RoomState(Frozen):
+    """Everything a room agrees on. Times are epoch milliseconds taken from log entries."""
+
+    code: str
+    created_at: int
+    seq: int = 0
+    at: int = 0  # time of the last applied entry
+    settings: Settings
+    limits: Limits = Limits()
+    phase: str = "lobby"
+    phase_log: tuple[PhaseSpan, ...] = ()
+    participants: dict[str, Participant] = Field(default_factory=dict)
+    notes: dict[str, Note] = Field(default_factory=dict)
+    clusters: dict[str, Cluster] = Field(default_factory=dict)
+    programs: dict[str, Program] = Field(default_factory=dict)
+    actors: dict[str, Actor] = Field(default_factory=dict)
+    # program id -> actor id -> role
+    matrix: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # participant id -> "program/criterion" -> dots used (dots mode) or score 1-5 (score mode)
+    votes: dict[str, dict[str, int]] = Field(default_factory=dict)
+    votes_revealed: bool = False
+    notes_revealed: bool = False
+    locked: bool = False
+    vision: Vision = Vision()
+    focus: str | None = None
+    timer: Timer | None = None
+    ready: frozenset[str] = frozenset()
+    snapshots: tuple[SnapshotInfo, ...] = ()
+
+    def role_of(self, participant: str) -> Role | None:
+        who = self.participants.get(participant)
+        return None if who is None or who.removed else who.role
+
+
+def vote_key(program: str, criterion: str) -> str:
+    return f"{program}/{criterion}"
+
+
+def split_vote_key(key: str) -> tuple[str, str]:
+    program, _, criterion = key.partition("/")
+    return program, criterion

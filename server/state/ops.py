@@ -1,0 +1,365 @@
+"""Every op of the wire protocol, as a pydantic model, and the log entry that carries one.
+
+Client ops are a discriminated union on ``kind``. Two more kinds are written only by the
+server (``room.create`` and ``participant.join``) so that joining, too, is ordered in the
+log. Op models ignore unknown fields: clients may extend their frames, and the events
+stored in the log carry fields the reducer added (tallies on reveal, ids on join).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from .models import Horizon, Language, Limits, Role, VotingMode
+
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+
+
+class Op(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+
+    # Ops whose fields are "any of": only the fields the sender gave are part of the op.
+    partial: ClassVar[bool] = False
+
+    def normalised(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_unset=self.partial)
+        data["kind"] = self.kind  # type: ignore[attr-defined]
+        return data
+
+
+# --- written by the server -------------------------------------------------------------
+
+
+class RoomCreate(Op):
+    kind: Literal["room.create"]
+    code: str
+    title: str
+    region: str = ""
+    horizon: Horizon = "PWTJM"
+    language: Language = "id"
+    limits: Limits = Limits()
+
+
+class ParticipantJoin(Op):
+    kind: Literal["participant.join"]
+    name: str
+    org: str = ""
+    role: Role = "participant"
+
+
+# --- cards and clusters --------------------------------------------------------------
+
+
+class NoteAdd(Op):
+    kind: Literal["note.add"]
+    text: str
+    color: str | None = None
+    x: Finite | None = None
+    y: Finite | None = None
+
+
+class NoteEdit(Op):
+    kind: Literal["note.edit"]
+    note: str
+    text: str
+
+
+class NoteDelete(Op):
+    kind: Literal["note.delete"]
+    note: str
+
+
+class NoteMove(Op):
+    kind: Literal["note.move"]
+    note: str
+    x: Finite
+    y: Finite
+
+
+class NoteCluster(Op):
+    kind: Literal["note.cluster"]
+    note: str
+    cluster: str | None
+
+
+class ClusterAdd(Op):
+    kind: Literal["cluster.add"]
+    title: str
+
+
+class ClusterRename(Op):
+    kind: Literal["cluster.rename"]
+    cluster: str
+    title: str
+
+
+class ClusterDelete(Op):
+    kind: Literal["cluster.delete"]
+    cluster: str
+
+
+class ClusterMerge(Op):
+    kind: Literal["cluster.merge"]
+    cluster: str
+    into: str
+
+
+# --- programs and voting -------------------------------------------------------------
+
+
+class ProgramPromote(Op):
+    kind: Literal["program.promote"]
+    cluster: str
+    title: str | None = None
+
+
+class ProgramDrop(Op):
+    kind: Literal["program.drop"]
+    program: str
+
+
+class VoteCast(Op):
+    kind: Literal["vote.cast"]
+    program: str
+    criterion: str
+
+
+class VoteRetract(Op):
+    kind: Literal["vote.retract"]
+    program: str
+    criterion: str
+
+
+class VoteScore(Op):
+    kind: Literal["vote.score"]
+    program: str
+    criterion: str
+    value: int | None
+
+
+# --- roles and program details -------------------------------------------------------
+
+
+class ActorAdd(Op):
+    kind: Literal["actor.add"]
+    name: str
+    category: str = "agency"
+
+
+class MatrixSet(Op):
+    kind: Literal["matrix.set"]
+    program: str
+    actor: str
+    role: str | None
+
+
+class IndicatorIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    name: str
+    unit: str = ""
+    baseline: str = ""
+    targets: dict[str, str] = Field(default_factory=dict)
+    final: str = ""
+
+
+class BudgetLineIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    year: str
+    amount: Annotated[float, Field(allow_inf_nan=False, ge=0)]
+    source: str = ""
+
+
+class ProgramUpdate(Op):
+    partial: ClassVar[bool] = True
+
+    kind: Literal["program.update"]
+    program: str
+    title: str | None = None
+    indicators: list[IndicatorIn] | None = None
+    policies: list[str] | None = None
+    strategies: list[str] | None = None
+    location: str | None = None
+    timeframe: str | None = None
+    budget: list[BudgetLineIn] | None = None
+
+
+# --- facilitation --------------------------------------------------------------------
+
+
+class VisionSet(Op):
+    kind: Literal["vision.set"]
+    text: str
+    missions: list[str] = Field(default_factory=list)
+
+
+class CriterionIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    label: str = ""
+    weight: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)] = 1.0
+
+
+class VotingIn(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    mode: VotingMode = "dots"
+    criteria: Annotated[list[CriterionIn], Field(min_length=1, max_length=8)] | None = None
+
+
+class RoomConfigure(Op):
+    partial: ClassVar[bool] = True
+
+    kind: Literal["room.configure"]
+    title: str | None = None
+    region: str | None = None
+    horizon: Horizon | None = None
+    dots: Annotated[int, Field(ge=1, le=100)] | None = None
+    max_per_item: Annotated[int, Field(ge=1, le=100)] | None = None
+    anonymous: bool | None = None
+    private_writing: bool | None = None
+    phases: Annotated[list[str], Field(min_length=1, max_length=8)] | None = None
+    voting: VotingIn | None = None
+
+
+class PhaseSet(Op):
+    kind: Literal["phase.set"]
+    phase: str
+
+
+class TimerStart(Op):
+    kind: Literal["timer.start"]
+    seconds: Annotated[int, Field(ge=1, le=24 * 3600)]
+
+
+class TimerStop(Op):
+    kind: Literal["timer.stop"]
+
+
+class VotesReveal(Op):
+    kind: Literal["votes.reveal"]
+
+
+class VotesHide(Op):
+    kind: Literal["votes.hide"]
+
+
+class NotesReveal(Op):
+    kind: Literal["notes.reveal"]
+
+
+class NotesHide(Op):
+    kind: Literal["notes.hide"]
+
+
+class FocusSet(Op):
+    kind: Literal["focus.set"]
+    target: str | None
+
+
+class ParticipantReady(Op):
+    kind: Literal["participant.ready"]
+    ready: bool
+
+
+class BoardLock(Op):
+    kind: Literal["board.lock"]
+
+
+class BoardUnlock(Op):
+    kind: Literal["board.unlock"]
+
+
+class ParticipantRemove(Op):
+    kind: Literal["participant.remove"]
+    participant: str
+
+
+class SnapshotTake(Op):
+    kind: Literal["snapshot.take"]
+    label: str = ""
+
+
+CLIENT_OPS: tuple[type[Op], ...] = (
+    NoteAdd, NoteEdit, NoteDelete, NoteMove, NoteCluster,
+    ClusterAdd, ClusterRename, ClusterDelete, ClusterMerge,
+    ProgramPromote, ProgramDrop, VoteCast, VoteRetract, VoteScore,
+    ActorAdd, MatrixSet, ProgramUpdate,
+    VisionSet, RoomConfigure, PhaseSet, TimerStart, TimerStop,
+    VotesReveal, VotesHide, NotesReveal, NotesHide, FocusSet,
+    ParticipantReady, BoardLock, BoardUnlock, ParticipantRemove, SnapshotTake,
+)  # fmt: skip
+SERVER_OPS: tuple[type[Op], ...] = (RoomCreate, ParticipantJoin)
+
+CLIENT_KINDS: frozenset[str] = frozenset(
+    op.model_fields["kind"].annotation.__args__[0]
+    for op in CLIENT_OPS  # type: ignore[union-attr]
+)
+
+ClientOp = Annotated[
+    NoteAdd | NoteEdit | NoteDelete | NoteMove | NoteCluster
+    | ClusterAdd | ClusterRename | ClusterDelete | ClusterMerge
+    | ProgramPromote | ProgramDrop | VoteCast | VoteRetract | VoteScore
+    | ActorAdd | MatrixSet | ProgramUpdate
+    | VisionSet | RoomConfigure | PhaseSet | TimerStart | TimerStop
+    | VotesReveal | VotesHide | NotesReveal | NotesHide | FocusSet
+    | ParticipantReady | BoardLock | BoardUnlock | ParticipantRemove | SnapshotTake,
+    Field(discriminator="kind"),
+]  # fmt: skip
+AnyOp = Annotated[ClientOp | RoomCreate | ParticipantJoin, Field(discriminator="kind")]
+
+_client_ops: TypeAdapter[Op] = TypeAdapter(ClientOp)
+_any_ops: TypeAdapter[Op] = TypeAdapter(AnyOp)
+
+
+class InvalidOp(ValueError):
+    """A client op that does not fit the protocol; ``str()`` says why, briefly."""
+
+
+def _explain(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith(("note.", "vote.")))
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def parse_client_op(data: object) -> Op:
+    """Validate an op a client sent. Raises InvalidOp; server-only kinds are unknown here."""
+    if not isinstance(data, dict):
+        raise InvalidOp("op must be an object")
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in CLIENT_KINDS:
+        raise InvalidOp(f"unknown op kind: {str(kind)[:40]!r}")
+    try:
+        return _client_ops.validate_python(data)
+    except ValidationError as error:
+        raise InvalidOp(_explain(error)) from None
+
+
+def parse_logged_op(data: dict[str, Any]) -> Op:
+    """Read an op back from the log (any kind, including the server's own)."""
+    return _any_ops.validate_python(data)
+
+
+class Entry(BaseModel):
+    """One line of a room's op log: the op and everything the reducer may depend on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    at: int
+    by: str
+    op_id: str = ""
+    op: Any  # an Op
+
+    def to_wire(self, op: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "by": self.by,
+            "op_id": self.op_id,
+            "op": op if op is not None else self.op.normalised(),
+        }

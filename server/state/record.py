@@ -1,0 +1,318 @@
+"""The scenario record (schema ``spwt.scenario/1``): the room as a planning document sees it.
+
+``build_record`` is pure, like the reducer. The record holds only what has been revealed:
+vote scores, ranks and quadrants appear once the facilitator has revealed the votes, and
+cards written privately appear once they are revealed. Authors of cards in an anonymous
+room appear nowhere.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import ROLES_IN_MATRIX, RoomState, SnapshotInfo
+from .tally import tallies
+from .views import notes_private
+
+SCHEMA = "spwt.scenario/1"
+Quadrant = Literal["priority", "enable", "later", "drop"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoomInfo(Record):
+    code: str
+    title: str
+    region: str
+    horizon: str
+    language: str
+    created_at: str
+
+
+class SnapshotMeta(Record):
+    seq: int
+    taken_at: str
+    label: str
+    phase: str
+    final: bool
+
+
+class ParticipantRow(Record):
+    id: str
+    name: str
+    org: str
+    role: str
+    joined_at: str
+
+
+class PhaseRow(Record):
+    key: str
+    started_at: str
+    ended_at: str | None
+
+
+class VisionRecord(Record):
+    statement: str
+    missions: list[str]
+    notes: list[str] = Field(description="ids of the cards written in the vision phase")
+
+
+class NoteRow(Record):
+    id: str
+    text: str
+    author: str | None = Field(None, description="absent when the room is anonymous")
+    color: str
+    cluster: str | None
+    phase: str
+    created_at: str
+
+
+class ClusterRow(Record):
+    id: str
+    title: str
+    notes: list[str]
+
+
+class IndicatorRow(Record):
+    name: str
+    unit: str
+    baseline: str
+    targets: dict[str, str]
+    final: str
+
+
+class BudgetRow(Record):
+    year: str
+    amount: float
+    source: str
+
+
+class RoleRow(Record):
+    actor: str
+    role: str
+
+
+class ProgramRow(Record):
+    id: str
+    title: str
+    cluster: str | None
+    rank: int | None = Field(description="1 = highest total; null until votes are revealed")
+    scores: dict[str, float] | None = Field(
+        description="per criterion, plus total (weighted) and voters; null until revealed"
+    )
+    quadrant: Quadrant | None
+    indicators: list[IndicatorRow]
+    budget: list[BudgetRow]
+    policies: list[str]
+    strategies: list[str]
+    location: str
+    timeframe: str
+    lead: str | None = Field(description="actor id of the single lead, if exactly one")
+    roles: list[RoleRow]
+    issues: list[Literal["no_lead", "several_leads"]]
+
+
+class ActorRow(Record):
+    id: str
+    name: str
+    category: str
+
+
+class RoleMatrix(Record):
+    roles: list[str]
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[str | None]] = Field(description="cells[row][column]: a role or null")
+
+
+class CriterionRow(Record):
+    key: str
+    label: str
+    weight: float
+
+
+class VotingRecord(Record):
+    mode: str
+    criteria: list[CriterionRow]
+    dots: int
+    max_per_item: int
+    revealed: bool
+
+
+class ScenarioRecord(Record):
+    schema_: Literal["spwt.scenario/1"] = Field(SCHEMA, alias="schema")
+    room: RoomInfo
+    snapshot: SnapshotMeta
+    participants: list[ParticipantRow]
+    phases: list[PhaseRow]
+    vision: VisionRecord
+    notes: list[NoteRow]
+    clusters: list[ClusterRow]
+    programs: list[ProgramRow]
+    actors: list[ActorRow]
+    role_matrix: RoleMatrix
+    voting: VotingRecord
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", by_alias=True)
+        for note in data["notes"]:
+            if note["author"] is None:
+                del note["author"]
+        return data
+
+
+def iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return (
+        datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    )
+
+
+def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> ScenarioRecord:
+    """The record of ``s``; ``snapshot`` names it when it is a stored snapshot."""
+    meta = snapshot or SnapshotInfo(n=0, seq=s.seq, label="", taken_at=s.at, phase=s.phase)
+    notes = [] if notes_private(s) else list(s.notes.values())
+    anonymous = s.settings.anonymous
+    programs = _programs(s)
+    return ScenarioRecord(
+        room=RoomInfo(
+            code=s.code, title=s.settings.title, region=s.settings.region,
+            horizon=s.settings.horizon, language=s.settings.language,
+            created_at=iso(s.created_at) or "",
+        ),
+        snapshot=SnapshotMeta(
+            seq=meta.seq, taken_at=iso(meta.taken_at) or "", label=meta.label,
+            phase=meta.phase, final=meta.final,
+        ),
+        participants=[
+            ParticipantRow(
+                id=p.id, name=p.name, org=p.org, role=p.role, joined_at=iso(p.joined_at) or ""
+            )
+            for p in s.participants.values() if p.role != "observer"
+        ],
+        phases=[
+            PhaseRow(key=p.key, started_at=iso(p.started_at) or "", ended_at=iso(p.ended_at))
+            for p in s.phase_log
+        ],
+        vision=VisionRecord(
+            statement=s.vision.statement, missions=list(s.vision.missions),
+            notes=[n.id for n in notes if n.phase == "vision"],
+        ),
+        notes=[
+            NoteRow(
+                id=n.id, text=n.text, author=None if anonymous else n.author, color=n.color,
+                cluster=n.cluster, phase=n.phase, created_at=iso(n.created_at) or "",
+            )
+            for n in notes
+        ],
+        clusters=[
+            ClusterRow(id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id])
+            for c in s.clusters.values()
+        ],
+        programs=programs,
+        actors=[ActorRow(id=a.id, name=a.name, category=a.category) for a in s.actors.values()],
+        role_matrix=RoleMatrix(
+            roles=list(ROLES_IN_MATRIX),
+            rows=[p.id for p in programs],
+            columns=list(s.actors),
+            cells=[[s.matrix.get(p.id, {}).get(a) for a in s.actors] for p in programs],
+        ),
+        voting=VotingRecord(
+            mode=s.settings.voting.mode,
+            criteria=[CriterionRow(**c.model_dump()) for c in s.settings.voting.criteria],
+            dots=s.settings.dots, max_per_item=s.settings.max_per_item,
+            revealed=s.votes_revealed,
+        ),
+    )  # fmt: skip
+
+
+def _programs(s: RoomState) -> list[ProgramRow]:
+    scores = _scores(s) if s.votes_revealed else {}
+    ranked = (
+        sorted(s.programs.values(), key=lambda p: -scores[p.id]["total"])
+        if scores
+        else list(s.programs.values())
+    )
+    quadrants = _quadrants(s, scores)
+    rows = []
+    for rank, program in enumerate(ranked, start=1):
+        roles = s.matrix.get(program.id, {})
+        leads = [actor for actor, role in roles.items() if role == "lead"]
+        rows.append(
+            ProgramRow(
+                id=program.id,
+                title=program.title,
+                cluster=program.cluster,
+                rank=rank if scores else None,
+                scores=scores.get(program.id),
+                quadrant=quadrants.get(program.id),
+                indicators=[IndicatorRow(**i.model_dump()) for i in program.indicators],
+                budget=[BudgetRow(**b.model_dump()) for b in program.budget],
+                policies=list(program.policies),
+                strategies=list(program.strategies),
+                location=program.location,
+                timeframe=program.timeframe,
+                lead=leads[0] if len(leads) == 1 else None,
+                roles=[RoleRow(actor=a, role=r) for a, r in roles.items() if a in s.actors],
+                issues=_lead_issues(leads),
+            )
+        )
+    return rows
+
+
+def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
+    if not leads:
+        return ["no_lead"]
+    return ["several_leads"] if len(leads) > 1 else []
+
+
+def _scores(s: RoomState) -> dict[str, dict[str, float]]:
+    counted = tallies(s)
+    weights = {c.key: c.weight for c in s.settings.voting.criteria}
+    result = {}
+    for program, row in counted["tallies"].items():
+        total = sum(row[key] * weight for key, weight in weights.items())
+        result[program] = {**row, "total": round(total, 2), "voters": counted["voters"][program]}
+    return result
+
+
+def _quadrants(s: RoomState, scores: dict[str, dict[str, float]]) -> dict[str, Quadrant]:
+    """Urgent and feasible = priority, urgent only = enable, feasible only = later, else drop.
+
+    A program is "high" on a criterion when its score reaches the median of all programs
+    (and is above zero: a program nobody voted for is never high).
+    """
+    keys = {c.key for c in s.settings.voting.criteria}
+    if not scores or not {"urgency", "feasibility"} <= keys:
+        return {}
+    median = {
+        key: statistics.median(row[key] for row in scores.values())
+        for key in ("urgency", "feasibility")
+    }
+
+    def high(row: dict[str, float], key: str) -> bool:
+        return row[key] > 0 and row[key] >= median[key]
+
+    table: dict[tuple[bool, bool], Quadrant] = {
+        (True, True): "priority",
+        (True, False): "enable",
+        (False, True): "later",
+        (False, False): "drop",
+    }
+    return {
+        program: table[high(row, "urgency"), high(row, "feasibility")]
+        for program, row in scores.items()
+    }
+
+
+def record_schema() -> dict[str, Any]:
+    return ScenarioRecord.model_json_schema(by_alias=True)

@@ -1,0 +1,122 @@
+"""What each recipient may see: redaction of events and of the state, done on the server.
+
+Hidden votes, private cards and anonymous authors never leave the server in a form a
+recipient may not see. An event a recipient may not see still arrives, as a ``hidden`` op
+with the same sequence number, so that every client sees a contiguous log.
+
+Most events look the same to everyone; ``event_views`` says which few recipients see
+something else, so the fan-out serialises each distinct view once, not once per client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Note, RoomState, split_vote_key
+from .tally import participation, tallies
+
+Event = dict[str, Any]
+
+VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
+NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
+
+
+@dataclass(slots=True)
+class Views:
+    """The view of one event: ``everyone``'s, unless the facilitator or a participant differs."""
+
+    everyone: Event
+    facilitator: Event | None = None
+    own: dict[str, Event] = field(default_factory=dict)
+
+    def for_viewer(self, viewer: str, role: str) -> Event:
+        if viewer in self.own:
+            return self.own[viewer]
+        if role == "facilitator" and self.facilitator is not None:
+            return self.facilitator
+        return self.everyone
+
+
+def _hidden(event: Event, **counts: Any) -> Event:
+    return {"seq": event["seq"], "at": event["at"], "op": {"kind": "hidden", **counts}}
+
+
+def _anonymous(event: Event) -> Event:
+    return {k: v for k, v in event.items() if k != "by"}
+
+
+def notes_private(s: RoomState) -> bool:
+    return s.settings.private_writing and not s.notes_revealed
+
+
+def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
+    return not notes_private(s) or role == "facilitator" or note.author == viewer
+
+
+def event_views(event: Event, s: RoomState) -> Views:
+    """How ``event`` looks to each recipient, given the room state right after it."""
+    kind = event["op"]["kind"]
+    by = event["by"]
+    if kind in VOTE_KINDS and not s.votes_revealed:
+        return Views(everyone=_hidden(event, participation=participation(s)), own={by: event})
+    if kind in NOTE_KINDS and notes_private(s):
+        note = s.notes.get(event["op"].get("note", ""))
+        author = note.author if note is not None else by
+        hidden = _hidden(event, note_count=len(s.notes))
+        own = {author: _anonymous(event) if s.settings.anonymous and by != author else event}
+        return Views(everyone=hidden, facilitator=_strip(event, s), own=own)
+    if kind == "notes.reveal" and s.settings.anonymous:
+        return _reveal_anonymously(event)
+    if s.settings.anonymous and by:
+        return Views(everyone=_anonymous(event), own={by: event})
+    return Views(everyone=event)
+
+
+def _strip(event: Event, s: RoomState) -> Event:
+    return _anonymous(event) if s.settings.anonymous else event
+
+
+def _reveal_anonymously(event: Event) -> Views:
+    """Cards of a reveal without authors, except that each author keeps theirs."""
+    cards = event["op"]["notes"]
+    anonymous = [{k: v for k, v in c.items() if k != "author"} for c in cards]
+    everyone = _anonymous({**event, "op": {**event["op"], "notes": anonymous}})
+    own: dict[str, Event] = {}
+    for author in {c["author"] for c in cards}:
+        mine = [c if c["author"] == author else a for c, a in zip(cards, anonymous, strict=True)]
+        own[author] = {**everyone, "op": {**event["op"], "notes": mine}}
+    return Views(everyone=everyone, own=own)
+
+
+def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
+    """The room state as ``viewer`` may see it (the ``state`` of a welcome frame)."""
+    anonymous = s.settings.anonymous
+    notes: dict[str, Any] = {}
+    for note in s.notes.values():
+        if not note_visible(s, note, viewer, role):
+            continue
+        data = note.model_dump(mode="json")
+        if anonymous and note.author != viewer:
+            del data["author"]
+        notes[note.id] = data
+    mine = s.votes.get(viewer, {})
+    votes: dict[str, Any] = {
+        "mine": [
+            {"program": p, "criterion": c, "value": v}
+            for p, c, v in ((*split_vote_key(k), v) for k, v in mine.items())
+        ],
+        "participation": participation(s),
+    }
+    if s.votes_revealed:
+        votes.update(tallies(s))
+    view = s.model_dump(mode="json", exclude={"notes", "votes", "matrix", "participants", "ready"})
+    view.update(
+        notes=notes,
+        hidden_notes=len(s.notes) - len(notes),
+        votes=votes,
+        matrix=s.matrix,
+        participants=[p.model_dump(mode="json") for p in s.participants.values() if not p.removed],
+        ready=sorted(s.ready),
+    )
+    return view
