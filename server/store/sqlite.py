@@ -1,0 +1,240 @@
+"""The embedded store: one SQLite file in WAL mode, written by one thread with group commit.
+
+Writes never run on the event loop. A single writer thread takes every write that is
+waiting, runs them in one transaction (each in a savepoint, so one conflict does not undo
+the others) and commits once with ``synchronous=FULL``: one fsync acknowledges a whole
+batch. A future resolves only after the commit returned, which is what "acknowledged only
+once durable" means here. Reads run in worker threads on their own connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .base import Conflict, Event, RoomMeta, Unavailable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS rooms (
+    code TEXT PRIMARY KEY, key_hash TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS log (
+    room TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS states (room TEXT PRIMARY KEY, seq INTEGER NOT NULL, body BLOB);
+CREATE TABLE IF NOT EXISTS records (
+    room TEXT NOT NULL, n INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (room, n)
+);
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
+"""
+
+Job = Callable[[sqlite3.Connection], Any]
+_STOP = object()
+BATCH = 512
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class SQLiteStore:
+    shared = False
+
+    def __init__(self, folder: str | Path) -> None:
+        self.path = Path(folder) / "spwt.sqlite3"
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await asyncio.to_thread(_connect, self.path)
+        await asyncio.to_thread(conn.executescript, SCHEMA)
+        self._writer = threading.Thread(
+            target=self._write_loop, args=(conn,), name="spwt-sqlite-writer", daemon=True
+        )
+        self._writer.start()
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._jobs.put(_STOP)
+            await asyncio.to_thread(self._writer.join)
+            self._writer = None
+        with self._lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
+
+    # --- the writer thread -----------------------------------------------------------
+
+    def _write_loop(self, conn: sqlite3.Connection) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is _STOP:
+                conn.close()
+                return
+            batch = [first]
+            while len(batch) < BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is _STOP:
+                    self._jobs.put(_STOP)
+                    break
+                batch.append(job)
+            self._run_batch(conn, batch)
+
+    @staticmethod
+    def _run_batch(conn: sqlite3.Connection, batch: list[tuple[Job, Future[Any]]]) -> None:
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job, _ in batch:
+                conn.execute("SAVEPOINT job")
+                try:
+                    outcomes.append((True, job(conn)))
+                    conn.execute("RELEASE job")
+                except Exception as error:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    outcomes.append((False, error))
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            failure = Unavailable(f"the op log could not be written: {error}")
+            for _, future in batch:
+                future.set_exception(failure)
+            return
+        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    async def _write(self, job: Job) -> Any:
+        if self._writer is None:
+            raise Unavailable("the store is closed")
+        future: Future[Any] = Future()
+        self._jobs.put((job, future))
+        return await asyncio.wrap_future(future)
+
+    # --- reads -----------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection:
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = _connect(self.path)
+            self._readers.conn = conn
+            with self._lock:
+                self._reader_conns.append(conn)
+        return conn
+
+    async def _read(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        def run() -> list[tuple[Any, ...]]:
+            return self._reader().execute(sql, args).fetchall()
+
+        try:
+            return await asyncio.to_thread(run)
+        except sqlite3.Error as error:
+            raise Unavailable(f"the op log could not be read: {error}") from error
+
+    # --- the Store interface ---------------------------------------------------------
+
+    async def create_room(self, meta: RoomMeta, first: Event) -> bool:
+        def job(conn: sqlite3.Connection) -> bool:
+            try:
+                conn.execute(
+                    "INSERT INTO rooms VALUES (?, ?, ?)",
+                    (meta.code, meta.key_hash, meta.created_at),
+                )
+            except sqlite3.IntegrityError:
+                return False
+            conn.execute(
+                "INSERT INTO log VALUES (?, ?, ?)", (meta.code, first["seq"], orjson.dumps(first))
+            )
+            return True
+
+        return await self._write(job)
+
+    async def room_meta(self, code: str) -> RoomMeta | None:
+        rows = await self._read("SELECT code, key_hash, created_at FROM rooms WHERE code=?", code)
+        return RoomMeta(*rows[0]) if rows else None
+
+    async def append(self, code: str, events: list[Event]) -> None:
+        rows = [(code, e["seq"], orjson.dumps(e)) for e in events]
+
+        def job(conn: sqlite3.Connection) -> None:
+            (last,) = conn.execute("SELECT MAX(seq) FROM log WHERE room=?", (code,)).fetchone()
+            if last is None or last + 1 != rows[0][1]:
+                raise Conflict(f"{code}: log ends at {last}, not {rows[0][1] - 1}")
+            conn.executemany("INSERT INTO log VALUES (?, ?, ?)", rows)
+
+        await self._write(job)
+
+    async def read(self, code: str, after: int, upto: int | None = None) -> list[Event]:
+        rows = await self._read(
+            "SELECT body FROM log WHERE room=? AND seq>? AND seq<=? ORDER BY seq",
+            code,
+            after,
+            upto if upto is not None else 2**62,
+        )
+        return [orjson.loads(body) for (body,) in rows]
+
+    async def first_seq(self, code: str) -> int:
+        rows = await self._read("SELECT MIN(seq) FROM log WHERE room=?", code)
+        return rows[0][0] or 0
+
+    async def save_state(self, code: str, seq: int, state: bytes) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "INSERT INTO states VALUES (?, ?, ?) ON CONFLICT(room) DO UPDATE "
+                "SET seq=excluded.seq, body=excluded.body WHERE excluded.seq > states.seq",
+                (code, seq, state),
+            )
+        )
+
+    async def load_state(self, code: str) -> tuple[int, bytes] | None:
+        rows = await self._read("SELECT seq, body FROM states WHERE room=?", code)
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    async def put_record(self, code: str, n: int, body: bytes) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "INSERT OR IGNORE INTO records VALUES (?, ?, ?)", (code, n, body)
+            )
+        )
+
+    async def get_record(self, code: str, n: int) -> bytes | None:
+        rows = await self._read("SELECT body FROM records WHERE room=? AND n=?", code, n)
+        return rows[0][0] if rows else None
+
+    async def rooms(self) -> list[str]:
+        return [code for (code,) in await self._read("SELECT code FROM rooms ORDER BY code")]
+
+    async def secret(self) -> bytes:
+        fresh = secrets.token_bytes(32)
+
+        def job(conn: sqlite3.Connection) -> bytes:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (fresh,))
+            return conn.execute("SELECT v FROM meta WHERE k='secret'").fetchone()[0]
+
+        return await self._write(job)
