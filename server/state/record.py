@@ -314,5 +314,11 @@ def _quadrants(s: RoomState, scores: dict[str, dict[str, float]]) -> dict[str, Q
     }
 
 
+def frozen_records(before: RoomState, after: RoomState) -> list[tuple[int, dict[str, Any]]]:
+    """The records of the snapshots an op took (``snapshot.take``, or closing the room)."""
+    taken = after.snapshots[len(before.snapshots) :]
+    return [(info.n, build_record(after, info).to_json_dict()) for info in taken]
+
+
 def record_schema() -> dict[str, Any]:
     return ScenarioRecord.model_json_schema(by_alias=True)

@@ -1,0 +1,81 @@
+"""The Starlette application: HTTP API, the WebSocket route, pages, and the store's lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from . import api
+from .api import ApiError, CreationLimit
+from .rooms import session
+from .rooms.hub import Hub
+from .settings import Settings
+from .store import make_store
+
+log = logging.getLogger("spwt")
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = (
+        exc.code
+        if isinstance(exc, ApiError)
+        else {404: "not_found", 405: "invalid"}.get(exc.status_code, "error")
+    )
+    return JSONResponse(
+        {"error": {"code": code, "message": exc.detail}},
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return JSONResponse(
+        {"error": {"code": "internal", "message": "internal server error"}}, status_code=500
+    )
+
+
+def _page_routes() -> list[BaseRoute]:
+    try:
+        from .pages import page_routes
+    except ImportError:
+        return []
+    return page_routes(WEB)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The app for ``settings`` (by default from the environment)."""
+    settings = settings or Settings.from_env()
+    hub = Hub(make_store(settings.data, settings.redis_url), settings)
+
+    async def websocket(ws: WebSocket) -> None:
+        await session.serve(ws, hub, ws.path_params["room"])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    app = Starlette(
+        routes=[*api.routes, WebSocketRoute("/ws/{room}", websocket), *_page_routes()],
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.hub = hub
+    app.state.settings = settings
+    app.state.creation_limit = CreationLimit(settings.rooms_per_ip_per_hour)
+    return app

@@ -1,0 +1,131 @@
+"""The ``spwt`` command: serve the board, export a record, run the benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import orjson
+
+from .settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    redis_url = args.redis_url or os.environ.get("REDIS_URL") or None
+    if args.workers > 1 and not redis_url:
+        print(
+            "spwt serve: --workers > 1 needs Redis (--redis-url or REDIS_URL): the embedded "
+            "store serves from one process.",
+            file=sys.stderr,
+        )
+        return 2
+    os.environ["SPWT_DATA"] = args.data
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    settings = Settings.from_env()
+    options = dict(
+        host=args.host,
+        port=args.port,
+        ws_max_size=settings.max_frame,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=5,
+        proxy_headers=True,
+    )
+    if args.workers > 1:
+        uvicorn.run("server.app:create_app", factory=True, workers=args.workers, **options)
+    else:
+        from .app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> int:
+    from .rooms.room import Room
+    from .state.record import build_record
+    from .store import make_store
+
+    settings = Settings.from_env(data=args.data, redis_url=args.redis_url)
+    store = make_store(settings.data, settings.redis_url)
+    await store.open()
+    try:
+        room = await Room.load(args.room.strip().upper(), store, settings)
+        if room is None:
+            print(f"spwt export: no room {args.room}", file=sys.stderr)
+            return 1
+        try:
+            if args.snapshot is None:
+                record = build_record(room.state).to_json_dict()
+            else:
+                record = await room.snapshot_record(args.snapshot)
+                if record is None:
+                    print(f"spwt export: no snapshot {args.snapshot}", file=sys.stderr)
+                    return 1
+        finally:
+            await room.drain()
+    finally:
+        await store.close()
+    if args.format == "json" and args.table is None:
+        body = orjson.dumps(record, option=orjson.OPT_INDENT_2)
+    else:
+        from .export import render
+
+        body = render(record, args.format, table=args.table).body
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(body)
+    else:
+        Path(args.output).write_bytes(body)
+    return 0
+
+
+def _bench(argv: list[str]) -> int:
+    try:
+        from bench.cli import main as bench_main
+    except ImportError:
+        print("spwt bench: the bench package is not installed here", file=sys.stderr)
+        return 2
+    return bench_main(argv)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="spwt", description="S-PWT Board")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the board")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))
+    serve.add_argument("--redis-url", default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+
+    export = commands.add_parser("export", help="write a scenario record without a server")
+    export.add_argument("room")
+    export.add_argument("--format", default="md", choices=["json", "md", "html", "csv", "xlsx"])
+    export.add_argument("--table", default=None, choices=["programs", "matrix"])
+    export.add_argument("--snapshot", type=int, default=None)
+    export.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))
+    export.add_argument("--redis-url", default=None)
+    export.add_argument("-o", "--output", default=None, help="file to write (default stdout)")
+
+    commands.add_parser("bench", help="run the benchmark scenarios", add_help=False)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        return _bench(argv[1:])
+    args = parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return asyncio.run(_export(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

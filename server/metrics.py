@@ -1,0 +1,25 @@
+"""Prometheus metrics of the process (served at ``/metrics``)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+CONNECTIONS = Gauge("spwt_connections", "Open WebSocket connections", registry=REGISTRY)
+ROOMS = Gauge("spwt_rooms_loaded", "Rooms loaded in this process", registry=REGISTRY)
+OPS = Counter("spwt_ops_total", "Ops received, by outcome", ["outcome"], registry=REGISTRY)
+COMMIT_SECONDS = Histogram(
+    "spwt_commit_seconds",
+    "Time to make a batch of ops durable",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+    registry=REGISTRY,
+)
+DROPPED = Counter(
+    "spwt_dropped_connections_total", "Connections dropped, by reason", ["reason"],
+    registry=REGISTRY,
+)  # fmt: skip
+
+
+def exposition() -> bytes:
+    return generate_latest(REGISTRY)

@@ -1,0 +1,54 @@
+"""Server settings: one frozen object built from the command line and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .state.models import Limits
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data: str = "./spwt-data"
+    redis_url: str | None = None
+    public_origins: tuple[str, ...] = ()  # empty: any origin may open a socket
+    hello_timeout: float = 10.0
+    max_frame: int = 64 * 1024
+    max_body: int = 64 * 1024
+    ops_per_second: float = 20.0
+    ops_burst: int = 40
+    bad_frames_before_close: int = 20
+    outbox_frames: int = 512
+    participants_per_room: int = 2000
+    rooms_per_ip_per_hour: int = 30
+    snapshot_every: int = 200
+    recent_events: int = 10_000
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from ``SPWT_*`` variables (and ``REDIS_URL``), then ``overrides``."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"SPWT_{f.name.upper()}")
+            if raw is None or f.name == "limits":
+                continue
+            if f.name == "public_origins":
+                values[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
+            elif f.type in ("int", "float"):
+                values[f.name] = int(raw) if f.type == "int" else float(raw)
+            else:
+                values[f.name] = raw or None
+        if os.environ.get("REDIS_URL") and "redis_url" not in values:
+            values["redis_url"] = os.environ["REDIS_URL"]
+        limits = {
+            name: int(os.environ[f"SPWT_LIMIT_{name.upper()}"])
+            for name in Limits.model_fields
+            if f"SPWT_LIMIT_{name.upper()}" in os.environ
+        }
+        if limits:
+            values["limits"] = Limits(**limits)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
