@@ -23,6 +23,9 @@ def ref(prefix: str) -> st.SearchStrategy[tuple[str, int]]:
 
 note, cluster, program, actor = ref("n"), ref("c"), ref("p"), ref("a")
 anything = st.one_of(note, cluster, program)
+score = st.one_of(st.none(), st.integers(0, 6))
+role = st.sampled_from([None, "lead", "support", "boss"])
+mode = st.sampled_from(["dots", "score"])
 text = st.sampled_from(["Jalan rusak", "Air bersih", "<b>html</b>", "Sekolah", "", "x" * 501])
 criterion = st.sampled_from(["feasibility", "urgency", "growth"])
 
@@ -45,13 +48,13 @@ def op_strategy() -> st.SearchStrategy[dict[str, Any]]:
         kind("program.drop", program=program),
         kind("vote.cast", program=program, criterion=criterion),
         kind("vote.retract", program=program, criterion=criterion),
-        kind("vote.score", program=program, criterion=criterion, value=st.one_of(st.none(), st.integers(0, 6))),
+        kind("vote.score", program=program, criterion=criterion, value=score),
         kind("actor.add", name=st.sampled_from(["Bappeda", "Dinas PUPR", "bappeda"])),
-        kind("matrix.set", program=program, actor=actor, role=st.sampled_from([None, "lead", "support", "boss"])),
+        kind("matrix.set", program=program, actor=actor, role=role),
         kind("phase.set", phase=st.sampled_from([*PHASES, "party"])),
         kind("phase.set", phase=st.sampled_from(["issues", "cluster", "vote", "roles"])),
         kind("room.configure", dots=st.integers(1, 6), max_per_item=st.integers(1, 4)),
-        kind("room.configure", voting=st.fixed_dictionaries({"mode": st.sampled_from(["dots", "score"])})),
+        kind("room.configure", voting=st.fixed_dictionaries({"mode": mode})),
         kind("room.configure", private_writing=st.booleans(), anonymous=st.booleans()),
         kind("votes.reveal"), kind("notes.reveal"), kind("board.lock"), kind("board.unlock"),
         kind("focus.set", target=st.one_of(st.none(), anything)),

@@ -248,10 +248,10 @@ def test_program_details(b: Board) -> None:
     alice = b.join("Alice")
     program = b.program()
     b.phase("roles")
+    indicator = {"name": "Jalan mantap", "unit": "%", "baseline": "40", "targets": {"2027": "60"}}
     b.do(
         alice, "program.update", program=program, location="Kec. Topoyo", policies=["Prioritas"],
-        indicators=[{"name": "Jalan mantap", "unit": "%", "baseline": "40", "targets": {"2027": "60"}}],
-        budget=[{"year": "2027", "amount": 1.5e9, "source": "APBD"}],
+        indicators=[indicator], budget=[{"year": "2027", "amount": 1.5e9, "source": "APBD"}],
     )  # fmt: skip
     details = b.state.programs[program]
     assert details.location == "Kec. Topoyo" and details.policies == ("Prioritas",)
