@@ -1,0 +1,89 @@
+"""Redaction per recipient: hidden votes, private cards, anonymous authors."""
+
+from __future__ import annotations
+
+from server.state.views import event_views, state_view
+
+from .board import Board
+
+
+def _voting_room() -> tuple[Board, str, str, str]:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    program = b.program()
+    b.phase("vote")
+    return b, alice, bob, program
+
+
+def test_votes_are_hidden_from_everyone_but_the_voter_until_revealed() -> None:
+    b, alice, bob, program = _voting_room()
+    event = b.do(alice, "vote.cast", program=program, criterion="urgency")
+    views = event_views(event, b.state)
+    assert views.for_viewer(alice, "participant") == event
+    for viewer, role in ((bob, "participant"), (b.facilitator, "facilitator"), ("u9", "observer")):
+        seen = views.for_viewer(viewer, role)
+        assert seen["op"]["kind"] == "hidden" and seen["seq"] == event["seq"]
+        assert "by" not in seen and "program" not in str(seen)
+        assert seen["op"]["participation"] == {"voters": 1, "used": 1}
+    facilitator = state_view(b.state, b.facilitator, "facilitator")
+    assert facilitator["votes"]["mine"] == [] and "tallies" not in facilitator["votes"]
+    assert facilitator["votes"]["participation"] == {"voters": 1, "used": 1}
+    assert state_view(b.state, alice, "participant")["votes"]["mine"] == [
+        {"program": program, "criterion": "urgency", "value": 1}
+    ]
+    b.do(b.facilitator, "votes.reveal")
+    assert state_view(b.state, bob, "participant")["votes"]["tallies"][program]["urgency"] == 1
+    event = b.do(alice, "vote.cast", program=program, criterion="urgency")
+    assert event_views(event, b.state).for_viewer(bob, "participant") == event
+
+
+def test_private_writing_shows_only_ones_own_cards_and_a_count() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", private_writing=True)
+    b.phase("issues")
+    event = b.do(alice, "note.add", text="Rahasia Alice")
+    views = event_views(event, b.state)
+    assert views.for_viewer(alice, "participant") == event
+    assert views.for_viewer(bob, "participant")["op"] == {"kind": "hidden", "note_count": 1}
+    assert "Rahasia" not in str(state_view(b.state, bob, "participant"))
+    assert state_view(b.state, bob, "participant")["hidden_notes"] == 1
+    assert "Rahasia" in str(state_view(b.state, b.facilitator, "facilitator"))
+    reveal = b.do(b.facilitator, "notes.reveal")
+    assert "Rahasia" in str(event_views(reveal, b.state).for_viewer(bob, "participant"))
+    assert "Rahasia" in str(state_view(b.state, bob, "participant"))
+
+
+def test_anonymous_rooms_hide_authors_except_from_themselves() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", anonymous=True)
+    b.phase("issues")
+    event = b.do(alice, "note.add", text="Kartu tanpa nama")
+    views = event_views(event, b.state)
+    assert "by" not in views.for_viewer(bob, "participant")
+    assert "by" not in views.for_viewer(b.facilitator, "facilitator")
+    assert views.for_viewer(alice, "participant")["by"] == alice
+    note = event["op"]["note"]
+    assert "author" not in state_view(b.state, bob, "participant")["notes"][note]
+    assert state_view(b.state, alice, "participant")["notes"][note]["author"] == alice
+
+
+def test_anonymous_reveal_keeps_authors_out() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", anonymous=True, private_writing=True)
+    b.phase("issues")
+    b.do(alice, "note.add", text="A")
+    reveal = b.do(b.facilitator, "notes.reveal")
+    views = event_views(reveal, b.state)
+    assert alice not in str(views.for_viewer(bob, "participant"))
+    assert views.for_viewer(alice, "participant")["op"]["notes"][0]["author"] == alice
+
+
+def test_ordinary_events_are_the_same_for_everyone() -> None:
+    b = Board()
+    alice = b.join("Alice")
+    b.phase("issues")
+    views = event_views(b.do(alice, "note.add", text="Jalan"), b.state)
+    assert views.facilitator is None and not views.own
