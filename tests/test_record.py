@@ -27,7 +27,7 @@ def _voted_room() -> tuple[Board, dict[str, str]]:
 
 
 def test_scores_ranks_and_quadrants_appear_only_after_reveal() -> None:
-    b, programs = _voted_room()
+    b, _ = _voted_room()
     hidden = build_record(b.state).to_json_dict()
     assert all(p["scores"] is None and p["rank"] is None for p in hidden["programs"])
     assert hidden["voting"]["revealed"] is False
@@ -36,7 +36,7 @@ def test_scores_ranks_and_quadrants_appear_only_after_reveal() -> None:
     by_title = {p["title"]: p for p in record["programs"]}
     assert by_title["Jalan"]["scores"] == {"feasibility": 6, "urgency": 6, "total": 12, "voters": 3}
     assert by_title["Jalan"]["rank"] == 1
-    assert [p["title"] for p in record["programs"]][0] == "Jalan"
+    assert record["programs"][0]["title"] == "Jalan"
     assert {t: p["quadrant"] for t, p in by_title.items()} == {
         "Jalan": "priority", "Air": "enable", "Sekolah": "later", "Pasar": "drop",
     }  # fmt: skip
