@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
+from collections.abc import Callable
 from typing import Protocol
 
 from .protocol import CLOSE_REASONS, CloseCode
@@ -26,10 +28,18 @@ _CLOSE = object()
 
 
 class Connection:
-    def __init__(self, socket: Socket, participant: str, role: str, outbox: int) -> None:
+    def __init__(
+        self,
+        socket: Socket,
+        participant: str,
+        role: str,
+        outbox: int,
+        on_close: Callable[[Connection], None] | None = None,
+    ) -> None:
         self.socket = socket
         self.participant = participant
         self.role = role
+        self.on_close = on_close
         self.closed = False
         self.close_code: int | None = None
         self._outbox: asyncio.Queue[object] = asyncio.Queue(maxsize=outbox)
@@ -50,6 +60,8 @@ class Connection:
             return
         self.closed = True
         self.close_code = code
+        if self.on_close is not None:
+            self.on_close(self)  # out of the room now, even if the peer never reads again
         if flush:
             with contextlib.suppress(asyncio.QueueFull):
                 self._outbox.put_nowait(_CLOSE)

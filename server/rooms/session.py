@@ -141,7 +141,7 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
             "org": joined_op["org"],
             "role": role,
         }
-    conn = Connection(ws, you["id"], role, settings.outbox_frames)
+    conn = Connection(ws, you["id"], role, settings.outbox_frames, on_close=room.detach)
     room.attach(conn, hello.since, you, hub.token_for(room.code, you["id"]))
     return conn
 
