@@ -1,0 +1,160 @@
+"""Writes docs/protocol.md from the models themselves, so the document cannot drift.
+
+``python -m server.protocol_doc > docs/protocol.md``; a test checks that the committed file
+is what this module writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+from .rooms.protocol import CLOSE_REASONS, Hello
+from .state.models import PHASES
+from .state.ops import CLIENT_OPS
+from .state.reducer import OPEN, RULES
+
+REJECTIONS = {
+    "forbidden": "your role may not do this (or you are not in the room)",
+    "wrong_phase": "not possible in the current phase",
+    "locked": "the facilitator locked the board",
+    "not_found": "the note, cluster, program, actor or vote does not exist (any more)",
+    "budget_exhausted": "all your dots for this criterion are used",
+    "item_limit": "the most dots on one program, or the most cards per person",
+    "too_long": "a text or a list is over its limit",
+    "invalid": "the op does not fit the protocol or the room's settings",
+    "rate_limited": "too many frames per second from this connection",
+    "unavailable": "the store could not make the op durable: it was not applied, resend it",
+}
+REMARKS = {
+    "note.edit": "only its author or the facilitator",
+    "note.delete": "only its author or the facilitator",
+    "note.move": "its author; anyone in `cluster`",
+    "vote.cast": "`dots` mode; at most `dots` per criterion and `max_per_item` per program",
+    "vote.retract": "`dots` mode",
+    "vote.score": "`score` mode; 1 to 5, null clears",
+    "participant.ready": "resets when the phase changes",
+    "phase.set": "a phase of the room's `phases`, or `lobby` / `closed`",
+}
+WHO = {
+    "facilitator": "facilitator",
+    "member": "participants and facilitator",
+    "voter": "participants (not the facilitator)",
+}
+
+INTRO = """\
+# S-PWT Board wire protocol, v1
+
+This file is written by `python -m server.protocol_doc` from the pydantic models of the
+server; `tests/test_protocol_doc.py` fails when it is out of date. The design and the
+reasons are in `../shared/DESIGN.md` §3.
+
+## HTTP
+
+| request | answer |
+|---|---|
+| `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}` |
+| `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404` |
+| `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx` | the scenario record as of now (`&table=matrix` for the CSV role matrix) |
+| `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
+| `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
+| `GET /api/schema/scenario` | the JSON Schema of the record |
+| `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
+
+Scenario and snapshot requests need `Authorization: Bearer <facilitator key or resume
+token>`. Errors are JSON: `{"error": {"code", "message"}}`.
+
+## WebSocket `/ws/{room}`
+
+JSON text frames, one object per frame. The first frame is `hello`; the server answers
+`welcome` (with the full `state` unless `since` could be served from the log, in which
+case the missed `events` follow). Then:
+
+- client → server: `{"type":"op","id":"<unique per sender>","op":{"kind":…}}`,
+  `{"type":"ping"}`.
+- server → client: `{"type":"events","events":[{seq, at, by, op_id, op}]}` in sequence
+  order (your own op comes back here: that is its acknowledgement, sent only once it is
+  durable); `{"type":"rejected","id","code","message"}`; `{"type":"presence","online":[ids]}`;
+  `{"type":"pong"}`; `{"type":"error","code","message"}` for a malformed frame.
+
+Resending an op `id` after a reconnect never applies it twice: the server answers with the
+original event again (same `seq`); skip events whose `seq` you already have.
+
+An event you may not see (another participant's vote before the reveal, another's private
+card) still arrives as `{"seq","at","op":{"kind":"hidden"}}` so that sequence numbers stay
+contiguous; hidden votes carry `participation: {voters, used}`, hidden cards
+`note_count`. Times (`at`) are epoch milliseconds.
+"""
+
+
+def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
+    """A JSON Schema type in a few words ("string or null", "array of string")."""
+    if "$ref" in schema:
+        return "object " + schema["$ref"].rsplit("/", 1)[-1].removesuffix("In")
+    if "anyOf" in schema:
+        return " or ".join(_type(option, defs) for option in schema["anyOf"])
+    if "enum" in schema:
+        return " / ".join(f"`{v}`" for v in schema["enum"])
+    if "const" in schema:
+        return f"`{schema['const']}`"
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return "array of " + _type(schema.get("items", {}), defs)
+    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum") if k in schema]
+    return kind + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+def _fields(model: type[BaseModel]) -> str:
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    parts = [
+        f"`{name}{'' if name in required else '?'}`: {_type(prop, schema.get('$defs', {}))}"
+        for name, prop in schema["properties"].items()
+        if name != "kind"
+    ]
+    return ", ".join(parts) or "—"
+
+
+def _rule(kind: str) -> str:
+    rule = RULES[kind]
+    who = WHO[rule.who]
+    if rule.phases is not None and rule.phases != OPEN:
+        who += "; participants in " + ", ".join(f"`{p}`" for p in PHASES if p in rule.phases)
+    return who + (f"; {REMARKS[kind]}" if kind in REMARKS else "")
+
+
+def render() -> str:
+    lines = [INTRO, "### hello\n", _fields(Hello), ""]
+    lines += ["## Ops\n", "| kind | fields | who, when |", "|---|---|---|"]
+    for model in CLIENT_OPS:
+        kind = model.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+        lines.append(f"| `{kind}` | {_fields(model)} | {_rule(kind)} |")
+    lines += [
+        "",
+        "The facilitator may do anything in any phase. Observers may send nothing but `ping`.",
+        "When the board is locked only the facilitator changes anything. In `review` and",
+        "`closed` the board is read-only for participants (the ready check still works).",
+        "",
+        "## Rejection codes\n",
+        "| code | meaning |",
+        "|---|---|",
+        *[f"| `{code}` | {meaning} |" for code, meaning in REJECTIONS.items()],
+        "",
+        "## Close codes\n",
+        "| code | meaning |",
+        "|---|---|",
+        *[f"| {int(code)} | {reason} |" for code, reason in CLOSE_REASONS.items()],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Any = None) -> int:
+    sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
