@@ -1,0 +1,106 @@
+"""The report catalogues (Bahasa Indonesia first, English second) and local number/date formats.
+
+A report speaks the room's language throughout: headings, column names, role and quadrant
+names, month names and the digit grouping of Rupiah amounts (``1.250.000`` in Indonesian,
+``1,250,000`` in English). Strings live in ``catalogue/<language>.json`` so that a translator
+edits data, not code; both catalogues have the same keys (a test checks).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES: tuple[str, ...] = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+
+class Catalogue:
+    """The strings and formats of one language. ``t("vision")`` reads a ``text`` entry."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.language: str = data["language"]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text: str = self.data["text"][key]
+        return text.format(**values) if values else text
+
+    def col(self, key: str, **values: object) -> str:
+        text: str = self.data["columns"][key]
+        return text.format(**values) if values else text
+
+    def name(self, group: str, key: str | None) -> str:
+        """A named value (a role, quadrant, phase …); an unknown key is shown as it is."""
+        if key is None:
+            return ""
+        return str(self.data[group].get(key, key))
+
+    def number(self, value: float | None, decimals: int = 2) -> str:
+        """``value`` with the local decimal mark, without trailing zeros (12, 3,25)."""
+        if value is None:
+            return ""
+        if float(value).is_integer():
+            return self.grouped(int(value))
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+        return self._localise(text)
+
+    def grouped(self, value: int) -> str:
+        return self._localise(f"{value:,}")
+
+    def money(self, value: float | None) -> str:
+        """A Rupiah amount, grouped, rounded to whole rupiah (no currency sign: columns say Rp)."""
+        return "" if value is None else self.grouped(round(value))
+
+    def _localise(self, text: str) -> str:
+        swap = {",": self.data["thousands"], ".": self.data["decimal"]}
+        return "".join(swap.get(ch, ch) for ch in text)
+
+    def date(self, iso: str | None) -> str:
+        """``14 November 2026`` from an ISO time; empty for a missing or unreadable one."""
+        moment = parse_time(iso)
+        if moment is None:
+            return ""
+        return f"{moment.day} {self.data['months'][moment.month - 1]} {moment.year}"
+
+    def time(self, iso: str | None) -> str:
+        moment = parse_time(iso)
+        if moment is None:
+            return ""
+        separator = "." if self.language == "id" else ":"
+        return f"{moment.hour:02d}{separator}{moment.minute:02d}"
+
+    def datetime(self, iso: str | None) -> str:
+        if parse_time(iso) is None:
+            return ""
+        return f"{self.date(iso)} {self.time(iso)}"
+
+    def duration(self, start: str | None, end: str | None) -> str:
+        """``1 j 05 m`` / ``1 h 05 min`` between two ISO times; empty while still open."""
+        begun, ended = parse_time(start), parse_time(end)
+        if begun is None or ended is None:
+            return ""
+        minutes = max(0, round((ended - begun).total_seconds() / 60))
+        hours, minutes = divmod(minutes, 60)
+        h, m = ("j", "mnt") if self.language == "id" else ("h", "min")
+        return f"{hours} {h} {minutes:02d} {m}" if hours else f"{minutes} {m}"
+
+
+def parse_time(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@cache
+def catalogue(language: str | None) -> Catalogue:
+    """The catalogue of ``language``; an unknown language falls back to Bahasa Indonesia."""
+    chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    text = resources.files(__package__).joinpath("catalogue", f"{chosen}.json").read_text("utf-8")
+    return Catalogue(json.loads(text))

@@ -1,0 +1,298 @@
+"""The report as its readers see it: the record with every id replaced by a name.
+
+The record (``spwt.scenario/1``) refers to things by id so that it stays a faithful,
+machine-readable log of the workshop. A planning document names them: the lead agency by its
+name, a cluster by its title, a card's author by name (or not at all in an anonymous room).
+Every renderer reads this one view, so the Markdown, HTML, CSV and XLSX outputs cannot
+disagree about a name, a rank or an order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.state.models import DEFAULT_CRITERIA
+
+from .i18n import Catalogue, catalogue
+
+DEFAULT_LABELS = frozenset(c.label for c in DEFAULT_CRITERIA)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Card:
+    text: str
+    author: str  # a name, or "" when the room is anonymous or the author is unknown
+    color: str
+    cluster: str
+    phase: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    year: str
+    amount: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    unit: str
+    baseline: str
+    targets: tuple[str, ...]  # aligned with Report.years
+    final: str
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    rank: int | None
+    title: str
+    cluster: str
+    scores: dict[str, float] | None
+    quadrant: str | None
+    leads: tuple[str, ...]  # names of the actors marked lead (one, unless flagged)
+    by_role: dict[str, tuple[str, ...]]  # role -> actor names
+    location: str
+    timeframe: str
+    budget: tuple[Budget, ...]
+    indicators: tuple[Indicator, ...]
+    policies: tuple[str, ...]
+    strategies: tuple[str, ...]
+    issues: tuple[str, ...]
+
+    @property
+    def lead(self) -> str:
+        return ", ".join(self.leads)
+
+    @property
+    def budget_total(self) -> float | None:
+        return sum(b.amount for b in self.budget) if self.budget else None
+
+    @property
+    def mixed_sources(self) -> bool:
+        """Whether the budget lines name different sources (then each line shows its own)."""
+        return len({b.source for b in self.budget}) > 1
+
+    @property
+    def sources(self) -> str:
+        return ", ".join(dict.fromkeys(b.source for b in self.budget if b.source))
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    category: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    program: Program
+    cells: tuple[str | None, ...]  # role keys, aligned with Report.actors
+
+
+@dataclass(frozen=True)
+class Cluster:
+    title: str
+    program: str  # the title of the program it became, or ""
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    org: str
+    role: str
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    started_at: str
+    ended_at: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    t: Catalogue
+    room: dict[str, Any]
+    snapshot: dict[str, Any]
+    voting: dict[str, Any]
+    criteria: tuple[Criterion, ...]
+    revealed: bool
+    vision_statement: tuple[str, ...]  # paragraphs
+    missions: tuple[str, ...]
+    vision_cards: tuple[Card, ...]
+    programs: tuple[Program, ...]
+    years: tuple[str, ...]
+    actors: tuple[Actor, ...]
+    matrix: tuple[MatrixRow, ...]
+    clusters: tuple[Cluster, ...]
+    unclustered: tuple[Card, ...]
+    participants: tuple[Person, ...]
+    phases: tuple[Phase, ...]
+    card_count: int
+    cards: tuple[Card, ...] = field(default=())
+
+    @property
+    def has_quadrant(self) -> bool:
+        return {"feasibility", "urgency"} <= {c.key for c in self.criteria}
+
+    @property
+    def has_policies(self) -> bool:
+        return any(p.policies or p.strategies for p in self.programs)
+
+    @property
+    def has_indicators(self) -> bool:
+        return any(p.indicators or p.budget for p in self.programs)
+
+
+def year_key(year: str) -> tuple[int, int, str]:
+    """Years sort as numbers ("2025" < "2030"), any other label after them, by text."""
+    digits = re.fullmatch(r"\s*(\d{1,6})\s*", year)
+    return (0, int(digits.group(1)), "") if digits else (1, 0, year.casefold())
+
+
+def build_report(record: dict[str, Any]) -> Report:
+    """Resolve ids to names and order everything as the report shows it."""
+    t = catalogue(record["room"].get("language"))
+    people = {p["id"]: p["name"] for p in record["participants"]}
+    actors = {a["id"]: a for a in record["actors"]}
+    clusters = {c["id"]: c["title"] for c in record["clusters"]}
+    criteria = tuple(_criterion(t, c) for c in record["voting"]["criteria"])
+    years = tuple(
+        sorted(
+            {y for p in record["programs"] for i in p["indicators"] for y in i["targets"]},
+            key=year_key,
+        )
+    )
+    programs = tuple(_program(p, actors, clusters, years) for p in record["programs"])
+    cards = {n["id"]: _card(n, people, clusters) for n in record["notes"]}
+    clustered = {n for c in record["clusters"] for n in c["notes"]}
+    vision_ids = set(record["vision"]["notes"])
+    promoted = {p["cluster"]: p["title"] for p in record["programs"] if p["cluster"]}
+    statement = record["vision"]["statement"]
+    matrix = record["role_matrix"]
+    by_id = {p.id: p for p in programs}
+    return Report(
+        t=t,
+        room=record["room"],
+        snapshot=record["snapshot"],
+        voting=record["voting"],
+        criteria=criteria,
+        revealed=bool(record["voting"]["revealed"]),
+        vision_statement=tuple(p.strip() for p in re.split(r"\n\s*\n", statement) if p.strip()),
+        missions=tuple(record["vision"]["missions"]),
+        vision_cards=tuple(cards[n] for n in record["vision"]["notes"] if n not in clustered),
+        programs=programs,
+        years=years,
+        actors=tuple(
+            Actor(name=actors[a]["name"], category=actors[a]["category"])
+            for a in matrix["columns"]
+            if a in actors
+        ),
+        matrix=tuple(
+            MatrixRow(
+                program=by_id[row],
+                cells=tuple(
+                    cell for a, cell in zip(matrix["columns"], cells, strict=True) if a in actors
+                ),
+            )
+            for row, cells in zip(matrix["rows"], matrix["cells"], strict=True)
+            if row in by_id
+        ),
+        clusters=tuple(
+            Cluster(
+                title=c["title"],
+                program=promoted.get(c["id"], ""),
+                cards=tuple(cards[n] for n in c["notes"] if n in cards),
+            )
+            for c in record["clusters"]
+        ),
+        unclustered=tuple(
+            card for n, card in cards.items() if n not in clustered and n not in vision_ids
+        ),
+        participants=tuple(
+            Person(name=p["name"], org=p["org"], role=p["role"], joined_at=p["joined_at"])
+            for p in record["participants"]
+        ),
+        phases=tuple(
+            Phase(key=p["key"], started_at=p["started_at"], ended_at=p["ended_at"])
+            for p in record["phases"]
+        ),
+        card_count=len(cards),
+        cards=tuple(cards.values()),
+    )
+
+
+def _criterion(t: Catalogue, row: dict[str, Any]) -> Criterion:
+    """Known criteria under their default label speak the room's language."""
+    key, label = row["key"], row["label"]
+    known = t.data["criteria"].get(key)
+    if known and (not label or label == key or label in DEFAULT_LABELS):
+        label = known
+    return Criterion(key=key, label=label or key, weight=float(row["weight"]))
+
+
+def _card(note: dict[str, Any], people: dict[str, str], clusters: dict[str, str]) -> Card:
+    author = note.get("author")
+    return Card(
+        text=note["text"],
+        author=people.get(author, "") if author else "",
+        color=note["color"],
+        cluster=clusters.get(note["cluster"] or "", ""),
+        phase=note["phase"],
+        created_at=note["created_at"],
+    )
+
+
+def _program(
+    p: dict[str, Any],
+    actors: dict[str, dict[str, Any]],
+    clusters: dict[str, str],
+    years: tuple[str, ...],
+) -> Program:
+    by_role: dict[str, list[str]] = {}
+    for row in p["roles"]:
+        if row["actor"] in actors:
+            by_role.setdefault(row["role"], []).append(actors[row["actor"]]["name"])
+    return Program(
+        id=p["id"],
+        rank=p["rank"],
+        title=p["title"],
+        cluster=clusters.get(p["cluster"] or "", ""),
+        scores=p["scores"],
+        quadrant=p["quadrant"],
+        leads=tuple(by_role.get("lead", ())),
+        by_role={role: tuple(names) for role, names in by_role.items()},
+        location=p["location"],
+        timeframe=p["timeframe"],
+        budget=tuple(
+            Budget(year=b["year"], amount=float(b["amount"]), source=b["source"])
+            for b in sorted(p["budget"], key=lambda b: year_key(b["year"]))
+        ),
+        indicators=tuple(
+            Indicator(
+                name=i["name"],
+                unit=i["unit"],
+                baseline=i["baseline"],
+                targets=tuple(i["targets"].get(y, "") for y in years),
+                final=i["final"],
+            )
+            for i in p["indicators"]
+        ),
+        policies=tuple(p["policies"]),
+        strategies=tuple(p["strategies"]),
+        issues=tuple(p["issues"]),
+    )
