@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from collections.abc import Callable
 from typing import Protocol
 
 from .protocol import CLOSE_REASONS, CloseCode

@@ -149,7 +149,8 @@ class Room:
             except Exception:  # a bug must not kill the room: fail this batch, keep serving
                 log.exception("room %s: batch failed", self.code)
                 for pending in batch:
-                    self._refuse(pending, Rejected("unavailable", "internal error, not applied"))
+                    if not pending.done.done():  # ops already durable are not "not applied"
+                        self._refuse(pending, Rejected("unavailable", "internal error"))
 
     async def _commit(self, batch: list[Pending]) -> None:
         while True:
@@ -190,10 +191,10 @@ class Room:
                     refused.extend((pending, failure) for pending, _, _ in accepted)
                     accepted = []
             if accepted:
-                self._commit_state(head, [(event, views) for _, event, views in accepted])
-                for pending, event, _ in accepted:
+                for pending, event, _ in accepted:  # durable now: whatever follows, it holds
                     if not pending.done.done():
                         pending.done.set_result(event)
+                self._commit_state(head, [(event, views) for _, event, views in accepted])
                 for n, body in records:
                     self._in_background(self.store.put_record(self.code, n, body))
             # Refusals go out after the acks of the same batch, as a client would expect.
@@ -330,7 +331,7 @@ class Room:
         common = frame(v.everyone for v in views)
         special = set().union(*(v.own for v in views))
         facilitator_differs = any(v.facilitator is not None for v in views)
-        for conn in self.connections:
+        for conn in list(self.connections):  # a full outbox drops its connection from the set
             if conn.participant in special or (facilitator_differs and conn.role == "facilitator"):
                 conn.send(frame(v.for_viewer(conn.participant, conn.role) for v in views))
             else:
@@ -376,7 +377,7 @@ class Room:
     def _send_presence(self) -> None:
         self._presence_handle = None
         frame = protocol.encode({"type": "presence", "online": self.online()})
-        for conn in self.connections:
+        for conn in list(self.connections):
             conn.send(frame)
 
     # --- shutdown ------------------------------------------------------------------------
