@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from .i18n import Catalogue
+from .i18n import Catalogue, printable
 from .view import Program, Report
 
 FONT = "Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -34,7 +34,7 @@ INK, GRID = "#1f2937", "#cbd5e1"
 
 
 def _text(value: str) -> str:
-    return str(escape(value))
+    return str(escape(printable(value)))
 
 
 def _short(value: str, limit: int) -> str:
@@ -120,7 +120,7 @@ def quadrant_svg(report: Report) -> str:
     )
     body += _dots(scored, px, py)
     body += _quadrant_legend(t, scored, legend_x, top)
-    return _svg(legend_x + 350, height, t("chart_quadrant_alt"), body)
+    return _svg(legend_x + 380, height, t("chart_quadrant_alt"), body)
 
 
 def _grid(

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .charts import bars_svg, quadrant_svg
+from .i18n import printable
 from .tables import snapshot_label, voting_summary
 from .view import Report
 
@@ -35,7 +36,12 @@ def md_escape(value: Any) -> str:
         return value
     if value is None:
         return ""
-    return MD_SPECIAL.sub(r"\\\1", LINE_BREAKS.sub(" ", str(value)))
+    return MD_SPECIAL.sub(r"\\\1", LINE_BREAKS.sub(" ", printable(str(value))))
+
+
+def html_finalize(value: Any) -> Any:
+    """Drop control characters from plain strings; autoescape runs after this."""
+    return printable(value) if type(value) is str else value
 
 
 def _data_uri(svg: str) -> Raw:
@@ -52,7 +58,7 @@ def _environment(kind: str) -> Environment:
         "keep_trailing_newline": True,
     }
     if kind == "html":
-        return Environment(autoescape=True, **common)
+        return Environment(autoescape=True, finalize=html_finalize, **common)
     return Environment(autoescape=False, finalize=md_escape, **common)
 
 

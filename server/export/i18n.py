@@ -9,12 +9,16 @@ edits data, not code; both catalogues have the same keys (a test checks).
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("id", "en")
+# C0 controls other than tab and line breaks, DEL and C1 controls: invisible in a report,
+# invalid in XML (SVG, XLSX), and never meant by a person typing a card.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 DEFAULT_LANGUAGE = "id"
 
 
@@ -87,6 +91,10 @@ class Catalogue:
         hours, minutes = divmod(minutes, 60)
         h, m = ("j", "mnt") if self.language == "id" else ("h", "min")
         return f"{hours} {h} {minutes:02d} {m}" if hours else f"{minutes} {m}"
+
+
+def printable(text: str) -> str:
+    return CONTROL.sub("", text)
 
 
 def parse_time(iso: str | None) -> datetime | None:
