@@ -9,6 +9,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, WebSocketRoute
@@ -18,6 +19,7 @@ from . import api
 from .api import ApiError, CreationLimit
 from .rooms import session
 from .rooms.hub import Hub
+from .security import SecurityHeaders
 from .settings import Settings
 from .store import make_store
 
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[*api.routes, WebSocketRoute("/ws/{room}", websocket), *_page_routes()],
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.hub = hub

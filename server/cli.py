@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -15,6 +17,16 @@ from .settings import Settings
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    class DrainingServer(uvicorn.Server):
+        """On SIGTERM, clients first hear 1001 (going away) from us, then uvicorn stops."""
+
+        hub: Any = None
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            with contextlib.suppress(TimeoutError):
+                await self.hub.send_away()
+            await super().shutdown(sockets)
 
     redis_url = args.redis_url or os.environ.get("REDIS_URL") or None
     if args.workers > 1 and not redis_url:
@@ -38,10 +50,13 @@ def _serve(args: argparse.Namespace) -> int:
     )
     if args.workers > 1:
         uvicorn.run("server.app:create_app", factory=True, workers=args.workers, **options)
-    else:
-        from .app import create_app
+        return 0
+    from .app import create_app
 
-        uvicorn.run(create_app(settings), **options)
+    app = create_app(settings)
+    server = DrainingServer(uvicorn.Config(app, **options))
+    server.hub = app.state.hub
+    server.run()
     return 0
 
 

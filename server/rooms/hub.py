@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 
@@ -39,12 +40,21 @@ class Hub:
         self._secret = await self.store.secret()
         self.ready = True
 
-    async def stop(self) -> None:
-        """Close every connection (clients reconnect elsewhere), finish writes, close the store."""
+    async def send_away(self, timeout: float = 3.0) -> None:
+        """Tell every client to reconnect elsewhere (1001), after the frames already queued."""
         self.ready = False
+        closing = []
         for room in self.rooms.values():
             for conn in list(room.connections):
                 conn.close(CloseCode.GOING_AWAY)
+                closing.append(conn.wait_closed())
+        if closing:
+            await asyncio.wait_for(asyncio.gather(*closing), timeout)
+
+    async def stop(self) -> None:
+        """Send clients away, finish the writes already queued, close the store."""
+        with contextlib.suppress(TimeoutError):
+            await self.send_away()
         await asyncio.gather(*(room.drain() for room in self.rooms.values()))
         await self.store.close()
 
