@@ -226,7 +226,7 @@ def test_a_stalled_reader_is_dropped_and_the_others_keep_their_pace(tmp_path: Pa
 
 def test_a_huge_frame_is_refused_before_parsing(server: Server) -> None:
     async def scenario() -> int | None:
-        room, f = await _facilitated_room(server)
+        _, f = await _facilitated_room(server)
         assert f.ws is not None
         await f.ws.send(
             json.dumps({"type": "op", "id": "x", "op": {"kind": "note.add", "text": "x" * 200_000}})
