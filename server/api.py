@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import metrics
+from .export import render
 from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.record import build_record, record_schema
@@ -138,17 +139,13 @@ async def _authorised(request: Request, room: Room) -> None:
 
 
 def _respond(request: Request, record: dict[str, Any]) -> Response:
-    fmt = request.query_params.get("format", "json")
-    table = request.query_params.get("table")
-    if fmt == "json" and table is None:
-        return Response(
-            orjson.dumps(record, option=orjson.OPT_INDENT_2),
-            media_type="application/json",
-        )
-    from .export import render  # the renderers pull in jinja2 and openpyxl: load on demand
-
+    """The record in the asked format, as a download named after the room and the date."""
     try:
-        rendered = render(record, fmt, table=table)
+        rendered = render(
+            record,
+            request.query_params.get("format", "json"),
+            table=request.query_params.get("table"),
+        )
     except ValueError as error:
         raise ApiError(400, "invalid", str(error)) from None
     headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}

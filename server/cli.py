@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from .settings import Settings
 
 
@@ -85,12 +83,9 @@ async def _export(args: argparse.Namespace) -> int:
             await room.drain()
     finally:
         await store.close()
-    if args.format == "json" and args.table is None:
-        body = orjson.dumps(record, option=orjson.OPT_INDENT_2)
-    else:
-        from .export import render
+    from .export import render
 
-        body = render(record, args.format, table=args.table).body
+    body = render(record, args.format, table=args.table).body
     if args.output in (None, "-"):
         sys.stdout.buffer.write(body)
     else:

@@ -12,7 +12,7 @@ from server.app import create_app
 from server.rooms import tokens
 from server.settings import Settings
 
-from .test_protocol import closed_with, hello, new_room
+from .asgi import closed_with, hello, new_room
 
 
 def _client(tmp_path: Any, **settings: Any) -> TestClient:

@@ -2,63 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
 
 from server.app import create_app
 from server.settings import Settings
 
-
-@pytest.fixture
-def client(tmp_path: Any) -> Iterator[TestClient]:
-    settings = Settings(data=str(tmp_path), hello_timeout=0.5, ops_per_second=50, ops_burst=50)
-    with TestClient(create_app(settings)) as client:
-        yield client
-
-
-def new_room(client: TestClient, **fields: Any) -> tuple[str, str]:
-    response = client.post("/api/rooms", json={"title": "Lokakarya RPJMD", **fields})
-    assert response.status_code == 201
-    body = response.json()
-    return body["room"], body["facilitator_key"]
-
-
-def hello(ws: Any, **fields: Any) -> dict[str, Any]:
-    ws.send_json({"type": "hello", "name": "Budi", "org": "Bappeda", **fields})
-    welcome = ws.receive_json()
-    assert welcome["type"] == "welcome", welcome
-    return welcome
-
-
-def op(ws: Any, op_id: str, kind: str, **fields: Any) -> None:
-    ws.send_json({"type": "op", "id": op_id, "op": {"kind": kind, **fields}})
-
-
-def next_of(ws: Any, *types: str) -> dict[str, Any]:
-    """The next frame of one of ``types`` (presence frames come whenever people come and go)."""
-    while True:
-        frame = ws.receive_json()
-        if frame["type"] in types:
-            return frame
-
-
-def event_where(ws: Any, **match: Any) -> dict[str, Any]:
-    """The next event whose fields equal ``match`` (earlier events are skipped)."""
-    while True:
-        for event in next_of(ws, "events")["events"]:
-            if all(event.get(k) == v for k, v in match.items()):
-                return event
-
-
-def closed_with(ws: Any) -> int:
-    with pytest.raises(WebSocketDisconnect) as closed:
-        while True:
-            ws.receive_json()
-    return closed.value.code
+from .asgi import closed_with, event_where, hello, new_room, next_of, op
 
 
 def test_create_room(client: TestClient) -> None:

@@ -1,0 +1,94 @@
+"""The record over HTTP in every format, as downloads, for the live room and its snapshots."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+
+from .asgi import event_where, hello, new_room, op
+
+FORMATS = {
+    "json": "application/json",
+    "md": "text/markdown",
+    "html": "text/html",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _workshop(client: TestClient) -> tuple[str, dict[str, str]]:
+    room, key = new_room(client, title="Lokakarya =Sikka", language="en")
+    with client.websocket_connect(f"/ws/{room}") as f:
+        hello(f, key=key)
+        op(f, "1", "cluster.add", title='=HYPERLINK("http://x")')
+        cluster = event_where(f, op_id="1")["op"]["cluster"]
+        op(f, "2", "program.promote", cluster=cluster)
+        op(f, "3", "actor.add", name="Dinas <b>PUPR</b>")
+        op(f, "4", "snapshot.take", label="draf")
+        event_where(f, op_id="4")
+    return room, {"Authorization": f"Bearer {key}"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_a_named_download(client: TestClient, fmt: str) -> None:
+    room, auth = _workshop(client)
+    for url in (f"/api/rooms/{room}/scenario", f"/api/rooms/{room}/snapshots/1"):
+        response = client.get(url, params={"format": fmt}, headers=auth)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(FORMATS[fmt])
+        disposition = response.headers["content-disposition"]
+        assert disposition.startswith('attachment; filename="spwt-') and disposition.endswith(
+            f'.{fmt}"'
+        )
+        assert "=" not in disposition.split("filename=")[1].strip('"')
+
+
+def test_contents_are_safe(client: TestClient) -> None:
+    room, auth = _workshop(client)
+    url = f"/api/rooms/{room}/scenario"
+    record = json.loads(client.get(url, headers=auth).content)
+    assert record["programs"][0]["title"].startswith("=HYPERLINK")
+    html = client.get(url, params={"format": "html"}, headers=auth).text
+    assert "<b>PUPR</b>" not in html and "&lt;b&gt;PUPR&lt;/b&gt;" in html
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, params={"format": "csv"}, headers=auth).text))
+    )
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    matrix = client.get(url, params={"format": "csv", "table": "matrix"}, headers=auth).text
+    assert "PUPR" in matrix
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(url, params={"format": "xlsx"}, headers=auth).content)
+    )
+    cells = [
+        c.value
+        for sheet in book
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in cells)
+
+
+def test_unknown_formats_are_a_typed_error(client: TestClient) -> None:
+    room, auth = _workshop(client)
+    response = client.get(f"/api/rooms/{room}/scenario", params={"format": "pdf"}, headers=auth)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+
+
+def test_closing_the_room_takes_a_final_snapshot(client: TestClient) -> None:
+    room, key = new_room(client)
+    auth: dict[str, Any] = {"Authorization": f"Bearer {key}"}
+    with client.websocket_connect(f"/ws/{room}") as f:
+        hello(f, key=key)
+        op(f, "1", "phase.set", phase="closed")
+        event_where(f, op_id="1")
+    listing = client.get(f"/api/rooms/{room}/snapshots", headers=auth).json()["snapshots"]
+    assert [(s["n"], s["final"]) for s in listing] == [(1, True)]
+    final = client.get(f"/api/rooms/{room}/snapshots/1", headers=auth).json()
+    assert final["snapshot"]["final"] is True and final["snapshot"]["phase"] == "closed"
