@@ -134,8 +134,11 @@ def test_kill_9_loses_no_acknowledged_op(tmp_path: Path) -> None:
             for i in range(2000):
                 await f.send("note.add", text=f"kartu {i}")
                 if i == 300:
-                    await asyncio.sleep(0.05)
-                    server.kill()  # mid-stream
+                    for _ in range(500):  # let acks flow, then kill while ops are in flight
+                        if len(acked) >= 100:
+                            break
+                        await asyncio.sleep(0.01)
+                    server.kill()
         except ConnectionClosed:
             pass
         await reader
