@@ -8,7 +8,9 @@ from server.state.ops import CLIENT_KINDS
 
 def test_protocol_doc_is_up_to_date() -> None:
     committed = (Path(__file__).parent.parent / "docs" / "protocol.md").read_text()
-    assert committed == protocol_doc.render(), "run: python -m server.protocol_doc > docs/protocol.md"
+    assert committed == protocol_doc.render(), (
+        "run: python -m server.protocol_doc > docs/protocol.md"
+    )
 
 
 def test_every_op_kind_is_documented() -> None:
