@@ -32,6 +32,7 @@ class Hub:
         self.settings = settings
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Task[Room | None]] = {}
+        self._key_hashes: dict[str, str] = {}
         self._secret = b""
         self.ready = False
 
@@ -100,8 +101,14 @@ class Hub:
         return self.rooms.get(code)
 
     async def key_matches(self, code: str, key: str) -> bool:
-        meta = await self.store.room_meta(normalise_code(code))
-        return meta is not None and tokens.key_matches(key, meta.key_hash)
+        code = normalise_code(code)
+        key_hash = self._key_hashes.get(code)
+        if key_hash is None:
+            meta = await self.store.room_meta(code)
+            if meta is None:
+                return False
+            key_hash = self._key_hashes[code] = meta.key_hash
+        return tokens.key_matches(key, key_hash)
 
     def token_for(self, code: str, participant: str) -> str:
         return tokens.sign(self._secret, code, participant)
