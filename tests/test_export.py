@@ -14,10 +14,10 @@ import pytest
 
 from server.export import FORMATS, render
 from server.export.i18n import catalogue
-from server.state.record import record_schema
+from server.state.record import build_record, record_schema
 
 from .fixtures.golden import assert_golden
-from .fixtures.workshop import record
+from .fixtures.workshop import Workshop, record
 
 GOLDEN_CASES = [
     ("md", None, {}, "sikka.md"),
@@ -204,3 +204,52 @@ def test_local_number_and_date_formats() -> None:
     assert en.datetime("2026-03-10T03:19:25Z") == "10 March 2026 03:19"
     assert id_.duration("2026-03-10T00:30:00Z", "2026-03-10T02:05:00Z") == "1 j 35 mnt"
     assert id_.date("not a date") == ""
+
+
+def test_an_empty_room_renders_in_every_format() -> None:
+    w = Workshop()
+    r = build_record(w.state).to_json_dict()
+    for fmt in FORMATS:
+        assert render(r, fmt).body
+    md = render(r, "md").body.decode()
+    assert "Belum ada program." in md and "Tidak ada kartu." in md
+    assert "Pernyataan visi belum ditetapkan." in md
+    book = openpyxl.load_workbook(io.BytesIO(render(r, "xlsx").body))
+    assert book["Program"].max_row == 1  # the header alone
+
+
+def test_score_mode_with_usg_criteria_and_the_final_snapshot() -> None:
+    """No feasibility/urgency pair: no quadrant chart, bars stacked by weighted criterion."""
+    w = Workshop(language="en")
+    f = w.join("Fasilitator", "Bappeda", role="facilitator")
+    alice, bob = w.join("Alice", "Dinkes"), w.join("Bob", "PUPR")
+    criteria = [
+        {"key": "urgency", "weight": 2},
+        {"key": "seriousness", "label": "Keseriusan (S)"},
+        {"key": "growth"},
+    ]
+    w.do(f, "room.configure", voting={"mode": "score", "criteria": criteria})
+    w.do(f, "phase.set", phase="cluster")
+    programs = []
+    for title in ("Air bersih", "Jalan desa"):
+        cluster = w.do(f, "cluster.add", title=title)["cluster"]
+        programs.append(w.do(f, "program.promote", cluster=cluster)["program"])
+    w.do(f, "phase.set", phase="vote")
+    for who, value in ((alice, 5), (bob, 4)):
+        for key in ("urgency", "seriousness", "growth"):
+            w.do(who, "vote.score", program=programs[0], criterion=key, value=value)
+            w.do(who, "vote.score", program=programs[1], criterion=key, value=6 - value)
+    w.do(f, "votes.reveal")
+    w.do(f, "phase.set", phase="closed")
+    r = build_record(w.state, w.state.snapshots[-1]).to_json_dict()
+    assert r["snapshot"]["final"] is True
+
+    html = render(r, "html").body.decode()
+    assert "The quadrant chart needs the feasibility and urgency criteria." in html
+    assert html.count("<svg") == 1
+    assert "Urgency (\u00d7 2)" in html  # the weight is shown in the bar chart legend
+    assert "Keseriusan (S)" in html and "Growth" in html
+    assert "<dt>Record version</dt><dd>final record</dd>" in html
+    md = render(r, "md").body.decode()
+    assert "| 1 | Air bersih | 4.5 | 4.5 | 4.5 | 18 |" in md
+    assert "| 2 | Jalan desa | 1.5 | 1.5 | 1.5 | 6 |" in md

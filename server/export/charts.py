@@ -206,20 +206,12 @@ def bars_svg(report: Report) -> str:
     t = report.t
     scored = [p for p in report.programs if p.scores is not None]
     label_w, bar_x, bar_w, row = 300.0, 308.0, 330.0, 26.0
-    top = 34.0
+    width = bar_x + bar_w + 50
+    body, legend_bottom = _series_legend(report, bar_x, width)
+    top = legend_bottom + 10
     height = top + row * len(scored) + 12
     totals = [p.scores.get("total", 0.0) for p in scored if p.scores]
     scale_max, _ = _axis_max(totals)
-    body = []
-    x = bar_x
-    for i, c in enumerate(report.criteria):
-        colour = SERIES[i % len(SERIES)]
-        label = c.label if c.weight == 1 else f"{c.label} (\u00d7 {t.number(c.weight)})"
-        body.append(
-            f'<rect x="{_n(x)}" y="8" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{_n(x + 17)}" y="18" font-size="11">{_text(label)}</text>'
-        )
-        x += 34 + 7 * len(label)
     for n, p in enumerate(scored):
         assert p.scores is not None
         y = top + n * row
@@ -229,13 +221,13 @@ def bars_svg(report: Report) -> str:
         )
         x = bar_x
         for i, c in enumerate(report.criteria):
-            width = p.scores.get(c.key, 0.0) * c.weight / scale_max * bar_w
-            if width > 0:
+            length = p.scores.get(c.key, 0.0) * c.weight / scale_max * bar_w
+            if length > 0:
                 body.append(
-                    f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="{_n(width)}" height="17" '
+                    f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="{_n(length)}" height="17" '
                     f'fill="{SERIES[i % len(SERIES)]}"/>'
                 )
-            x += width
+            x += length
         body.append(
             f'<text x="{_n(x + 5)}" y="{_n(y + 16.5)}" font-weight="bold">'
             f"{t.number(p.scores.get('total', 0.0))}</text>"
@@ -244,4 +236,22 @@ def bars_svg(report: Report) -> str:
         f'<line x1="{_n(bar_x)}" y1="{_n(top)}" x2="{_n(bar_x)}" '
         f'y2="{_n(top + row * len(scored))}" stroke="{GRID}"/>'
     )
-    return _svg(bar_x + bar_w + 50, height, t("chart_bars_alt"), body)
+    return _svg(width, height, t("chart_bars_alt"), body)
+
+
+def _series_legend(report: Report, left: float, width: float) -> tuple[list[str], float]:
+    """One swatch per criterion (with its weight), wrapped into rows; returns the bottom."""
+    t = report.t
+    body, x, y = [], left, 8.0
+    for i, c in enumerate(report.criteria):
+        label = c.label if c.weight == 1 else f"{c.label} (\u00d7 {t.number(c.weight)})"
+        needed = 30 + 6.5 * len(label)
+        if x > left and x + needed > width:
+            x, y = left, y + 18
+        colour = SERIES[i % len(SERIES)]
+        body.append(
+            f'<rect x="{_n(x)}" y="{_n(y)}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{_n(x + 17)}" y="{_n(y + 10)}" font-size="11">{_text(label)}</text>'
+        )
+        x += needed
+    return body, y + 16

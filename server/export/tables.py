@@ -187,7 +187,10 @@ def summary_table(r: Report) -> Table:
 def snapshot_label(r: Report) -> str:
     """The snapshot's label, marked when it is the final record; empty for an unlabelled one."""
     snap, t = r.snapshot, r.t
-    parts = [snap["label"], t("snapshot_final") if snap["final"] else ""]
+    label = snap["label"]
+    if snap["final"] and label.casefold() == "final":
+        label = ""  # the reducer's own label for the snapshot taken on closing
+    parts = [label, t("snapshot_final") if snap["final"] else ""]
     return " — ".join(p for p in parts if p)
 
 
