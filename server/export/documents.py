@@ -75,6 +75,7 @@ def _context(report: Report) -> dict[str, Any]:
 
 
 def render_html(report: Report) -> str:
+    """A standalone page: inline CSS and SVG, no script, nothing fetched from elsewhere."""
     context = _context(report)
     if context["charted"]:
         context["bars"] = Markup(bars_svg(report))  # our SVG escapes its own text
@@ -84,6 +85,7 @@ def render_html(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
+    """GitHub-flavoured Markdown; the charts are SVG ``data:`` images (no raw HTML)."""
     context = _context(report)
     if context["charted"]:
         context["bars"] = _data_uri(bars_svg(report))

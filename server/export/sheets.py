@@ -42,6 +42,7 @@ def _csv_value(value: Cell) -> str | int | float:
 
 
 def write_csv(table: Table) -> bytes:
+    """One table as CSV: header row, then rows; empty cells for missing values."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_csv_value(h) for h in table.header])
@@ -51,6 +52,7 @@ def write_csv(table: Table) -> bytes:
 
 
 def write_xlsx(report: Report) -> bytes:
+    """The workbook: summary, programs, role matrix, indicators, cards and participants."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in (

@@ -65,14 +65,12 @@ def programs_table(r: Report) -> Table:
                 _join(p.policies), _join(p.strategies), _issues(r, p),
             )
         )  # fmt: skip
-    first_score = 3
-    score_cols = range(first_score, first_score + len(r.criteria) + 2)
     budget_col = header.index(t.col("budget"))
     return Table(
         key="programs",
         header=header,
         rows=rows,
-        numeric={**{i: "0.##" for i in score_cols}, budget_col: "#,##0"},
+        numeric={budget_col: "#,##0"},
         wide=frozenset({1, budget_col + 2, budget_col + 3}),
     )
 
@@ -153,6 +151,7 @@ def cards_table(r: Report) -> Table:
 
 
 def participants_table(r: Report) -> Table:
+    """Who took part (observers, such as the projector screen, are not in the record)."""
     t = r.t
     header = (t.col("name"), t.col("org"), t.col("role"), t.col("joined"))
     rows = [
