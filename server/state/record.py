@@ -103,7 +103,7 @@ class ProgramRow(Record):
     title: str
     cluster: str | None
     rank: int | None = Field(description="1 = highest total; null until votes are revealed")
-    scores: dict[str, float] | None = Field(
+    scores: dict[str, int | float] | None = Field(
         description="per criterion, plus total (weighted) and voters; null until revealed"
     )
     quadrant: Quadrant | None
@@ -275,7 +275,7 @@ def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
     return ["several_leads"] if len(leads) > 1 else []
 
 
-def _scores(s: RoomState) -> dict[str, dict[str, float]]:
+def _scores(s: RoomState) -> dict[str, dict[str, int | float]]:
     counted = tallies(s)
     weights = {c.key: c.weight for c in s.settings.voting.criteria}
     result = {}
@@ -285,7 +285,7 @@ def _scores(s: RoomState) -> dict[str, dict[str, float]]:
     return result
 
 
-def _quadrants(s: RoomState, scores: dict[str, dict[str, float]]) -> dict[str, Quadrant]:
+def _quadrants(s: RoomState, scores: dict[str, dict[str, int | float]]) -> dict[str, Quadrant]:
     """Urgent and feasible = priority, urgent only = enable, feasible only = later, else drop.
 
     A program is "high" on a criterion when its score reaches the median of all programs
@@ -299,7 +299,7 @@ def _quadrants(s: RoomState, scores: dict[str, dict[str, float]]) -> dict[str, Q
         for key in ("urgency", "feasibility")
     }
 
-    def high(row: dict[str, float], key: str) -> bool:
+    def high(row: dict[str, int | float], key: str) -> bool:
         return row[key] > 0 and row[key] >= median[key]
 
     table: dict[tuple[bool, bool], Quadrant] = {
