@@ -1,0 +1,137 @@
+"""The web pages: start page, participant board, facilitator console, projector screen.
+
+Pages are rendered server-side in the chosen language (``?lang=``, default Bahasa
+Indonesia) so that the first paint needs no script; the scripts then take over and may
+switch language from the browser's remembered choice. Every page carries a strict
+Content-Security-Policy: scripts only from ``/static``, no inline script, so text typed by
+users can never run even if it reached the HTML by mistake.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+from functools import lru_cache
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+LANGUAGES = ("id", "en")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+MAX_CODE = 32
+
+
+class Pages:
+    """The page handlers, bound to one ``web/`` folder."""
+
+    def __init__(self, web_dir: pathlib.Path) -> None:
+        self.web_dir = web_dir
+        self.env = Environment(
+            loader=FileSystemLoader(web_dir / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    @lru_cache(maxsize=4)  # noqa: B019 - one instance per app, catalogues never change
+    def catalogue(self, lang: str) -> tuple[dict[str, str], str]:
+        path = self.web_dir / "i18n" / f"{lang}.json"
+        data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return data, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def render(
+        self, request: Request, template: str, status: int = 200, **context: Any
+    ) -> Response:
+        lang = request.query_params.get("lang", "id")
+        lang = lang if lang in LANGUAGES else "id"
+        strings, as_json = self.catalogue(lang)
+
+        def t(key: str) -> str:
+            return strings.get(key, key)
+
+        html = self.env.get_template(template).render(lang=lang, t=t, i18n_json=as_json, **context)
+        return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+    async def start(self, request: Request) -> Response:
+        return self.render(request, "start.html", page="start", room="")
+
+    async def _room_page(self, request: Request, template: str, page: str) -> Response:
+        code = _code(request)
+        if code is None or not await _room_exists(request, code):
+            return self.render(request, "missing.html", status=404, page="missing", room=code or "")
+        return self.render(request, template, page=page, room=code)
+
+    async def board(self, request: Request) -> Response:
+        return await self._room_page(request, "board.html", "board")
+
+    async def console(self, request: Request) -> Response:
+        return await self._room_page(request, "console.html", "console")
+
+    async def screen(self, request: Request) -> Response:
+        return await self._room_page(request, "screen.html", "screen")
+
+    async def qr(self, request: Request) -> Response:
+        code = _code(request)
+        if code is None:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return Response(
+            qr_svg(join_url(request, code)),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+        )
+
+
+def _code(request: Request) -> str | None:
+    code = str(request.path_params["room"]).strip().upper()
+    return code if code.isalnum() and len(code) <= MAX_CODE else None
+
+
+async def _room_exists(request: Request, code: str) -> bool:
+    """Whether the room exists; without a hub (pages served alone) every code is let through."""
+    hub = getattr(request.app.state, "hub", None)
+    if hub is None:
+        return True
+    return await hub.room(code) is not None
+
+
+def join_url(request: Request, code: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/r/{code}"
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code of ``url`` as SVG: dark modules on white, readable from across a room."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(
+        out, kind="svg", scale=8, border=2, dark="#111", light="#fff", xmldecl=False,
+        svgclass="qr", title="QR",
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def page_routes(web_dir: pathlib.Path) -> list[BaseRoute]:
+    """Routes of the pages and their static files, to append to the app's routes."""
+    pages = Pages(web_dir)
+    return [
+        Route("/", pages.start),
+        Route("/r/{room}", pages.board),
+        Route("/r/{room}/console", pages.console),
+        Route("/r/{room}/screen", pages.screen),
+        Route("/r/{room}/qr.svg", pages.qr),
+        Mount("/static", StaticFiles(directory=web_dir / "static"), name="static"),
+        Mount("/i18n", StaticFiles(directory=web_dir / "i18n"), name="i18n"),
+    ]

@@ -1,0 +1,178 @@
+// The shell shared by the board, the console and the screen: the link, the room copy,
+// the phase bar, the timer, the connection state, focus-follow and rejections.
+import { $, fmtTime, h, rejectionText, replace, toast } from "./dom.js";
+import { currentLang, initLang, langChosen, onLangChange, setLang, t } from "./i18n.js";
+import { isDragging } from "./drag.js";
+import { Link } from "./link.js";
+import { Room } from "./state.js";
+
+const OPEN = ["lobby", "vision", "issues", "cluster", "vote", "roles"];
+const PHASE_RULES = {
+  "note.add": ["vision", "issues"], "note.edit": OPEN, "note.delete": OPEN, "note.move": OPEN,
+  "cluster.add": ["cluster"], "cluster.rename": ["cluster"], "cluster.delete": ["cluster"],
+  "cluster.merge": ["cluster"], "note.cluster": ["cluster"],
+  "vote.cast": ["vote"], "vote.retract": ["vote"], "vote.score": ["vote"],
+  "actor.add": ["roles"], "matrix.set": ["roles"], "program.update": ["roles"],
+};
+const VOTES = new Set(["vote.cast", "vote.retract", "vote.score"]);
+const MEMBER = new Set([...Object.keys(PHASE_RULES), "participant.ready"]);
+
+export const room = document.body.dataset.room;
+
+/** Whether ``role`` may send ``kind`` now: the server's gate, for disabling controls. */
+export function allowed(s, role, kind) {
+  if (!s || role === "observer") return false;
+  if (VOTES.has(kind)) {
+    if (role !== "participant" || s.locked) return false;
+    return s.phase === "vote" && s.settings.voting.mode === (kind === "vote.score" ? "score" : "dots");
+  }
+  if (role === "facilitator") return true;
+  if (!MEMBER.has(kind) || s.locked) return false;
+  const phases = PHASE_RULES[kind];
+  return !phases || phases.includes(s.phase);
+}
+
+export function start(o) {
+  const model = new Room();
+  let lastFocus;
+  let timerDone = false;
+  let scheduled = false;
+  let stopped = null;
+
+  const link = new Link({
+    room,
+    as: o.as,
+    key: o.key,
+    store: o.store,
+    welcome(frame) {
+      model.welcome(frame);
+      if (frame.state && !langChosen() && frame.state.settings.language !== currentLang()) setLang(frame.state.settings.language, false);
+      schedule();
+    },
+    events(events) {
+      model.events(events);
+      for (const e of events) if (e.op.kind === "timer.start") timerDone = false;
+      if (o.onEvents) o.onEvents(events, model);
+      schedule();
+    },
+    rejected(frame) {
+      model.reject(frame.id);
+      toast(rejectionText(frame.code, frame.message));
+      schedule();
+    },
+    presence(ids) {
+      model.online = ids;
+      schedule();
+    },
+    status(state, pending) {
+      const el = $("#status");
+      if (!el) return;
+      el.dataset.state = state;
+      const text = t(`status.${state}`);
+      el.textContent = pending && state !== "online" ? `${text} · ${t("status.pending", { n: pending })}` : text;
+    },
+    fatal(reason) {
+      stopped = reason;
+      schedule();
+    },
+  });
+
+  const ctx = () => {
+    const s = model.view;
+    const role = model.me ? model.me.role : o.as;
+    return {
+      s, me: model.me, role, online: model.online, link, model,
+      readOnly: role === "observer",
+      focusable: true,
+      can: (kind) => allowed(s, role, kind),
+      send: (op) => {
+        const id = link.send(op);
+        model.propose(id, op);
+        schedule();
+        return id;
+      },
+    };
+  };
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      if (isDragging()) {
+        setTimeout(schedule, 150);
+        return;
+      }
+      render();
+    });
+  }
+
+  function render() {
+    if (stopped) {
+      replace($("#main"), h("section.fatal", {}, h("h1", { text: t(`fatal.${stopped}`) }), h("p", {}, h("a", { href: "/", text: t("fatal.home") }))));
+      return;
+    }
+    const c = ctx();
+    if (!c.s) return;
+    const s = c.s;
+    const title = $("#room-title");
+    if (title) title.textContent = s.settings.title;
+    document.title = `${s.settings.title} · S-PWT`;
+    document.body.dataset.phase = s.phase;
+    document.body.classList.toggle("locked", !!s.locked);
+    phaseBar(c);
+    o.render(c);
+    if (s.focus !== lastFocus) {
+      lastFocus = s.focus;
+      if (s.focus) {
+        const el = document.getElementById(`item-${s.focus}`);
+        if (el) {
+          el.scrollIntoView({ behavior: "smooth", block: "center" });
+          if (el.tagName === "DETAILS") el.open = true;
+        }
+      }
+    }
+  }
+
+  function phaseBar(c) {
+    const bar = $("#phasebar");
+    if (!bar) return;
+    const s = c.s;
+    const items = [h("span.phase-name", { text: t(`phase.${s.phase}`) })];
+    if (s.locked) items.push(h("span.lock", { text: t("board.locked") }));
+    items.push(h("span.phase-hint", { text: t(`hint.${s.phase}${c.role === "facilitator" ? ".f" : ""}`) }));
+    items.push(h("span.timer", { id: "timer", role: "timer", "aria-live": "off" }));
+    if (c.role === "participant") {
+      const ready = c.me && s.ready.includes(c.me.id);
+      items.push(h("button.ready", { type: "button", "aria-pressed": ready ? "true" : "false", disabled: !c.can("participant.ready"), onclick: () => c.send({ kind: "participant.ready", ready: !ready }) }, ready ? `✓ ${t("ready.done")}` : t("ready.button")));
+    }
+    replace(bar, items);
+    tickTimer();
+  }
+
+  function tickTimer() {
+    const el = $("#timer");
+    const s = model.view;
+    if (!el || !s) return;
+    if (!s.timer) {
+      el.textContent = "";
+      el.classList.remove("running", "done");
+      return;
+    }
+    const left = s.timer.ends_at - Date.now();
+    el.textContent = fmtTime(left);
+    el.classList.toggle("running", left > 0);
+    el.classList.toggle("done", left <= 0);
+    if (left <= 0 && !timerDone) {
+      timerDone = true;
+      if (left > -3000 && o.onTimerEnd) o.onTimerEnd();
+      document.body.classList.add("time-up");
+      setTimeout(() => document.body.classList.remove("time-up"), 6000);
+    }
+  }
+
+  setInterval(tickTimer, 250);
+  onLangChange(() => schedule());
+  initLang();
+  return { link, model, schedule, ctx };
+}

@@ -1,0 +1,70 @@
+// The participant board: join, then the board of the current phase.
+import { $, replace } from "./dom.js";
+import { enableDrag } from "./drag.js";
+import { applyStatic } from "./i18n.js";
+import { allowed, room, start } from "./app.js";
+import { phaseView } from "./phases.js";
+import { COLORS } from "./cards.js";
+import { downloads } from "./downloads.js";
+
+applyStatic();
+const app = start({ as: "participant", store: `spwt:${room}:p`, render });
+const join = $("#join");
+const board = $("#board");
+const composer = $("#composer");
+
+if (app.link.token || app.link.profile) begin();
+else {
+  join.hidden = false;
+  $("#join-name").focus();
+}
+
+join.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const name = $("#join-name").value.trim();
+  if (!name) return;
+  app.link.profile = { name, org: $("#join-org").value.trim() };
+  begin();
+});
+
+function begin() {
+  join.hidden = true;
+  board.hidden = false;
+  app.link.connect();
+}
+
+const color = $("#note-color");
+for (const c of COLORS) {
+  const opt = document.createElement("option");
+  opt.value = c;
+  opt.dataset.t = `color.${c}`;
+  color.append(opt);
+}
+applyStatic(color);
+composer.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("#note-text");
+  if (!text.value.trim()) return;
+  app.ctx().send({ kind: "note.add", text: text.value.trim(), color: color.value });
+  text.value = "";
+  text.focus();
+});
+$("#note-text").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) composer.requestSubmit();
+});
+
+enableDrag($("#content"), (note, cluster) => {
+  const c = app.ctx();
+  const current = c.s.notes[note];
+  if (current && current.cluster !== cluster) c.send({ kind: "note.cluster", note, cluster });
+});
+
+function render(c) {
+  const s = c.s;
+  const writing = ["vision", "issues"].includes(s.phase);
+  composer.hidden = !writing;
+  const can = allowed(s, c.role, "note.add");
+  for (const el of composer.querySelectorAll("textarea, select, button")) el.disabled = !can;
+  $("#content").dataset.phase = s.phase;
+  replace($("#content"), phaseView(c), ["review", "closed"].includes(s.phase) ? downloads(c, app.link.token) : null);
+}

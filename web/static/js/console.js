@@ -1,0 +1,224 @@
+// The facilitator console: the board with every control of the facilitator beside it.
+import { $, draftInput, drafts, h, replace } from "./dom.js";
+import { enableDrag } from "./drag.js";
+import { applyStatic, t } from "./i18n.js";
+import { room, start } from "./app.js";
+import { phaseView } from "./phases.js";
+import { COLORS } from "./cards.js";
+import { download, downloads, FORMATS } from "./downloads.js";
+
+const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
+const PRESETS = [1, 3, 5, 10, 15];
+
+applyStatic();
+const keyStore = `spwt:key:${room}`;
+const fromHash = new URLSearchParams(location.hash.slice(1)).get("key");
+if (fromHash) {
+  try { localStorage.setItem(keyStore, fromHash); } catch (e) { /* memory only */ }
+  history.replaceState(null, "", location.pathname + location.search); // off the projected URL bar
+}
+let key = fromHash;
+try { key = key || localStorage.getItem(keyStore); } catch (e) { /* ignore */ }
+
+const app = start({ as: "participant", key, store: `spwt:${room}:f`, render });
+if (!key) {
+  replace($("#main"), h("section.fatal", {}, h("h1", { text: t("console.no_key") }), h("p", { text: t("console.no_key_hint") })));
+} else {
+  if (!app.link.profile) app.link.profile = { name: t("console.name"), org: "" };
+  app.link.connect();
+}
+
+const composer = $("#composer");
+const color = $("#note-color");
+for (const c of COLORS) color.append(h("option", { value: c, "data-t": `color.${c}`, text: t(`color.${c}`) }));
+composer.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("#note-text");
+  if (!text.value.trim()) return;
+  app.ctx().send({ kind: "note.add", text: text.value.trim(), color: color.value });
+  text.value = "";
+});
+enableDrag($("#content"), (note, cluster) => {
+  const c = app.ctx();
+  if (c.s.notes[note] && c.s.notes[note].cluster !== cluster) c.send({ kind: "note.cluster", note, cluster });
+});
+
+function render(c) {
+  c.onFocus = (target) => c.send({ kind: "focus.set", target });
+  const s = c.s;
+  composer.hidden = !["vision", "issues"].includes(s.phase);
+  $("#content").dataset.phase = s.phase;
+  replace($("#content"), phaseView(c));
+  replace($("#controls"), controls(c));
+}
+
+function section(title, ...children) {
+  return h("section.panel", { "aria-label": title }, h("h2", { text: title }), ...children);
+}
+
+function controls(c) {
+  const s = c.s;
+  return [
+    section(t("console.phase"), stepper(c)),
+    section(t("console.timer"), timer(c)),
+    section(t("console.board"), toggles(c)),
+    section(t("console.people"), people(c)),
+    section(t("console.vision"), vision(c)),
+    section(t("console.share"), share()),
+    section(t("console.snapshots"), snapshots(c)),
+    settingsPanel(c, s),
+  ];
+}
+
+// The settings form is rebuilt only when the settings change, so a half-filled form
+// survives the events that keep arriving while the facilitator types.
+let settingsCache = null;
+function settingsPanel(c, s) {
+  const stamp = JSON.stringify(s.settings) + document.documentElement.lang;
+  if (!settingsCache || settingsCache.stamp !== stamp) {
+    const open = settingsCache ? settingsCache.el.open : false;
+    const el = h("details.panel.settings", { open }, h("summary", { text: t("console.settings") }), settings(c, s));
+    settingsCache = { stamp, el };
+  }
+  return settingsCache.el;
+}
+
+function stepper(c) {
+  const s = c.s;
+  const phases = PHASES.filter((p) => p === "lobby" || p === "closed" || s.settings.phases.includes(p));
+  const i = phases.indexOf(s.phase);
+  const go = (p) => c.send({ kind: "phase.set", phase: p });
+  return [
+    h("ol.stepper", {}, phases.map((p) => h("li", {}, h("button.step", { type: "button", "data-phase": p, "aria-current": p === s.phase ? "step" : null, onclick: () => p !== s.phase && go(p), text: t(`phase.${p}`) })))),
+    h("div.row", {},
+      h("button", { type: "button", disabled: i <= 0, onclick: () => go(phases[i - 1]), text: `← ${t("console.prev")}` }),
+      h("button.primary", { type: "button", "data-action": "next-phase", disabled: i >= phases.length - 1, onclick: () => go(phases[i + 1]), text: `${t("console.next")} →` })),
+  ];
+}
+
+function timer(c) {
+  const minutes = draftInput("input", "timer-min", { type: "number", min: "1", max: "240", value: "5", "aria-label": t("console.minutes") });
+  return [
+    h("div.row.wrap", {}, PRESETS.map((m) => h("button.small", { type: "button", onclick: () => c.send({ kind: "timer.start", seconds: m * 60 }), text: t("console.min", { n: m }) }))),
+    h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "timer.start", seconds: Math.round(Number(minutes.value) * 60) || 60 }); } },
+      minutes, h("button.small", { type: "submit", text: t("console.start") }),
+      h("button.small", { type: "button", disabled: !c.s.timer, onclick: () => c.send({ kind: "timer.stop" }), text: t("console.stop") })),
+  ];
+}
+
+function toggle(label, on, opOn, opOff, c, action) {
+  return h("button.toggle", { type: "button", "data-action": action, "aria-pressed": on ? "true" : "false", onclick: () => c.send({ kind: on ? opOff : opOn }), text: label });
+}
+
+function toggles(c) {
+  const s = c.s;
+  const part = s.votes.participation || { voters: 0, used: 0 };
+  const online = s.participants.filter((p) => p.role === "participant" && c.online.includes(p.id)).length;
+  const focus = s.focus ? (s.notes[s.focus] || s.clusters[s.focus] || s.programs[s.focus]) : null;
+  return [
+    h("div.row.wrap", {},
+      toggle(s.votes_revealed ? t("console.hide_votes") : t("console.reveal_votes"), s.votes_revealed, "votes.reveal", "votes.hide", c, "reveal-votes"),
+      toggle(s.notes_revealed ? t("console.hide_cards") : t("console.reveal_cards"), s.notes_revealed, "notes.reveal", "notes.hide", c, "reveal-cards"),
+      toggle(s.locked ? t("console.unlock") : t("console.lock"), s.locked, "board.lock", "board.unlock", c, "lock")),
+    h("p.stat", { id: "ready-count", text: t("console.ready", { n: s.ready.length, of: online }) }),
+    h("p.stat", { text: t("vote.participation", { voters: part.voters, used: part.used }) }),
+    s.hidden_notes ? h("p.stat", { text: t("cards.hidden", { n: s.hidden_notes }) }) : null,
+    h("p.stat", {}, `${t("console.focus")}: `, h("strong", { text: focus ? (focus.title || focus.text) : "—" }),
+      focus ? h("button.small", { type: "button", onclick: () => c.send({ kind: "focus.set", target: null }), text: t("focus.release") }) : null),
+  ];
+}
+
+function people(c) {
+  const list = c.s.participants.filter((p) => p.role !== "observer");
+  return h("ul.people", {}, list.map((p) => {
+    const on = c.online.includes(p.id);
+    return h("li", { class: on ? "on" : "off" },
+      h("span.dot", { "aria-label": on ? t("people.online") : t("people.offline"), role: "img" }),
+      h("span.who", {}, h("strong", { text: p.name }), p.org ? ` · ${p.org}` : "", p.role === "facilitator" ? ` (${t("role.facilitator")})` : "", c.s.ready.includes(p.id) ? " ✓" : ""),
+      p.role === "participant" ? h("button.icon", { type: "button", title: t("people.remove"), "aria-label": `${t("people.remove")}: ${p.name}`, onclick: () => confirm(t("people.confirm_remove", { name: p.name })) && c.send({ kind: "participant.remove", participant: p.id }) }, "✕") : null);
+  }));
+}
+
+function vision(c) {
+  const v = c.s.vision;
+  const text = draftInput("textarea", "vision-text", { value: v.statement, rows: "3", "aria-label": t("vision.statement") });
+  const missions = draftInput("textarea", "vision-missions", { value: (v.missions || []).join("\n"), rows: "3", "aria-label": t("vision.missions"), placeholder: t("vision.missions_ph") });
+  return h("form.stack", { onsubmit: (e) => {
+    e.preventDefault();
+    c.send({ kind: "vision.set", text: text.value, missions: missions.value.split("\n").map((m) => m.trim()).filter(Boolean) });
+    drafts.delete("vision-text");
+    drafts.delete("vision-missions");
+  } }, text, missions, h("button", { type: "submit", text: t("vision.save") }));
+}
+
+function share() {
+  const join = `${location.origin}/r/${room}`;
+  return [
+    h("p.code-small", {}, t("start.code"), " ", h("strong", { text: room })),
+    h("p", {}, h("a", { href: join, text: join })),
+    h("img.qr-small", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt"), width: "120", height: "120" }),
+    h("p", {}, h("a", { href: `/r/${room}/screen`, target: "_blank", rel: "noopener", text: t("console.open_screen") })),
+  ];
+}
+
+function snapshots(c) {
+  const label = draftInput("input", "snap-label", { type: "text", maxlength: "120", placeholder: t("console.snapshot_label"), "aria-label": t("console.snapshot_label") });
+  return [
+    h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "snapshot.take", label: label.value }); drafts.delete("snap-label"); label.value = ""; } },
+      label, h("button.small", { type: "submit", "data-action": "snapshot", text: t("console.snapshot") })),
+    h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
+      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?format=${f}`, key), text: f })))))),
+    downloads(c, key),
+  ];
+}
+
+function settings(c, s) {
+  const st = s.settings;
+  const input = (name, value, attrs = {}) => draftInput("input", `set-${name}`, { name, value: String(value), ...attrs });
+  const check = (name, on) => h("label.check", {}, h("input", { type: "checkbox", name, checked: on }), h("span", { text: t(`settings.${name}`) }));
+  const crit = st.voting.criteria.map((k, i) => criterionRow(k, i));
+  const critBox = h("div.criteria", {}, crit);
+  const form = h("form.stack.settings-form", { onsubmit: (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    const criteria = [...critBox.querySelectorAll(".crit-row")].map((r) => ({
+      key: r.querySelector("[name=ckey]").value.trim().toLowerCase(),
+      label: r.querySelector("[name=clabel]").value.trim(),
+      weight: Number(r.querySelector("[name=cweight]").value) || 1,
+    })).filter((x) => x.key);
+    c.send({
+      kind: "room.configure",
+      title: f.get("title"), region: f.get("region"), horizon: f.get("horizon"),
+      dots: Number(f.get("dots")), max_per_item: Number(f.get("max_per_item")),
+      anonymous: f.get("anonymous") === "on", private_writing: f.get("private_writing") === "on",
+      phases: PHASES.filter((p) => p !== "lobby" && p !== "closed" && f.get(`phase-${p}`) === "on"),
+      voting: { mode: f.get("mode"), criteria },
+    });
+    for (const k of [...drafts.keys()]) if (k.startsWith("set-")) drafts.delete(k);
+  } },
+  h("label", {}, h("span", { text: t("start.title") }), input("title", st.title, { maxlength: "120" })),
+  h("label", {}, h("span", { text: t("start.region") }), input("region", st.region, { maxlength: "120" })),
+  h("label", {}, h("span", { text: t("start.horizon") }), h("select", { name: "horizon" }, ["PWTJP", "PWTJM", "annual"].map((x) => h("option", { value: x, selected: st.horizon === x, text: t(`horizon.${x}`) })))),
+  h("label", {}, h("span", { text: t("settings.dots") }), input("dots", st.dots, { type: "number", min: "1", max: "100" })),
+  h("label", {}, h("span", { text: t("settings.max_per_item") }), input("max_per_item", st.max_per_item, { type: "number", min: "1", max: "100" })),
+  check("anonymous", st.anonymous), check("private_writing", st.private_writing),
+  h("label", {}, h("span", { text: t("settings.mode") }), h("select", { name: "mode" }, ["dots", "score"].map((m) => h("option", { value: m, selected: st.voting.mode === m, text: t(`mode.${m}`) })))),
+  h("fieldset", {}, h("legend", { text: t("settings.criteria") }), critBox,
+    h("div.row", {},
+      h("button.small", { type: "button", onclick: () => critBox.append(criterionRow({ key: "", label: "", weight: 1 }, critBox.children.length)), text: t("settings.add_criterion") }),
+      h("button.small", { type: "button", onclick: () => critBox.replaceChildren(...USG.map((k, i) => criterionRow({ key: k, label: t(`usg.${k}`), weight: 1 }, i))), text: t("settings.usg") }))),
+  h("fieldset", {}, h("legend", { text: t("settings.phases") }), PHASES.filter((p) => p !== "lobby" && p !== "closed").map((p) =>
+    h("label.check", {}, h("input", { type: "checkbox", name: `phase-${p}`, checked: st.phases.includes(p) }), h("span", { text: t(`phase.${p}`) })))),
+  h("button.primary", { type: "submit", text: t("settings.save") }));
+  return form;
+}
+
+const USG = ["urgency", "seriousness", "growth"];
+
+function criterionRow(k, i) {
+  return h("div.crit-row", {},
+    h("input", { name: "ckey", value: k.key, "aria-label": t("settings.criterion_key"), placeholder: "key", pattern: "[a-z][a-z0-9_]{0,31}", size: "10" }),
+    h("input", { name: "clabel", value: k.label, "aria-label": t("settings.criterion_label"), placeholder: t("settings.criterion_label") }),
+    h("input", { name: "cweight", type: "number", step: "0.1", min: "0", max: "100", value: String(k.weight ?? 1), "aria-label": t("settings.criterion_weight"), size: "4" }),
+    h("button.icon", { type: "button", "aria-label": t("settings.remove_criterion"), onclick: (e) => e.target.closest(".crit-row").remove() }, "✕"));
+}

@@ -1,0 +1,88 @@
+// Tiny DOM helpers. Text is always set with textContent: what users typed is never HTML.
+import { t } from "./i18n.js";
+
+/** h("button.primary", {onclick, type:"button"}, "text", child) -> element. */
+export function h(tag, attrs, ...children) {
+  const [name, ...classes] = tag.split(".");
+  const el = document.createElement(name || "div");
+  if (classes.length) el.className = classes.join(" ");
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else if (k === "text") el.textContent = v;
+      else if (k === "dataset") Object.assign(el.dataset, v);
+      else if (k === "value") el.value = v;
+      else if (k === "checked" || k === "disabled" || k === "selected") el[k] = !!v;
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  append(el, children);
+  return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+
+/** A short message that goes away by itself; also read out by screen readers. */
+export function toast(message, kind = "error") {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const el = h(`div.toast.${kind}`, { text: message });
+  box.append(el);
+  setTimeout(() => el.remove(), 6000);
+}
+
+/** Replace the children of ``el``, keeping focus and typed drafts of inputs with data-key. */
+export function replace(el, ...children) {
+  const active = document.activeElement;
+  const key = active && el.contains(active) ? active.dataset.key : null;
+  const start = key && "selectionStart" in active ? active.selectionStart : null;
+  el.replaceChildren(...children.flat().filter(Boolean));
+  if (key) {
+    const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again) {
+      again.focus({ preventScroll: true });
+      if (start !== null && again.setSelectionRange) {
+        try { again.setSelectionRange(start, start); } catch (e) { /* not a text input */ }
+      }
+    }
+  }
+}
+
+/** Drafts of inputs in re-rendered regions survive a re-render. */
+export const drafts = new Map();
+export function draftInput(tag, key, attrs) {
+  const el = h(tag, { ...attrs, "data-key": key });
+  if (drafts.has(key)) el.value = drafts.get(key);
+  else if (attrs && attrs.value !== undefined) el.value = attrs.value;
+  el.addEventListener("input", () => drafts.set(key, el.value));
+  return el;
+}
+
+export function fmtTime(ms) {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const m = Math.floor(total / 60);
+  const sec = String(total % 60).padStart(2, "0");
+  return `${m}:${sec}`;
+}
+
+export function rejectionText(code, message) {
+  const known = t(`reject.${code}`);
+  return known === `reject.${code}` ? message || code : known;
+}

@@ -1,0 +1,216 @@
+// The WebSocket link to a room: hello and resume, ops queued while offline and resent
+// with the same id (the server applies an op id once), backoff, and the connection state.
+
+const FATAL = { 4400: "bad_hello", 4401: "bad_credentials", 4403: "removed", 4404: "no_room" };
+const PING_EVERY = 15000;
+const SILENCE_LIMIT = 35000;
+
+export function newOpId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes); // randomUUID needs a secure context; a LAN http page is not
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Link {
+  /**
+   * @param {object} o room, as ("participant"|"observer"), key?, store (localStorage key),
+   *   and callbacks: welcome(frame), events(list), rejected(frame), presence(ids),
+   *   status(state, pendingCount), fatal(reason)
+   */
+  constructor(o) {
+    this.o = o;
+    this.ws = null;
+    this.seq = null; // last seq applied by the page; null until a full state arrived
+    this.attempt = 0;
+    this.timer = null;
+    this.stopped = false;
+    this.saved = load(o.store);
+    this.pending = this.saved.pending || []; // [{id, op}] not yet acknowledged
+    this.lastHeard = 0;
+    this.state = "connecting";
+    window.addEventListener("online", () => this.reconnectNow());
+    window.addEventListener("offline", () => this.drop());
+    setInterval(() => this.tick(), 5000);
+  }
+
+  get token() {
+    return this.saved.token || null;
+  }
+
+  set profile(p) {
+    this.saved.profile = p;
+    this.persist();
+  }
+
+  get profile() {
+    return this.saved.profile || null;
+  }
+
+  forget() {
+    this.saved = {};
+    this.pending = [];
+    this.persist();
+  }
+
+  persist() {
+    try {
+      localStorage.setItem(this.o.store, JSON.stringify({ ...this.saved, pending: this.pending }));
+    } catch (e) { /* storage full or disabled: the queue lives in memory */ }
+  }
+
+  setStatus(state) {
+    this.state = state;
+    this.o.status(state, this.pending.length);
+  }
+
+  connect() {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    let ws;
+    try {
+      ws = new WebSocket(`${scheme}://${location.host}/ws/${encodeURIComponent(this.o.room)}`);
+    } catch (e) {
+      this.retry();
+      return;
+    }
+    this.ws = ws;
+    this.setStatus(this.attempt ? "reconnecting" : "connecting");
+    ws.onopen = () => {
+      const hello = { type: "hello", as: this.o.as || "participant" };
+      const p = this.profile || {};
+      hello.name = p.name || "";
+      hello.org = p.org || "";
+      if (this.o.key) hello.key = this.o.key;
+      if (this.token) hello.token = this.token;
+      if (this.seq !== null) hello.since = this.seq;
+      ws.send(JSON.stringify(hello));
+      this.lastHeard = Date.now();
+    };
+    ws.onmessage = (m) => this.receive(m.data);
+    ws.onclose = (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (FATAL[e.code]) {
+        if (e.code === 4401 && this.token && !this.o.key) {
+          // The token is from a room or server that forgot us: join afresh.
+          this.saved.token = null;
+          this.persist();
+          this.retry();
+          return;
+        }
+        this.stopped = true;
+        this.setStatus("stopped");
+        this.o.fatal(FATAL[e.code]);
+        return;
+      }
+      this.retry(e.code === 4429 ? 10000 : 0);
+    };
+  }
+
+  retry(floor = 0) {
+    if (this.stopped) return;
+    this.attempt += 1;
+    this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    const delay = Math.max(floor, Math.min(15000, 400 * 2 ** Math.min(this.attempt, 6)));
+    this.timer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() * 0.5));
+  }
+
+  reconnectNow() {
+    if (this.stopped || (this.ws && this.ws.readyState <= 1)) return;
+    this.attempt = 0;
+    clearTimeout(this.timer);
+    this.connect();
+  }
+
+  /** The network went away: close at once instead of waiting for a timeout. */
+  drop() {
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.onclose = null;
+      try { ws.close(); } catch (e) { /* already closing */ }
+    }
+    if (!this.stopped) this.retry();
+  }
+
+  tick() {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return;
+    if (Date.now() - this.lastHeard > SILENCE_LIMIT) this.drop();
+    else if (Date.now() - this.lastHeard > PING_EVERY) ws.send('{"type":"ping"}');
+  }
+
+  receive(data) {
+    this.lastHeard = Date.now();
+    let frame;
+    try { frame = JSON.parse(data); } catch (e) { return; }
+    switch (frame.type) {
+      case "welcome":
+        this.attempt = 0;
+        this.saved.token = frame.token;
+        this.saved.you = frame.you;
+        this.persist();
+        if (frame.state) this.seq = frame.seq;
+        this.o.welcome(frame);
+        this.setStatus("online");
+        this.flush();
+        break;
+      case "events": {
+        const events = frame.events;
+        if (this.seq !== null && events.length && events[0].seq > this.seq + 1 && !events[0].op_id) {
+          // A gap: resume from what we have.
+          this.drop();
+          return;
+        }
+        for (const e of events) {
+          if (e.op_id) this.ack(e.op_id);
+          if (this.seq === null || e.seq > this.seq) this.seq = e.seq;
+        }
+        this.o.events(events);
+        this.o.status(this.state, this.pending.length);
+        break;
+      }
+      case "rejected":
+        this.ack(frame.id);
+        this.o.rejected(frame);
+        this.o.status(this.state, this.pending.length);
+        break;
+      case "presence":
+        this.o.presence(frame.online);
+        break;
+      default:
+        break;
+    }
+  }
+
+  ack(id) {
+    const before = this.pending.length;
+    this.pending = this.pending.filter((p) => p.id !== id);
+    if (this.pending.length !== before) this.persist();
+  }
+
+  /** Queue an op; it goes out now if the link is up, or once it is back. Returns its id. */
+  send(op) {
+    const id = newOpId();
+    this.pending.push({ id, op });
+    this.persist();
+    if (this.ws && this.ws.readyState === 1 && this.state === "online") {
+      this.ws.send(JSON.stringify({ type: "op", id, op }));
+    }
+    this.o.status(this.state, this.pending.length);
+    return id;
+  }
+
+  flush() {
+    for (const p of this.pending) this.ws.send(JSON.stringify({ type: "op", id: p.id, op: p.op }));
+  }
+}
+
+function load(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || "{}") || {};
+  } catch (e) {
+    return {};
+  }
+}

@@ -1,0 +1,245 @@
+// Programs: voting (dots or scores), the ranking and the priority chart after a reveal,
+// the role matrix, program details, and the review.
+import { draftInput, drafts, h, s as svg } from "./dom.js";
+import { t } from "./i18n.js";
+import { focusButton, visionBlock } from "./cards.js";
+import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
+
+export const MATRIX_ROLES = ["lead", "support", "consult", "inform"];
+export const CATEGORIES = ["agency", "dprd", "ngo", "private", "community", "other"];
+
+export function programsOf(s) {
+  return Object.values(s.programs).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
+}
+
+function label(c) {
+  return c.label || c.key;
+}
+
+/** The vote phase: remaining budget per criterion, and each program's controls. */
+export function voteView(ctx) {
+  const s = ctx.s;
+  const voting = s.settings.voting;
+  const voter = ctx.role === "participant" && !ctx.readOnly;
+  const can = voter && ctx.can(voting.mode === "dots" ? "vote.cast" : "vote.score");
+  const out = [];
+  const part = s.votes.participation || { voters: 0, used: 0 };
+  out.push(h("p.participation", { text: t("vote.participation", { voters: part.voters, used: part.used }) }));
+  if (voter && voting.mode === "dots") {
+    out.push(h("div.budget", { "aria-live": "polite" }, voting.criteria.map((c) => {
+      const left = s.settings.dots - dotsUsed(s, c.key);
+      return h("span.left", { "data-criterion": c.key, text: t("vote.left", { criterion: label(c), n: left, of: s.settings.dots }) });
+    })));
+    out.push(h("p.hint", { text: t("vote.hint_dots", { max: s.settings.max_per_item }) }));
+  } else if (voter) out.push(h("p.hint", { text: t("vote.hint_score") }));
+  const programs = programsOf(s);
+  if (!programs.length) out.push(h("p.empty", { text: t("programs.empty") }));
+  const list = h("div.programs");
+  for (const p of programs) {
+    const box = h("section.program", { id: `item-${p.id}`, "data-id": p.id, "aria-label": p.title });
+    if (s.focus === p.id) box.classList.add("focused");
+    const head = h("header", {}, h("h3", { text: p.title }));
+    if (ctx.onFocus) head.append(focusButton(ctx, p.id));
+    if (ctx.role === "facilitator" && !ctx.readOnly) {
+      head.append(h("button.icon", { type: "button", title: t("program.drop"), "aria-label": `${t("program.drop")}: ${p.title}`, onclick: () => confirm(t("program.confirm_drop")) && ctx.send({ kind: "program.drop", program: p.id }) }, "✕"));
+    }
+    box.append(head);
+    if (voter) {
+      for (const c of voting.criteria) box.append(voting.mode === "dots" ? dotRow(ctx, p, c, can) : scoreRow(ctx, p, c, can));
+    }
+    list.append(box);
+  }
+  out.push(list);
+  if (s.votes_revealed) out.push(...results(ctx));
+  return out;
+}
+
+function dotRow(ctx, p, c, can) {
+  const s = ctx.s;
+  const mine = myValue(s, p.id, c.key);
+  const left = s.settings.dots - dotsUsed(s, c.key);
+  const name = `${label(c)} — ${p.title}`;
+  return h("div.vote-row", { "data-criterion": c.key },
+    h("span.crit", { text: label(c) }),
+    h("button.round.minus", { type: "button", "aria-label": t("vote.retract", { what: name }), disabled: !can || mine <= 0, onclick: () => ctx.send({ kind: "vote.retract", program: p.id, criterion: c.key }) }, "−"),
+    h("span.dots", { "aria-label": t("vote.mine", { n: mine }), role: "img" }, "●".repeat(mine) || "·"),
+    h("button.round.plus", { type: "button", "aria-label": t("vote.cast", { what: name }), disabled: !can || left <= 0 || mine >= s.settings.max_per_item, onclick: () => ctx.send({ kind: "vote.cast", program: p.id, criterion: c.key }) }, "+"));
+}
+
+function scoreRow(ctx, p, c, can) {
+  const mine = myValue(ctx.s, p.id, c.key);
+  const group = h("div.scores", { role: "group", "aria-label": `${label(c)} — ${p.title}` });
+  for (let v = 1; v <= 5; v++) {
+    group.append(h("button.score", { type: "button", "aria-pressed": mine === v ? "true" : "false", disabled: !can, onclick: () => ctx.send({ kind: "vote.score", program: p.id, criterion: c.key, value: mine === v ? null : v }) }, String(v)));
+  }
+  return h("div.vote-row", { "data-criterion": c.key }, h("span.crit", { text: label(c) }), group);
+}
+
+const QUADRANTS = ["priority", "enable", "later", "drop"];
+
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  if (!v.length) return 0;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** The quadrant of each program, split at the median of each criterion. */
+export function quadrants(s) {
+  const axes = chartAxes(s);
+  const out = {};
+  if (!axes || !s.votes.tallies) return out;
+  const [x, y] = axes;
+  const rows = programsOf(s).map((p) => ({ id: p.id, x: (s.votes.tallies[p.id] || {})[x.key] || 0, y: (s.votes.tallies[p.id] || {})[y.key] || 0 }));
+  const mx = median(rows.map((r) => r.x));
+  const my = median(rows.map((r) => r.y));
+  for (const r of rows) {
+    const feasible = r.x > mx || (r.x === mx && r.x > 0 && rows.length === 1);
+    const urgent = r.y > my || (r.y === my && r.y > 0 && rows.length === 1);
+    out[r.id] = urgent && feasible ? "priority" : urgent ? "enable" : feasible ? "later" : "drop";
+  }
+  return out;
+}
+
+/** Ranked programs and the feasibility × urgency chart. */
+export function results(ctx) {
+  const s = ctx.s;
+  const rows = ranked(s);
+  const quads = quadrants(s);
+  const criteria = s.settings.voting.criteria;
+  const table = h("table.ranking", {},
+    h("caption", { text: t("results.title") }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "#" }), h("th", { scope: "col", text: t("results.program") }),
+      criteria.map((c) => h("th.num", { scope: "col", text: label(c) })), h("th.num", { scope: "col", text: t("results.total") }), h("th", { scope: "col", text: t("results.quadrant") }))),
+    h("tbody", {}, rows.map((r) => h("tr", { "data-id": r.program.id },
+      h("td", { text: String(r.rank) }), h("th", { scope: "row", text: r.program.title }),
+      criteria.map((c) => h("td.num", { text: String(r.scores[c.key] ?? 0) })),
+      h("td.num", { text: String(r.total) }),
+      h("td", {}, quads[r.program.id] ? h(`span.quad.q-${quads[r.program.id]}`, { text: t(`quadrant.${quads[r.program.id]}`) }) : "")))));
+  return [h("div.table-wrap", {}, table), chart(s, quads, rows)];
+}
+
+function chart(s, quads, rows) {
+  const axes = chartAxes(s);
+  if (!axes || !rows.length) return null;
+  const [cx, cy] = axes;
+  const W = 480, H = 360, L = 44, B = 40, T = 14, R = 14;
+  const xs = rows.map((r) => r.scores[cx.key] || 0);
+  const ys = rows.map((r) => r.scores[cy.key] || 0);
+  const maxX = Math.max(1, ...xs), maxY = Math.max(1, ...ys);
+  const px = (v) => L + (v / maxX) * (W - L - R);
+  const py = (v) => H - B - (v / maxY) * (H - B - T);
+  const mx = median(xs), my = median(ys);
+  const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": t("chart.label", { x: label(cx), y: label(cy) }) });
+  g.append(svg("rect", { x: L, y: T, width: W - L - R, height: H - B - T, class: "plot" }));
+  g.append(svg("line", { x1: px(mx), x2: px(mx), y1: T, y2: H - B, class: "median" }));
+  g.append(svg("line", { x1: L, x2: W - R, y1: py(my), y2: py(my), class: "median" }));
+  const corner = (x, y, key, anchor) => svg("text", { x, y, class: `corner q-${key}`, "text-anchor": anchor }, t(`quadrant.${key}`));
+  g.append(corner(W - R - 6, T + 16, "priority", "end"), corner(L + 6, T + 16, "enable", "start"), corner(W - R - 6, H - B - 8, "later", "end"), corner(L + 6, H - B - 8, "drop", "start"));
+  g.append(svg("text", { x: (L + W - R) / 2, y: H - 8, class: "axis", "text-anchor": "middle" }, `${label(cx)} →`));
+  g.append(svg("text", { x: 14, y: (T + H - B) / 2, class: "axis", "text-anchor": "middle", transform: `rotate(-90 14 ${(T + H - B) / 2})` }, `${label(cy)} →`));
+  rows.forEach((r, i) => {
+    const x = px(xs[i]), y = py(ys[i]);
+    const dot = svg("g", { class: `point q-${quads[r.program.id] || "drop"}` },
+      svg("circle", { cx: x, cy: y, r: 11 }),
+      svg("text", { x, y: y + 4, "text-anchor": "middle", class: "rank" }, String(r.rank)),
+      svg("title", {}, `${r.rank}. ${r.program.title}`));
+    g.append(dot);
+  });
+  const legend = h("ol.legend", {}, rows.map((r) => h("li", { text: r.program.title })));
+  return h("figure.chart-box", {}, g, h("figcaption", { text: t("chart.caption", { x: label(cx), y: label(cy) }) }), legend);
+}
+
+/** The roles phase: actors, the role matrix, and each program's details. */
+export function rolesView(ctx) {
+  const s = ctx.s;
+  const can = !ctx.readOnly && ctx.can("matrix.set");
+  const out = [];
+  const actors = Object.values(s.actors);
+  if (!ctx.readOnly) {
+    const name = draftInput("input", "actor-name", { type: "text", maxlength: "120", placeholder: t("actor.name_ph"), "aria-label": t("actor.name"), disabled: !ctx.can("actor.add") });
+    const cat = h("select", { "aria-label": t("actor.category"), disabled: !ctx.can("actor.add") }, CATEGORIES.map((c) => h("option", { value: c, text: t(`category.${c}`) })));
+    out.push(h("form.inline.add-actor", { onsubmit: (e) => {
+      e.preventDefault();
+      if (!name.value.trim()) return;
+      ctx.send({ kind: "actor.add", name: name.value, category: cat.value });
+      drafts.delete("actor-name");
+      name.value = "";
+    } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") })));
+  }
+  out.push(matrix(ctx, actors, can));
+  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), h("div.details", {}, programsOf(s).map((p) => details(ctx, p))));
+  return out;
+}
+
+export function matrix(ctx, actors, can) {
+  const s = ctx.s;
+  const programs = programsOf(s);
+  if (!programs.length || !actors.length) return h("p.empty", { text: t("matrix.empty") });
+  return h("div.table-wrap", {}, h("table.matrix", {},
+    h("caption", { text: t("matrix.title") }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("results.program") }), actors.map((a) => h("th", { scope: "col", text: a.name })))),
+    h("tbody", {}, programs.map((p) => {
+      const row = s.matrix[p.id] || {};
+      const leads = actors.filter((a) => row[a.id] === "lead").length;
+      return h("tr", { id: `item-${p.id}`, class: s.focus === p.id ? "focused" : null }, h("th", { scope: "row" }, p.title, leads !== 1 ? h("span.warn", { text: ` ${leads ? t("matrix.many_leads") : t("matrix.no_lead")}` }) : null),
+        actors.map((a) => {
+          if (!can) return h("td", { text: row[a.id] ? t(`role.${row[a.id]}`) : "" });
+          const sel = h("select", { "aria-label": `${p.title} × ${a.name}` }, h("option", { value: "", text: "—" }), MATRIX_ROLES.map((r) => h("option", { value: r, text: t(`role.${r}`), selected: row[a.id] === r })));
+          sel.addEventListener("change", () => ctx.send({ kind: "matrix.set", program: p.id, actor: a.id, role: sel.value || null }));
+          return h("td", {}, sel);
+        }));
+    }))));
+}
+
+function lines(v) {
+  return v.split("\n").map((x) => x.trim()).filter(Boolean);
+}
+
+function details(ctx, p) {
+  const can = ctx.can("program.update");
+  const k = (f) => `${p.id}-${f}`;
+  const field = (f, value, tag = "input") => h("label", {}, h("span", { text: t(`program.${f}`) }), draftInput(tag, k(f), { value, disabled: !can, maxlength: tag === "input" ? "120" : null }));
+  const ind = p.indicators || [];
+  const indText = ind.map((i) => [i.name, i.unit, i.baseline, i.final].join(" | ")).join("\n");
+  const budText = (p.budget || []).map((b) => [b.year, b.amount, b.source].join(" | ")).join("\n");
+  const form = h("form.program-form", { onsubmit: (e) => {
+    e.preventDefault();
+    const get = (f) => form.querySelector(`[data-key="${k(f)}"]`).value;
+    const indicators = lines(get("indicators")).map((l) => {
+      const [name, unit = "", baseline = "", final = ""] = l.split("|").map((x) => x.trim());
+      return { name, unit, baseline, final, targets: {} };
+    }).filter((i) => i.name);
+    const budget = lines(get("budget")).map((l) => {
+      const [year, amount = "0", source = ""] = l.split("|").map((x) => x.trim());
+      return { year, amount: Number(amount.replace(/[^\d.]/g, "")) || 0, source };
+    }).filter((b) => b.year);
+    ctx.send({ kind: "program.update", program: p.id, location: get("location"), timeframe: get("timeframe"), policies: lines(get("policies")), strategies: lines(get("strategies")), indicators, budget });
+    for (const f of ["location", "timeframe", "policies", "strategies", "indicators", "budget"]) drafts.delete(k(f));
+  } },
+  field("indicators", indText, "textarea"), h("p.hint", { text: t("program.indicators_hint") }),
+  field("policies", (p.policies || []).join("\n"), "textarea"),
+  field("strategies", (p.strategies || []).join("\n"), "textarea"),
+  field("location", p.location || ""), field("timeframe", p.timeframe || ""),
+  field("budget", budText, "textarea"), h("p.hint", { text: t("program.budget_hint") }),
+  h("button", { type: "submit", disabled: !can, text: t("program.save") }));
+  return h("details.program-details", { id: `details-${p.id}`, open: ctx.s.focus === p.id ? true : null }, h("summary", { text: p.title }), form);
+}
+
+/** The review: vision, ranking and chart, role matrix, indicators. Read-only. */
+export function reviewView(ctx) {
+  const s = ctx.s;
+  const out = [visionBlock(s)];
+  if (s.votes_revealed) out.push(...results(ctx));
+  else out.push(h("p.hint", { text: t("results.hidden") }));
+  out.push(matrix({ ...ctx }, Object.values(s.actors), false));
+  for (const p of programsOf(s)) {
+    if (!(p.indicators || []).length && !(p.policies || []).length) continue;
+    out.push(h("section.program-review", {}, h("h3", { text: p.title }),
+      (p.indicators || []).length ? h("ul", {}, p.indicators.map((i) => h("li", { text: [i.name, i.unit, i.baseline && `${t("program.baseline")} ${i.baseline}`, i.final && `${t("program.final")} ${i.final}`].filter(Boolean).join(" · ") }))) : null,
+      (p.policies || []).length ? h("p", { text: `${t("program.policies")}: ${p.policies.join("; ")}` }) : null));
+  }
+  return out;
+}
+
+export { QUADRANTS };

@@ -1,0 +1,80 @@
+// The projector screen: a read-only observer in large type that follows the focus, shows
+// the timer (with a chime and a flash at the end), the join code in the lobby, and the
+// ranking and chart once votes are revealed.
+import { $, h, replace } from "./dom.js";
+import { applyStatic, t } from "./i18n.js";
+import { room, start } from "./app.js";
+import { card, clusterView, writingView } from "./cards.js";
+import { results, reviewView } from "./programs.js";
+
+applyStatic();
+let audio = null;
+const app = start({ as: "observer", store: `spwt:${room}:s`, render, onTimerEnd: chime });
+if (!app.link.profile) app.link.profile = { name: t("screen.name"), org: "" };
+app.link.connect();
+
+$("#sound").addEventListener("click", () => {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return;
+  audio = audio || new Ctx();
+  audio.resume();
+  $("#sound").setAttribute("aria-pressed", "true");
+  chime(0.05);
+});
+
+function chime(volume = 0.25) {
+  if (!audio || audio.state !== "running") return;
+  const now = audio.currentTime;
+  [880, 660, 880].forEach((f, i) => {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = f;
+    gain.gain.setValueAtTime(0, now + i * 0.35);
+    gain.gain.linearRampToValueAtTime(volume, now + i * 0.35 + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.001, now + i * 0.35 + 0.6);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(now + i * 0.35);
+    osc.stop(now + i * 0.35 + 0.65);
+  });
+}
+
+function lobby() {
+  const join = `${location.host}/r/${room}`;
+  return h("section.lobby", {},
+    h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: join }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
+    h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }));
+}
+
+function focused(c) {
+  const s = c.s;
+  const id = s.focus;
+  if (!id) return null;
+  if (s.notes[id]) return h("section.spotlight", {}, card(c, s.notes[id]));
+  if (s.clusters[id]) {
+    const notes = Object.values(s.notes).filter((n) => n.cluster === id);
+    return h("section.spotlight", {}, h("h2", { text: s.clusters[id].title }), h("div.cards", {}, notes.map((n) => card(c, n))));
+  }
+  if (s.programs[id]) return h("section.spotlight", {}, h("h2", { text: s.programs[id].title }));
+  return null;
+}
+
+function render(c) {
+  c.focusable = false;
+  const s = c.s;
+  let body;
+  switch (s.phase) {
+    case "lobby": body = [lobby()]; break;
+    case "vision": case "issues": body = writingView(c, s.phase); break;
+    case "cluster": body = clusterView(c); break;
+    case "vote": {
+      const part = s.votes.participation || { voters: 0, used: 0 };
+      body = s.votes_revealed ? results(c) : [h("p.big", { text: t("vote.participation", { voters: part.voters, used: part.used }) }),
+        h("ul.program-names", {}, Object.values(s.programs).map((p) => h("li", { text: p.title })))];
+      break;
+    }
+    default: body = reviewView(c);
+  }
+  const spot = focused(c);
+  replace($("#content"), spot, body);
+  $("#content").classList.toggle("has-focus", !!spot);
+}

@@ -1,0 +1,253 @@
+// The page's copy of the room: the state of the welcome frame, events applied in order by
+// a small reducer mirroring server/state/reducer.py (for display only: the server decides),
+// and the ops still in flight applied on top as an optimistic echo.
+
+const clone = (x) => (typeof structuredClone === "function" ? structuredClone(x) : JSON.parse(JSON.stringify(x)));
+
+export class Room {
+  constructor() {
+    this.state = null; // as confirmed by the server
+    this.me = null; // {id, name, org, role}
+    this.online = [];
+    this.pending = new Map(); // op id -> op, echoed locally until acknowledged or rejected
+    this.view = null;
+  }
+
+  welcome(frame) {
+    this.me = frame.you;
+    if (frame.state) this.state = frame.state;
+    this.refresh();
+  }
+
+  events(events) {
+    for (const e of events) {
+      if (e.op_id) this.pending.delete(e.op_id);
+      if (this.state && e.seq > this.state.seq) {
+        applyEvent(this.state, e, this.me);
+        this.state.seq = e.seq;
+        this.state.at = e.at;
+      }
+    }
+    this.refresh();
+  }
+
+  propose(id, op) {
+    this.pending.set(id, op);
+    this.refresh();
+  }
+
+  reject(id) {
+    this.pending.delete(id);
+    this.refresh();
+  }
+
+  /** The state shown: confirmed state plus the echo of ops in flight. */
+  refresh() {
+    if (!this.state) return;
+    if (!this.pending.size) {
+      this.view = this.state;
+      return;
+    }
+    const view = clone(this.state);
+    for (const [id, op] of this.pending) {
+      const extra = echoIds(op, id);
+      try {
+        applyEvent(view, { seq: view.seq, at: Date.now(), by: this.me && this.me.id, op: { ...op, ...extra }, local: true }, this.me);
+      } catch (e) { /* a stale echo: the server will say */ }
+    }
+    this.view = view;
+  }
+}
+
+function echoIds(op, id) {
+  const local = `local-${id}`;
+  switch (op.kind) {
+    case "note.add": return { note: local };
+    case "cluster.add": return { cluster: local };
+    case "actor.add": return { actor: local };
+    default: return {};
+  }
+}
+
+function setVote(s, program, criterion, value) {
+  const mine = s.votes.mine.filter((v) => !(v.program === program && v.criterion === criterion));
+  if (value) mine.push({ program, criterion, value });
+  s.votes.mine = mine;
+}
+
+function myVote(s, program, criterion) {
+  const v = s.votes.mine.find((x) => x.program === program && x.criterion === criterion);
+  return v ? v.value : 0;
+}
+
+function adjustTally(s, e, program, criterion, delta) {
+  if (!s.votes_revealed || !s.votes.tallies || s.settings.voting.mode !== "dots") return;
+  const row = s.votes.tallies[program] || (s.votes.tallies[program] = {});
+  row[criterion] = (row[criterion] || 0) + delta;
+}
+
+function foldCluster(s, gone, into) {
+  for (const n of Object.values(s.notes)) if (n.cluster === gone) n.cluster = into;
+  for (const p of Object.values(s.programs)) if (p.cluster === gone) p.cluster = into;
+  delete s.clusters[gone];
+}
+
+function release(s, ...ids) {
+  if (ids.includes(s.focus)) s.focus = null;
+}
+
+const HANDLERS = {
+  "participant.join"(s, op) {
+    s.participants = s.participants.filter((p) => p.id !== op.participant);
+    s.participants.push({ id: op.participant, name: op.name, org: op.org, role: op.role || "participant" });
+  },
+  "participant.remove"(s, op) {
+    s.participants = s.participants.filter((p) => p.id !== op.participant);
+    s.ready = s.ready.filter((id) => id !== op.participant);
+  },
+  "note.add"(s, op, e, me) {
+    if (s.notes[op.note]) return;
+    const note = { id: op.note, text: op.text, color: op.color || "yellow", x: op.x || 0, y: op.y || 0, cluster: null, phase: s.phase, created_at: e.at };
+    if (e.by) note.author = e.by;
+    if (e.local) note.local = true;
+    s.notes[op.note] = note;
+  },
+  "note.edit"(s, op) { if (s.notes[op.note]) s.notes[op.note].text = op.text; },
+  "note.delete"(s, op) { delete s.notes[op.note]; release(s, op.note); },
+  "note.move"(s, op) { const n = s.notes[op.note]; if (n) { n.x = op.x; n.y = op.y; } },
+  "note.cluster"(s, op) { const n = s.notes[op.note]; if (n) n.cluster = op.cluster; },
+  "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, local: !!e.local }; },
+  "cluster.rename"(s, op) { if (s.clusters[op.cluster]) s.clusters[op.cluster].title = op.title; },
+  "cluster.delete"(s, op) { foldCluster(s, op.cluster, null); release(s, op.cluster); },
+  "cluster.merge"(s, op) { foldCluster(s, op.cluster, op.into); if (s.focus === op.cluster) s.focus = op.into; },
+  "program.promote"(s, op, e) {
+    if (!op.program) return; // the echo waits for the server's id
+    const c = s.clusters[op.cluster];
+    s.programs[op.program] = { id: op.program, title: op.title || (c && c.title) || "", cluster: op.cluster, indicators: [], policies: [], strategies: [], location: "", timeframe: "", budget: [], created_at: e.at };
+  },
+  "program.drop"(s, op) {
+    delete s.programs[op.program];
+    delete s.matrix[op.program];
+    s.votes.mine = s.votes.mine.filter((v) => v.program !== op.program);
+    if (s.votes.tallies) delete s.votes.tallies[op.program];
+    release(s, op.program);
+  },
+  "vote.cast"(s, op, e, me) {
+    if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) + 1);
+    adjustTally(s, e, op.program, op.criterion, 1);
+  },
+  "vote.retract"(s, op, e, me) {
+    if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) - 1);
+    adjustTally(s, e, op.program, op.criterion, -1);
+  },
+  "vote.score"(s, op, e, me) {
+    if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
+  },
+  "actor.add"(s, op) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency" }; },
+  "matrix.set"(s, op) {
+    const row = { ...(s.matrix[op.program] || {}) };
+    if (op.role) row[op.actor] = op.role;
+    else delete row[op.actor];
+    s.matrix[op.program] = row;
+  },
+  "program.update"(s, op) {
+    const p = s.programs[op.program];
+    if (!p) return;
+    for (const k of ["title", "indicators", "policies", "strategies", "location", "timeframe", "budget"]) {
+      if (op[k] !== undefined && op[k] !== null) p[k] = op[k];
+    }
+  },
+  "vision.set"(s, op) { s.vision = { statement: op.text, missions: op.missions || [] }; },
+  "room.configure"(s, op) {
+    const before = JSON.stringify(s.settings.voting);
+    for (const k of ["title", "region", "horizon", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
+      if (op[k] !== undefined && op[k] !== null) s.settings[k] = op[k];
+    }
+    if (op.voting) {
+      s.settings.voting = {
+        mode: op.voting.mode || "dots",
+        criteria: (op.voting.criteria || s.settings.voting.criteria).map((c) => ({ key: c.key, label: c.label || c.key, weight: c.weight ?? 1 })),
+      };
+    }
+    if (JSON.stringify(s.settings.voting) !== before) s.votes.mine = [];
+    else if (s.votes.mine.some((v) => v.value > s.settings.max_per_item)) s.votes.mine = [];
+  },
+  "phase.set"(s, op, e) {
+    s.phase = op.phase;
+    s.ready = [];
+    const log = s.phase_log || [];
+    if (log.length && log[log.length - 1].ended_at === null) log[log.length - 1].ended_at = e.at;
+    log.push({ key: op.phase, started_at: e.at, ended_at: null });
+    s.phase_log = log;
+    if (op.phase === "closed") s.snapshots.push({ n: s.snapshots.length + 1, seq: e.seq, label: "final", taken_at: e.at, phase: "closed", final: true });
+  },
+  "timer.start"(s, op, e) { s.timer = { started_at: e.at, seconds: op.seconds, ends_at: op.ends_at || e.at + op.seconds * 1000 }; },
+  "timer.stop"(s) { s.timer = null; },
+  "votes.reveal"(s, op) { s.votes_revealed = true; s.votes.tallies = op.tallies; s.votes.voters = op.voters; },
+  "votes.hide"(s) { s.votes_revealed = false; delete s.votes.tallies; delete s.votes.voters; },
+  "notes.reveal"(s, op) {
+    s.notes_revealed = true;
+    for (const n of op.notes || []) s.notes[n.id] = n;
+    s.hidden_notes = 0;
+  },
+  "notes.hide"(s, op, e, me) {
+    s.notes_revealed = false;
+    if (s.settings.private_writing && me && me.role !== "facilitator") {
+      const total = Object.keys(s.notes).length;
+      for (const n of Object.values(s.notes)) if (n.author !== me.id) delete s.notes[n.id];
+      s.hidden_notes = total - Object.keys(s.notes).length;
+    }
+  },
+  "focus.set"(s, op) { s.focus = op.target; },
+  "participant.ready"(s, op, e) {
+    s.ready = s.ready.filter((id) => id !== e.by);
+    if (op.ready && e.by) s.ready.push(e.by);
+  },
+  "board.lock"(s) { s.locked = true; },
+  "board.unlock"(s) { s.locked = false; },
+  "snapshot.take"(s, op, e) {
+    if (!op.snapshot) return;
+    s.snapshots.push({ n: op.snapshot, seq: e.seq, label: op.label || "", taken_at: e.at, phase: s.phase, final: s.phase === "closed" });
+  },
+  hidden(s, op) {
+    if (op.participation) s.votes.participation = op.participation;
+    if (op.note_count !== undefined) s.hidden_notes = Math.max(0, op.note_count - Object.keys(s.notes).length);
+  },
+};
+
+export function applyEvent(s, e, me) {
+  const handler = HANDLERS[e.op.kind];
+  if (handler) handler(s, e.op, e, me);
+}
+
+/** Programs with their weighted totals, best first; ``rank`` is 1-based. */
+export function ranked(s) {
+  const tallies = (s.votes && s.votes.tallies) || {};
+  const criteria = s.settings.voting.criteria;
+  const rows = Object.values(s.programs).map((p) => {
+    const scores = tallies[p.id] || {};
+    const total = criteria.reduce((sum, c) => sum + (scores[c.key] || 0) * (c.weight ?? 1), 0);
+    return { program: p, scores, total: Math.round(total * 100) / 100, voters: (s.votes.voters || {})[p.id] || 0 };
+  });
+  rows.sort((a, b) => b.total - a.total || a.program.title.localeCompare(b.program.title));
+  rows.forEach((r, i) => { r.rank = i + 1; });
+  return rows;
+}
+
+/** The two criteria of the priority chart: feasibility and urgency, or the first two. */
+export function chartAxes(s) {
+  const criteria = s.settings.voting.criteria;
+  const find = (k) => criteria.find((c) => c.key === k);
+  const x = find("feasibility") || criteria[0];
+  const y = find("urgency") || criteria.find((c) => c !== x);
+  return x && y ? [x, y] : null;
+}
+
+/** Dots used per criterion by me. */
+export function dotsUsed(s, criterion) {
+  return s.votes.mine.filter((v) => v.criterion === criterion).reduce((n, v) => n + v.value, 0);
+}
+
+export function myValue(s, program, criterion) {
+  return myVote(s, program, criterion);
+}
