@@ -46,6 +46,7 @@ export function start(o) {
     store: o.store,
     welcome(frame) {
       model.welcome(frame);
+      if (frame.state && frame.state.timer) timerDone = frame.state.timer.ends_at < Date.now();
       if (frame.state && !langChosen() && frame.state.settings.language !== currentLang()) setLang(frame.state.settings.language, false);
       schedule();
     },
@@ -76,6 +77,8 @@ export function start(o) {
       schedule();
     },
   });
+
+  for (const p of link.pending) model.pending.set(p.id, p.op); // ops queued before a reload
 
   const ctx = () => {
     const s = model.view;

@@ -111,8 +111,10 @@ export class Link {
   retry(floor = 0) {
     if (this.stopped) return;
     this.attempt += 1;
-    this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
-    const delay = Math.max(floor, Math.min(15000, 400 * 2 ** Math.min(this.attempt, 6)));
+    const offline = navigator.onLine === false;
+    this.setStatus(offline ? "offline" : "reconnecting");
+    // Offline, the "online" event brings us back; the long timer is only a safety net.
+    const delay = Math.max(floor, offline ? 30000 : Math.min(15000, 400 * 2 ** Math.min(this.attempt, 6)));
     this.timer = setTimeout(() => this.connect(), delay * (0.75 + Math.random() * 0.5));
   }
 

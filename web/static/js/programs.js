@@ -84,18 +84,17 @@ function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-/** The quadrant of each program, split at the median of each criterion. */
+/** The quadrant of each program, as the scenario record puts it: a program is high on a
+ * criterion when its score is above zero and reaches the median of all programs. */
 export function quadrants(s) {
-  const axes = chartAxes(s);
   const out = {};
-  if (!axes || !s.votes.tallies) return out;
-  const [x, y] = axes;
-  const rows = programsOf(s).map((p) => ({ id: p.id, x: (s.votes.tallies[p.id] || {})[x.key] || 0, y: (s.votes.tallies[p.id] || {})[y.key] || 0 }));
-  const mx = median(rows.map((r) => r.x));
-  const my = median(rows.map((r) => r.y));
+  const keys = s.settings.voting.criteria.map((c) => c.key);
+  if (!s.votes.tallies || !keys.includes("feasibility") || !keys.includes("urgency")) return out;
+  const rows = programsOf(s).map((p) => ({ id: p.id, ...(s.votes.tallies[p.id] || {}) }));
+  const med = { feasibility: median(rows.map((r) => r.feasibility || 0)), urgency: median(rows.map((r) => r.urgency || 0)) };
+  const high = (r, k) => (r[k] || 0) > 0 && (r[k] || 0) >= med[k];
   for (const r of rows) {
-    const feasible = r.x > mx || (r.x === mx && r.x > 0 && rows.length === 1);
-    const urgent = r.y > my || (r.y === my && r.y > 0 && rows.length === 1);
+    const urgent = high(r, "urgency"), feasible = high(r, "feasibility");
     out[r.id] = urgent && feasible ? "priority" : urgent ? "enable" : feasible ? "later" : "drop";
   }
   return out;
@@ -116,17 +115,17 @@ export function results(ctx) {
       criteria.map((c) => h("td.num", { text: String(r.scores[c.key] ?? 0) })),
       h("td.num", { text: String(r.total) }),
       h("td", {}, quads[r.program.id] ? h(`span.quad.q-${quads[r.program.id]}`, { text: t(`quadrant.${quads[r.program.id]}`) }) : "")))));
-  return [h("div.table-wrap", {}, table), chart(s, quads, rows)];
+  return [h("div.results", {}, h("div.table-wrap", {}, table), chart(s, quads, rows))];
 }
 
 function chart(s, quads, rows) {
   const axes = chartAxes(s);
-  if (!axes || !rows.length) return null;
+  if (!axes || !rows.length || !Object.keys(quads).length) return null;
   const [cx, cy] = axes;
   const W = 480, H = 360, L = 44, B = 40, T = 14, R = 14;
   const xs = rows.map((r) => r.scores[cx.key] || 0);
   const ys = rows.map((r) => r.scores[cy.key] || 0);
-  const maxX = Math.max(1, ...xs), maxY = Math.max(1, ...ys);
+  const maxX = Math.max(1, ...xs) * 1.12, maxY = Math.max(1, ...ys) * 1.12;
   const px = (v) => L + (v / maxX) * (W - L - R);
   const py = (v) => H - B - (v / maxY) * (H - B - T);
   const mx = median(xs), my = median(ys);

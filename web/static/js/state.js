@@ -229,7 +229,7 @@ export function ranked(s) {
     const total = criteria.reduce((sum, c) => sum + (scores[c.key] || 0) * (c.weight ?? 1), 0);
     return { program: p, scores, total: Math.round(total * 100) / 100, voters: (s.votes.voters || {})[p.id] || 0 };
   });
-  rows.sort((a, b) => b.total - a.total || a.program.title.localeCompare(b.program.title));
+  rows.sort((a, b) => b.total - a.total); // stable: ties keep the order of creation, as the record does
   rows.forEach((r, i) => { r.rank = i + 1; });
   return rows;
 }
