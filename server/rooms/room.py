@@ -46,6 +46,17 @@ class Pending:
     )
 
 
+@dataclass(slots=True)
+class Checked:
+    """A batch checked against the state: what the log will take, and what it refuses."""
+
+    head: RoomState
+    accepted: list[tuple[Pending, Event, Views]] = field(default_factory=list)
+    refused: list[tuple[Pending, Rejected]] = field(default_factory=list)
+    duplicates: list[Pending] = field(default_factory=list)
+    records: list[tuple[int, bytes]] = field(default_factory=list)
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -152,58 +163,61 @@ class Room:
                     if not pending.done.done():  # ops already durable are not "not applied"
                         self._refuse(pending, Rejected("unavailable", "internal error"))
 
+    def _check(self, batch: list[Pending]) -> Checked:
+        """Apply the batch, op after op, to the committed state: nothing is kept yet."""
+        checked = Checked(head=self.state)
+        seen: set[tuple[str, str]] = set()
+        for pending in batch:
+            key = (pending.by, pending.op_id)
+            if pending.op_id and (key in self.op_ids or key in seen):
+                checked.duplicates.append(pending)
+                continue
+            head = checked.head
+            entry = Entry(
+                seq=head.seq + 1, at=max(now_ms(), head.at), by=pending.by,
+                op_id=pending.op_id, op=pending.op,
+            )  # fmt: skip
+            result = apply(head, entry)
+            if isinstance(result, Rejected):
+                checked.refused.append((pending, result))
+                continue
+            checked.head, event = result
+            seen.add(key)
+            checked.accepted.append((pending, event, event_views(event, checked.head)))
+            checked.records.extend(
+                (n, orjson.dumps(record)) for n, record in frozen_records(head, checked.head)
+            )
+        return checked
+
     async def _commit(self, batch: list[Pending]) -> None:
-        while True:
-            head = self.state
-            accepted: list[tuple[Pending, Event, Views]] = []
-            refused: list[tuple[Pending, Rejected]] = []
-            records: list[tuple[int, bytes]] = []
-            seen: set[tuple[str, str]] = set()
-            for pending in batch:
-                key = (pending.by, pending.op_id)
-                if pending.op_id and (key in self.op_ids or key in seen):
-                    self._ack_duplicate(pending)
-                    continue
-                at = max(now_ms(), head.at)
-                entry = Entry(
-                    seq=head.seq + 1, at=at, by=pending.by, op_id=pending.op_id, op=pending.op
-                )
-                result = apply(head, entry)
-                if isinstance(result, Rejected):
-                    refused.append((pending, result))
-                    continue
-                before, (head, event) = head, result
-                seen.add(key)
-                accepted.append((pending, event, event_views(event, head)))
-                records.extend(
-                    (n, orjson.dumps(record)) for n, record in frozen_records(before, head)
-                )
-            if accepted:
-                try:
-                    started = time.perf_counter()
-                    await self.store.append(self.code, [event for _, event, _ in accepted])
-                    metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
-                except Conflict:
-                    await self.catch_up()  # another process wrote first: check on its state
-                    continue
-                except StoreError as error:
-                    failure = Rejected("unavailable", f"not saved: {error}")
-                    refused.extend((pending, failure) for pending, _, _ in accepted)
-                    accepted = []
-            if accepted:
-                for pending, event, _ in accepted:  # durable now: whatever follows, it holds
-                    if not pending.done.done():
-                        pending.done.set_result(event)
-                self._commit_state(head, [(event, views) for _, event, views in accepted])
-                for n, body in records:
-                    self._in_background(self.store.put_record(self.code, n, body))
-            # Refusals go out after the acks of the same batch, as a client would expect.
-            for pending, rejection in refused:
-                self._refuse(pending, rejection)
-            metrics.OPS.labels("accepted").inc(len(accepted))
-            for _, rejection in refused:
-                metrics.OPS.labels(rejection.code).inc()
-            return
+        checked = self._check(batch)
+        while checked.accepted:
+            try:
+                started = time.perf_counter()
+                await self.store.append(self.code, [event for _, event, _ in checked.accepted])
+                metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
+                break
+            except Conflict:
+                await self.catch_up()  # another process wrote first: check on its state
+                checked = self._check(batch)
+            except StoreError as error:
+                failure = Rejected("unavailable", f"not saved: {error}")
+                checked.refused += [(pending, failure) for pending, _, _ in checked.accepted]
+                checked.accepted, checked.records = [], []
+        for pending, event, _ in checked.accepted:  # durable now: whatever follows, it holds
+            if not pending.done.done():  # a joiner that went away cancelled its future
+                pending.done.set_result(event)
+        if checked.accepted:
+            self._commit_state(checked.head, [(e, views) for _, e, views in checked.accepted])
+        for n, body in checked.records:
+            self._in_background(self.store.put_record(self.code, n, body))
+        for pending in checked.duplicates:
+            self._ack_duplicate(pending)
+        # Refusals go out after the acks of the same batch, as a client would expect.
+        for pending, rejection in checked.refused:
+            self._refuse(pending, rejection)
+            metrics.OPS.labels(rejection.code).inc()
+        metrics.OPS.labels("accepted").inc(len(checked.accepted))
 
     def _refuse(self, pending: Pending, rejection: Rejected) -> None:
         if pending.sender is not None and pending.op_id:
