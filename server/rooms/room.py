@@ -105,6 +105,10 @@ class Room:
         self._committer = asyncio.create_task(self._commit_loop(), name=f"room-{self.code}")
         self._presence_handle: asyncio.TimerHandle | None = None
         self._background: set[asyncio.Task[Any]] = set()
+        # Shared stores: events tailed while our own append is in flight wait here, so the
+        # committer's new state is never overwritten by (or applied on top of) a stale one.
+        self._appending = False
+        self._held: list[Event] = []
 
     # --- loading -----------------------------------------------------------------------
 
@@ -162,6 +166,9 @@ class Room:
                 for pending in batch:
                     if not pending.done.done():  # ops already durable are not "not applied"
                         self._refuse(pending, Rejected("unavailable", "internal error"))
+            if self._held:
+                held, self._held = self._held, []
+                self.receive(held)
 
     def _check(self, batch: list[Pending]) -> Checked:
         """Apply the batch, op after op, to the committed state: nothing is kept yet."""
@@ -194,16 +201,20 @@ class Room:
         while checked.accepted:
             try:
                 started = time.perf_counter()
+                self._appending = True
                 await self.store.append(self.code, [event for _, event, _ in checked.accepted])
                 metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
                 break
             except Conflict:
+                self._appending = False
                 await self.catch_up()  # another process wrote first: check on its state
                 checked = self._check(batch)
             except StoreError as error:
                 failure = Rejected("unavailable", f"not saved: {error}")
                 checked.refused += [(pending, failure) for pending, _, _ in checked.accepted]
                 checked.accepted, checked.records = [], []
+            finally:
+                self._appending = False
         for pending, event, _ in checked.accepted:  # durable now: whatever follows, it holds
             if not pending.done.done():  # a joiner that went away cancelled its future
                 pending.done.set_result(event)
@@ -268,6 +279,9 @@ class Room:
 
     def receive(self, events: list[Event]) -> None:
         """Apply events another process appended. Old ones are ignored; a gap reads the log."""
+        if self._appending:
+            self._held.extend(events)  # applied once our own append has landed
+            return
         fresh = [e for e in events if e["seq"] > self.state.seq]
         if not fresh:
             return
