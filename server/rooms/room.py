@@ -109,6 +109,8 @@ class Room:
         # committer's new state is never overwritten by (or applied on top of) a stale one.
         self._appending = False
         self._held: list[Event] = []
+        #: Participants online through other processes (shared stores; kept by the hub).
+        self.elsewhere: frozenset[str] = frozenset()
 
     # --- loading -----------------------------------------------------------------------
 
@@ -394,7 +396,17 @@ class Room:
             self._presence_changed()
 
     def online(self) -> list[str]:
-        return sorted({c.participant for c in self.connections})
+        return sorted({c.participant for c in self.connections} | self.elsewhere)
+
+    def local_participants(self) -> set[str]:
+        """Who is connected to this process (what the hub publishes for the others)."""
+        return {c.participant for c in self.connections}
+
+    def set_elsewhere(self, participants: frozenset[str]) -> None:
+        """Who is online through other processes; a change sends a presence frame."""
+        if participants != self.elsewhere:
+            self.elsewhere = participants
+            self._presence_changed()
 
     def _presence_changed(self) -> None:
         """Coalesce joins and leaves: one presence frame per short interval, not per change."""
