@@ -82,7 +82,7 @@ def test_rejected_op_rolls_back_with_reason(server: Any, browser: Any, watch: An
     expect(page.locator("body.locked")).to_be_visible()
     expect(page.locator("#note-text")).to_be_disabled()  # what is not allowed is visibly so
     # Force an op past the disabled control, as a stale page would send it.
-    page.evaluate("document.querySelectorAll('#composer [disabled]').forEach(e => e.disabled = false)")
+    page.evaluate("document.querySelectorAll('#composer [disabled]').forEach(e => e.disabled = 0)")
     page.fill("#note-text", "Terlambat")
     page.click("#composer button[type=submit]")
     expect(page.locator(".toast")).to_contain_text("dikunci")

@@ -31,8 +31,9 @@ def add_card(page: Any, text: str) -> None:
 
 def drag(page: Any, source: Any, target: Any) -> None:
     """A mouse drag in small steps, as a person does it."""
-    box = source.bounding_box()
-    goal = target.bounding_box()
+    expect(source).to_be_visible()
+    box, goal = source.bounding_box(), target.bounding_box()
+    assert box is not None and goal is not None
     page.mouse.move(box["x"] + 20, box["y"] + 20)
     page.mouse.down()
     page.mouse.move(box["x"] + 40, box["y"] + 40, steps=4)
@@ -52,7 +53,8 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     a_ctx = browser.new_context(viewport=DESKTOP)
     b_ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     s_ctx = browser.new_context(viewport=PROJECTOR)
-    fac, budi, sari = watch.page(f_ctx, "console"), watch.page(a_ctx, "budi"), watch.page(b_ctx, "sari")
+    fac = watch.page(f_ctx, "console")
+    budi, sari = watch.page(a_ctx, "budi"), watch.page(b_ctx, "sari")
 
     console_link = create_room(fac, base)
     shot(fac, "start-created")
@@ -80,9 +82,10 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     add_card(budi, "Sikka yang sejahtera, sehat dan lestari")
     expect(card(sari, "Sikka yang sejahtera")).to_be_visible()
     expect(card(screen, "Sikka yang sejahtera")).to_be_visible()
-    fac.fill("[data-key=vision-text]", "Sikka maju, sejahtera dan berkelanjutan 2045")
+    vision = "Sikka maju, sejahtera dan berkelanjutan 2045"
+    fac.fill("[data-key=vision-text]", vision)
     fac.click("form.stack button[type=submit] >> text=Simpan visi")
-    expect(budi.locator(".vision blockquote")).to_have_text("Sikka maju, sejahtera dan berkelanjutan 2045")
+    expect(budi.locator(".vision blockquote")).to_have_text(vision)
     shot(sari, "phone-vision")
 
     # Needs and potentials.
@@ -103,6 +106,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(cluster(budi, "Pariwisata")).to_be_visible()
     drag(budi, card(budi, "Air bersih"), cluster(budi, "Infrastruktur dasar"))
     expect(cluster(sari, "Infrastruktur dasar").locator(".card")).to_have_count(1)
+    expect(cluster(budi, "Infrastruktur dasar").locator(".card.pending")).to_have_count(0)
     drag(budi, card(budi, "Jalan desa"), cluster(budi, "Infrastruktur dasar"))
     card(sari, "Pariwisata bahari").locator("select.move").select_option(label="Pariwisata")
     expect(cluster(budi, "Pariwisata").locator(".card")).to_have_count(1)
@@ -151,10 +155,9 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     sari.fill("[data-key=actor-name]", "Dinas PUPR")
     sari.press("[data-key=actor-name]", "Enter")
     expect(budi.locator("table.matrix thead th")).to_have_count(3)
-    sari.locator("table.matrix select[aria-label='Infrastruktur dasar × Dinas PUPR']").select_option("lead")
-    expect(
-        budi.locator("table.matrix select[aria-label='Infrastruktur dasar × Dinas PUPR']")
-    ).to_have_value("lead")
+    cell = "table.matrix select[aria-label='Infrastruktur dasar \u00d7 Dinas PUPR']"
+    sari.locator(cell).select_option("lead")
+    expect(budi.locator(cell)).to_have_value("lead")
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")
     details.locator("summary").click()
     details.locator("textarea").first.fill("Rumah tangga dengan akses air minum | % | 62 | 90")

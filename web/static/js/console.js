@@ -97,7 +97,7 @@ function stepper(c) {
 }
 
 function timer(c) {
-  const minutes = draftInput("input", "timer-min", { type: "number", min: "1", max: "240", value: "5", "aria-label": t("console.minutes") });
+  const minutes = draftInput("input", "timer-min", { type: "number", min: "0.05", max: "240", step: "any", value: "5", "aria-label": t("console.minutes") });
   return [
     h("div.row.wrap", {}, PRESETS.map((m) => h("button.small", { type: "button", onclick: () => c.send({ kind: "timer.start", seconds: m * 60 }), text: t("console.min", { n: m }) }))),
     h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "timer.start", seconds: Math.round(Number(minutes.value) * 60) || 60 }); } },

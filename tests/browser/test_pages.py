@@ -1,0 +1,138 @@
+"""The pages themselves: security headers and CSP, language choice, text stays text, the
+QR code, keyboard use, focus-follow, the timer's end, and no overflow on a 390 px phone.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from .conftest import DESKTOP, PHONE, PROJECTOR, join, shot
+
+pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _get(url: str) -> tuple[int, Any, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_pages_send_security_headers_and_no_inline_script(server: Any) -> None:
+    code, _ = server.new_room()
+    for path in ("/", f"/r/{code}", f"/r/{code}/console", f"/r/{code}/screen", "/r/NOPE99"):
+        status, headers, body = _get(server.http + path)
+        assert status == (404 if "NOPE" in path else 200), path
+        assert headers["Content-Security-Policy"] == CSP
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        html = body.decode()
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert scripts and all("src=" in s for s in scripts), scripts
+        assert " on" not in re.sub(r"<[^>]*data-i18n=\"[^\"]*\"", "", html).split("<body")[0]
+    status, headers, body = _get(f"{server.http}/r/{code}/qr.svg")
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in body and b"<script" not in body
+
+
+def test_language_from_url_is_remembered(server: Any, browser: Any, watch: Any) -> None:
+    page = watch.page(browser.new_context(viewport=DESKTOP), "start")
+    page.goto(server.http + "/")
+    expect(page.locator("h1").first).to_have_text("Buat lokakarya")  # Bahasa Indonesia first
+    page.goto(server.http + "/?lang=en")
+    expect(page.locator("h1").first).to_have_text("Create a workshop")
+    page.goto(server.http + "/")  # no ?lang: the remembered choice
+    expect(page.locator("h1").first).to_have_text("Create a workshop")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.select_option("#lang", "id")
+    expect(page.locator("h1").first).to_have_text("Buat lokakarya")
+    assert watch.errors == []
+
+
+def test_keyboard_join_text_stays_text_and_focus_follows(
+    server: Any, browser: Any, watch: Any
+) -> None:
+    base = server.http
+    code, key = server.new_room()
+    console = watch.page(browser.new_context(viewport=DESKTOP), "console")
+    console.goto(f"{base}/r/{code}/console#key={key}")
+    console.click(".stepper [data-phase=issues]")
+
+    page = watch.page(browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True), "p")
+    page.goto(f"{base}/r/{code}")
+    page.keyboard.type("Agustina")  # the name field has focus
+    page.keyboard.press("Tab")
+    page.keyboard.type("Bappeda")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_have_attribute("data-state", "online")
+    page.focus("#note-text")
+    evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    page.keyboard.type(evil)
+    page.keyboard.press("Control+Enter")  # submits from the keyboard
+    for i in range(10):
+        page.fill("#note-text", f"Kartu nomor {i}")
+        page.keyboard.press("Control+Enter")
+    expect(console.locator(".card")).to_have_count(11)
+    expect(console.locator(".card", has_text="onerror")).to_have_text(re.compile(re.escape(evil)))
+    assert page.evaluate("window.pwned") is None
+    assert console.evaluate("window.pwned") is None
+
+    page.evaluate("window.scrollTo(0, 0)")
+    console.locator(".card", has_text="Kartu nomor 9").locator(".focus-btn").click()
+    target = page.locator(".card", has_text="Kartu nomor 9")
+    expect(target).to_have_class(re.compile("focused"))
+    expect(target).to_be_in_viewport()
+    shot(page, "phone-focus", full=False)
+    assert watch.errors == []
+
+
+def test_timer_end_is_seen_on_the_screen(server: Any, browser: Any, watch: Any) -> None:
+    base = server.http
+    code, key = server.new_room()
+    console = watch.page(browser.new_context(viewport=DESKTOP), "console")
+    console.goto(f"{base}/r/{code}/console#key={key}")
+    screen = watch.page(browser.new_context(viewport=PROJECTOR), "screen")
+    screen.goto(f"{base}/r/{code}/screen")
+    expect(screen.locator(".lobby .code")).to_have_text(code)
+    screen.click("#sound")  # the chime needs one gesture on the screen's browser
+    console.fill("[data-key=timer-min]", "0.05")  # three seconds
+    console.press("[data-key=timer-min]", "Enter")
+    expect(screen.locator("#timer.running")).to_be_visible()
+    expect(screen.locator("#timer.done")).to_be_visible(timeout=8000)
+    expect(screen.locator("body.time-up")).to_be_visible()
+    expect(screen.locator("#timer")).to_have_text("0:00")
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/r/{code}", "/r/{code}/console", "/r/{code}/screen"])
+def test_phone_viewport_has_no_sideways_scroll(
+    server: Any, browser: Any, watch: Any, path: str
+) -> None:
+    code, key = server.new_room("Rapat koordinasi OPD dengan judul yang cukup panjang sekali")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = watch.page(context, "phone")
+    url = server.http + path.format(code=code) + (f"#key={key}" if "console" in path else "")
+    page.goto(url)
+    if path == "/r/{code}":
+        join(page, server.http, code, "Fransiskus Xaverius da Silva", "Dinas Pariwisata")
+    else:
+        page.wait_for_load_state("networkidle")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    name = path.strip("/").replace("r/{code}", "room").replace("/", "-") or "start"
+    shot(page, f"phone-page-{name}")
+    assert overflow <= 0, f"{path} is {overflow}px wider than a 390 px phone"
+    assert watch.errors == []
