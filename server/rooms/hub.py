@@ -1,4 +1,10 @@
-"""The rooms a process serves: creating them, loading them on first use, shutting down."""
+"""The rooms a process serves: creating them, loading them on first use, shutting down.
+
+On a shared store (Redis) other processes append to the same rooms, so the hub also runs
+two background loops: the tail (one blocking read over the logs of every loaded room; what
+others appended goes to ``Room.receive``) and presence (who is connected here is published
+with an expiry, who is connected elsewhere comes back as ``Room.elsewhere``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from typing import Protocol, cast
 
 from .. import metrics
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
-from ..store import RoomMeta, Store
+from ..store import Event, RoomMeta, Store, StoreError
 from . import tokens
 from .protocol import CloseCode
 from .room import Room, now_ms
@@ -20,6 +27,22 @@ log = logging.getLogger("spwt.hub")
 # Room codes are read off a projector and typed on phones: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+# Shared stores: the tail's longest wait before it reads again with the rooms loaded since;
+# presence is refreshed every PRESENCE_EVERY s and fades PRESENCE_TTL s after its process died.
+TAIL_BLOCK = 1.0
+PRESENCE_EVERY = 1.0
+PRESENCE_TTL = 5.0
+MAX_PAUSE = 5.0
+
+
+class SharedStore(Protocol):
+    """What a store with ``shared = True`` offers beyond ``Store`` (see store/redis.py)."""
+
+    async def tail(self, positions: dict[str, int], block: float) -> dict[str, list[Event]]: ...
+
+    async def presence(
+        self, process: str, online: dict[str, set[str]], gone: dict[str, set[str]], ttl: float
+    ) -> dict[str, frozenset[str]]: ...
 
 
 def normalise_code(code: str) -> str:
@@ -35,10 +58,20 @@ class Hub:
         self._key_hashes: dict[str, str] = {}
         self._secret = b""
         self.ready = False
+        self.process = secrets.token_hex(6)  # names this process in shared presence
+        self._loops: list[asyncio.Task[None]] = []
+        self._rearm = asyncio.Event()  # a room was loaded: the tail must read its log too
+        self._published: dict[str, set[str]] = {}
 
     async def start(self) -> None:
         await self.store.open()
         self._secret = await self.store.secret()
+        if self.store.shared:
+            shared = cast(SharedStore, self.store)
+            self._loops = [
+                asyncio.create_task(self._tail_loop(shared), name="spwt-tail"),
+                asyncio.create_task(self._presence_loop(shared), name="spwt-presence"),
+            ]
         self.ready = True
 
     async def send_away(self, timeout: float = 3.0) -> None:
@@ -57,6 +90,16 @@ class Hub:
         with contextlib.suppress(TimeoutError):
             await self.send_away()
         await asyncio.gather(*(room.drain() for room in self.rooms.values()))
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        if self._loops:
+            with contextlib.suppress(StoreError, TimeoutError):  # others would see us fade
+                shared = cast(SharedStore, self.store)
+                empty: dict[str, set[str]] = {code: set() for code in self._published}
+                await asyncio.wait_for(
+                    shared.presence(self.process, empty, self._published, PRESENCE_TTL), 2
+                )
         await self.store.close()
 
     async def create_room(
@@ -77,7 +120,9 @@ class Hub:
                 break
         state = create(Entry(seq=1, at=at, by="", op=op))
         self.rooms[code] = Room(state, self.store, self.settings, [event])
+        self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
+        self._rearm.set()
         return code, key
 
     async def room(self, code: str) -> Room | None:
@@ -90,21 +135,34 @@ class Hub:
             return None
         task = self._loading.get(code)
         if task is None:
-            task = self._loading[code] = asyncio.create_task(
-                Room.load(code, self.store, self.settings)
-            )
+            task = self._loading[code] = asyncio.create_task(self._load(code))
             task.add_done_callback(lambda _: self._loading.pop(code, None))
         room = await asyncio.shield(task)
         if room is not None:
             self.rooms.setdefault(code, room)
             metrics.ROOMS.set(len(self.rooms))
+            self._rearm.set()
         return self.rooms.get(code)
 
+    async def _load(self, code: str) -> Room | None:
+        room = await Room.load(code, self.store, self.settings)
+        if room is not None and code not in self._key_hashes:
+            # Known from now on: a loaded room checks its key even while the store is away.
+            meta = await self.store.room_meta(code)
+            if meta is not None:
+                self._key_hashes[code] = meta.key_hash
+        return room
+
     async def key_matches(self, code: str, key: str) -> bool:
+        """Whether ``key`` is the room's facilitator key (False when that cannot be known)."""
         code = normalise_code(code)
         key_hash = self._key_hashes.get(code)
         if key_hash is None:
-            meta = await self.store.room_meta(code)
+            try:
+                meta = await self.store.room_meta(code)
+            except StoreError as error:  # a participant's token may still be checked
+                log.warning("room %s: key not checked: %s", code, error)
+                return False
             if meta is None:
                 return False
             key_hash = self._key_hashes[code] = meta.key_hash
@@ -115,3 +173,60 @@ class Hub:
 
     def participant_of(self, code: str, token: str) -> str | None:
         return tokens.verify(self._secret, code, token)
+
+    # --- shared stores -------------------------------------------------------------------
+
+    async def _tail_loop(self, store: SharedStore) -> None:
+        """Apply what other processes append to the rooms loaded here, for as long as we run.
+
+        One blocking read over every loaded room's log, from each room's own seq. A newly
+        loaded room interrupts the wait, so its log is read at once. Errors (Redis away)
+        pause the loop with a growing backoff; it resumes by itself.
+        """
+        pause = 0.0
+        while True:
+            if pause:
+                await asyncio.sleep(pause)
+            self._rearm.clear()
+            positions = {code: room.state.seq for code, room in self.rooms.items()}
+            if not positions:
+                await self._rearm.wait()
+                continue
+            read = asyncio.ensure_future(store.tail(positions, TAIL_BLOCK))
+            rearm = asyncio.ensure_future(self._rearm.wait())
+            try:
+                await asyncio.wait({read, rearm}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                rearm.cancel()
+                if not read.done():
+                    read.cancel()  # safe: the next read starts again from the rooms' seqs
+            if read.cancelled():
+                continue
+            try:
+                found = read.result()
+            except Exception as error:  # Redis away, or a bug: never let the tail die
+                pause = min(max(2 * pause, 0.1), MAX_PAUSE)
+                log.warning("tail: %s (next try in %.1f s)", error, pause)
+                continue
+            pause = 0.0
+            for code, events in found.items():
+                room = self.rooms.get(code)
+                if room is not None and events:
+                    room.receive(events)
+
+    async def _presence_loop(self, store: SharedStore) -> None:
+        """Publish who is connected here and learn who is connected elsewhere, every second."""
+        while True:
+            online = {code: room.local_participants() for code, room in self.rooms.items()}
+            gone = {code: self._published.get(code, set()) - now for code, now in online.items()}
+            try:
+                elsewhere = await store.presence(self.process, online, gone, PRESENCE_TTL)
+            except Exception as error:  # Redis away: keep the last picture, try again later
+                log.debug("presence: %s", error)
+            else:
+                self._published = online
+                for code, participants in elsewhere.items():
+                    room = self.rooms.get(code)
+                    if room is not None:
+                        room.set_elsewhere(participants)
+            await asyncio.sleep(PRESENCE_EVERY)
