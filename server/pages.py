@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import pathlib
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +35,22 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 MAX_CODE = 32
+IMPORT = re.compile(r"""^import\s[^;]*?from\s+["']\./([\w-]+\.js)["']""", re.MULTILINE)
+
+
+def module_graph(js_dir: pathlib.Path, entry: str) -> list[str]:
+    """Every module ``entry`` imports, directly or not, so that the page can preload them
+    all at once: on a 150 ms mobile round trip the import waterfall costs more than bytes."""
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        path = js_dir / name
+        if name in seen or not path.is_file():
+            continue
+        seen.append(name)
+        todo.extend(IMPORT.findall(path.read_text(encoding="utf-8")))
+    return sorted(seen[1:])
 
 
 class Pages:
