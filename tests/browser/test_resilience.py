@@ -89,3 +89,32 @@ def test_rejected_op_rolls_back_with_reason(server: Any, browser: Any, watch: An
     expect(page.locator(".card", has_text="Terlambat")).to_have_count(0)
     shot(page, "board-rejected", full=False)
     assert watch.errors == []
+
+
+def test_server_restart_resumes_and_delivers_queued_cards(
+    tmp_path: Any, browser: Any, watch: Any
+) -> None:
+    from ..servers import Server
+
+    server = Server(tmp_path / "data", env={"SPWT_ROOMS_PER_IP_PER_HOUR": "1000"}).start()
+    try:
+        code, key = server.new_room("Forum OPD")
+        console = _console(browser, watch, server.http, code, key)
+        _phase(console, "issues")
+        page = watch.page(browser.new_context(viewport=DESKTOP), "board")
+        join(page, server.http, code, "Petrus", "Dinas Perikanan")
+        server.kill()  # kill -9: no goodbye frame
+        expect(page.locator("#status")).to_have_attribute("data-state", "reconnecting")
+        expect(page.locator("#status")).to_contain_text("Menyambung ulang")
+        page.fill("#note-text", "Cold storage ikan di Maumere")
+        page.click("#composer button[type=submit]")
+        server.start()
+        expect(page.locator("#status")).to_have_attribute("data-state", "online", timeout=20000)
+        expect(console.locator(".card", has_text="Cold storage")).to_have_count(1, timeout=20000)
+        expect(page.locator(".card.pending")).to_have_count(0)
+        record = server.request("GET", f"/api/rooms/{code}/scenario?format=json", token=key)
+        assert [n["text"] for n in record["notes"]] == ["Cold storage ikan di Maumere"]
+    finally:
+        server.stop()
+    # The browser logs the refused connections while the server was down; nothing else.
+    assert [e for e in watch.errors if "WebSocket connection" not in e] == []

@@ -160,7 +160,14 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(budi.locator(cell)).to_have_value("lead")
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")
     details.locator("summary").click()
-    details.locator("textarea").first.fill("Rumah tangga dengan akses air minum | % | 62 | 90")
+    indicator = "Rumah tangga dengan akses air minum | % | 62 | 90"
+    details.locator("textarea").first.fill(indicator)
+    # Someone else's change re-renders the board: the open form and the typed text stay.
+    sari.fill("[data-key=actor-name]", "Dinas Pariwisata")
+    sari.press("[data-key=actor-name]", "Enter")
+    expect(budi.locator("table.matrix thead th")).to_have_count(4)
+    expect(details).to_have_attribute("open", "")
+    expect(details.locator("textarea").first).to_have_value(indicator)
     details.locator("button[type=submit]").click()
     shot(budi, "board-roles")
     shot(sari, "phone-roles")

@@ -92,8 +92,9 @@ export class Link {
       if (this.ws !== ws) return;
       this.ws = null;
       if (FATAL[e.code]) {
-        if (e.code === 4401 && this.token && !this.o.key) {
-          // The token is from a room or server that forgot us: join afresh.
+        if (e.code === 4401 && this.token) {
+          // The token is from a room or server that forgot us: join afresh (a bad key
+          // fails again without the token, and then it is final).
           this.saved.token = null;
           this.persist();
           this.retry();

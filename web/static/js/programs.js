@@ -191,6 +191,9 @@ export function matrix(ctx, actors, can) {
     }))));
 }
 
+// Which program forms are open survives the re-renders that events cause.
+const openDetails = new Set();
+
 function lines(v) {
   return v.split("\n").map((x) => x.trim()).filter(Boolean);
 }
@@ -222,7 +225,9 @@ function details(ctx, p) {
   field("location", p.location || ""), field("timeframe", p.timeframe || ""),
   field("budget", budText, "textarea"), h("p.hint", { text: t("program.budget_hint") }),
   h("button", { type: "submit", disabled: !can, text: t("program.save") }));
-  return h("details.program-details", { id: `details-${p.id}`, open: ctx.s.focus === p.id ? true : null }, h("summary", { text: p.title }), form);
+  const el = h("details.program-details", { id: `details-${p.id}`, open: openDetails.has(p.id) || ctx.s.focus === p.id ? true : null }, h("summary", { text: p.title }), form);
+  el.addEventListener("toggle", () => (el.open ? openDetails.add(p.id) : openDetails.delete(p.id)));
+  return el;
 }
 
 /** The review: vision, ranking and chart, role matrix, indicators. Read-only. */
