@@ -200,6 +200,7 @@ class Hub:
                 rearm.cancel()
                 if not read.done():
                     read.cancel()  # safe: the next read starts again from the rooms' seqs
+                    await asyncio.gather(read, return_exceptions=True)
             if read.cancelled():
                 continue
             try:
