@@ -71,6 +71,10 @@ class Pages:
         data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
         return data, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
+    @lru_cache(maxsize=8)  # noqa: B019 - the static files do not change while serving
+    def preloads(self, entry: str) -> tuple[str, ...]:
+        return tuple(module_graph(self.web_dir / "static" / "js", entry))
+
     def render(
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> Response:
@@ -81,7 +85,10 @@ class Pages:
         def t(key: str) -> str:
             return strings.get(key, key)
 
-        html = self.env.get_template(template).render(lang=lang, t=t, i18n_json=as_json, **context)
+        preload = self.preloads(f"{context.get('page', '')}.js")
+        html = self.env.get_template(template).render(
+            lang=lang, t=t, i18n_json=as_json, preload=preload, **context
+        )
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     async def start(self, request: Request) -> Response:

@@ -38,7 +38,7 @@ def _measure(browser: Any, url: str, throttle: bool) -> dict[str, float]:
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", FAST_3G)
     page.goto(url, wait_until="load")
-    page.wait_for_function("performance.getEntriesByType('paint').length > 0")
+    page.wait_for_function("() => performance.getEntriesByType('paint').length > 0")
     paint = page.evaluate(
         "Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))"
     )

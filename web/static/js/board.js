@@ -13,11 +13,10 @@ const join = $("#join");
 const board = $("#board");
 const composer = $("#composer");
 
+// The join form is in the page from the start (it paints before any script runs);
+// someone coming back with a saved identity goes straight to the board.
 if (app.link.token || app.link.profile) begin();
-else {
-  join.hidden = false;
-  $("#join-name").focus();
-}
+else $("#join-name").focus();
 
 join.addEventListener("submit", (e) => {
   e.preventDefault();
