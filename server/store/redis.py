@@ -164,6 +164,8 @@ class RedisStore:
         last = await self._call(
             self._append(keys=[_key(code, "log")], args=[first, *(orjson.dumps(e) for e in events)])
         )
+        if last == -1:  # not a race another writer won: catching up would not help
+            raise Unavailable(f"{code}: the room's log is missing from Redis (was it flushed?)")
         if last + 1 != first:
             raise Conflict(f"{code}: log ends at {last}, not {first - 1}")
 
