@@ -1,0 +1,1 @@
+"""Evaluation of the suggestion engine: ``python -m bench.suggest``."""
