@@ -1,0 +1,1 @@
+"""Load generator, scenarios and baseline servers of the benchmarks (``spwt bench``)."""

@@ -1,0 +1,113 @@
+"""``spwt bench``: run scenarios against our server and the baselines, print a table.
+
+    spwt bench workshop plenary fleet idle storm          # all of issue 6 (minutes)
+    spwt bench workshop --targets ours,relay --json out.json
+    spwt bench workshop --redis-url redis://127.0.0.1:6379/0 --server-workers 2
+    spwt bench workshop --scale 0.1 --duration 2           # a quick look
+    python -m bench.cli ...                               # the same without the CLI
+
+Every target of a scenario is run in the same invocation with the same load generator;
+the ratios compare ours with each baseline. Benchmarks print figures; they do not pass or
+fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import report
+from .run import Options, run
+from .scenarios import SCENARIOS
+from .servers import TARGETS
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="spwt bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    p.add_argument("scenarios", nargs="*", default=["workshop"], metavar="SCENARIO",
+                   help=f"one or more of: {', '.join(SCENARIOS)} (default: workshop)")  # fmt: skip
+    p.add_argument("--targets", default=",".join(TARGETS),
+                   help="comma-separated: ours, relay, crdt (default: all)")  # fmt: skip
+    p.add_argument("--procs", type=int, default=2, help="load-generator processes (default 2)")
+    p.add_argument("--redis-url", default=None, help="run our server (and the relay) on Redis")
+    p.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="server processes; > 1 needs --redis-url (crdt always runs one)",
+    )
+    p.add_argument("--duration", type=float, default=None, help="seconds of sending (load)")
+    p.add_argument("--scale", type=float, default=1.0, help="fraction of the clients (0-1]")
+    p.add_argument("--drain", type=float, default=3.0, help="max s to wait for arrivals")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data", type=Path, default=None, help="keep server data and logs here")
+    p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
+    return p
+
+
+def machine() -> dict[str, Any]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+        "system": platform.platform(),
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    unknown = [s for s in args.scenarios if s not in SCENARIOS]
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    bad_targets = [t for t in targets if t not in TARGETS]
+    if unknown or bad_targets or not 0 < args.scale <= 1:
+        print(f"spwt bench: unknown {unknown or bad_targets or 'scale'}", file=sys.stderr)
+        return 2
+    if args.server_workers > 1 and not args.redis_url:
+        print("spwt bench: --server-workers > 1 needs --redis-url", file=sys.stderr)
+        return 2
+    options = Options(
+        procs=args.procs, redis_url=args.redis_url, server_workers=args.server_workers,
+        drain=args.drain, seed=args.seed, data=args.data,
+    )  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    started = time.time()
+    for name in args.scenarios:
+        scenario = SCENARIOS[name].scaled(args.scale, args.duration)
+        for target in targets:
+            if target == "crdt" and args.server_workers > 1:
+                print(f"# {name}: crdt skipped: pycrdt-websocket serves from one process")
+                continue
+            shape = f"{scenario.rooms} x {scenario.clients} clients"
+            if scenario.kind == "load":
+                shape += f", {scenario.rate:g} ops/s per room, {scenario.duration:g} s"
+            print(f"# {name} ({shape}) against {target} ...", flush=True)
+            try:
+                rows.append(run(scenario, target, options))
+            except Exception as error:  # one broken target must not lose the others' figures
+                print(f"# {name} against {target} failed: {error!r}", file=sys.stderr)
+    print()
+    print(report.table(rows))
+    if args.json is not None:
+        body = {"machine": machine(), "argv": argv if argv is not None else sys.argv[1:],
+                "started": started, "rows": rows, "ratios": report.ratios(rows)}  # fmt: skip
+        args.json.write_text(json.dumps(body, indent=2, default=str))
+    return 0 if rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
