@@ -6,8 +6,9 @@
    resembles it enough (``attach``).
 3. The cards still left are clustered by similarity alone (average linkage, ``cluster``);
    a cluster of one is no suggestion and is left for the facilitator.
-4. A card is a duplicate of the most similar earlier card when their similarity, counting
-   every word, is at least ``duplicate``.
+4. A card is a duplicate of the most similar earlier card of the same sector when their
+   similarity (the mean of the similarity with and without filler words) is at least
+   ``duplicate``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Settings:
     min_score: float = 1.0
     attach: float = 0.30
     cluster: float = 0.30
-    duplicate: float = 0.60
+    duplicate: float = 0.50
     stem_weight: float = 0.75
 
 
@@ -64,13 +65,17 @@ def suggest(
     similar = cosine(combined(analysis.content, settings.stem_weight))
     sectors = _place(lexicon, analysis, similar, settings)
     groups = _groups(lexicon, cards, analysis, similar, sectors, settings, language)
+    # Duplicates: every word counts ("rusak" vs "bagus"), but so does what is left without
+    # the filler, so that two cards sharing only "jalan rusak di desa" are not the same point.
     every_word = cosine(combined(analysis.stems, settings.stem_weight))
-    return {"groups": groups, "duplicates": _duplicates(cards, every_word, settings.duplicate)}
+    duplicates = _duplicates(cards, (every_word + similar) / 2, sectors, settings.duplicate)
+    return {"groups": groups, "duplicates": duplicates}
 
 
 def _analyse(lexicon: Lexicon, cards: list[Card]) -> _Analysis:
     tokens = [lexicon.normaliser.tokens(text) for _, text in cards]
     stems = [lexicon.known(t.stem for t in card) for card in tokens]
+    stems = [card + lexicon.concepts(card) for card in stems]
     content = [[s for s in card if s not in lexicon.filler] for card in stems]
     return _Analysis(tokens, stems, content)
 
@@ -158,7 +163,9 @@ def _title(analysis: _Analysis, numbers: list[int]) -> str:
         inside, key=lambda s: (-inside[s] * np.log((1 + total) / (1 + everywhere[s])), s)
     )
     shared = [s for s in ranked if inside[s] > 1] or ranked
-    words = [_spelling(analysis, numbers, stem) for stem in shared[:2]]
+    reading = [s for n in numbers for s in analysis.content[n]]
+    chosen = sorted(shared[:2], key=reading.index)  # in the order the cards say them
+    words = [_spelling(analysis, numbers, stem) for stem in chosen]
     title = ", ".join(words)
     return title[:1].upper() + title[1:]
 
@@ -170,11 +177,18 @@ def _spelling(analysis: _Analysis, numbers: list[int], stem: str) -> str:
     return min(forms, key=lambda f: (-forms[f], len(f), f))
 
 
-def _duplicates(cards: list[Card], similar: np.ndarray, threshold: float) -> list[list[str]]:
-    """Each card paired with its most similar earlier card, when similar enough."""
+def _duplicates(
+    cards: list[Card], similar: np.ndarray, sectors: list[int | None], threshold: float
+) -> list[list[str]]:
+    """Each card paired with its most similar earlier card in the same sector, if similar enough.
+
+    Same sector (or none for both), because cards that share a place name but not a topic
+    ("stunting di Sumba Timur" / "promosi wisata Sumba Timur") are not the same point.
+    """
     pairs = []
+    sector = np.array([-1 if s is None else s for s in sectors])
     for later in range(1, len(cards)):
-        row = similar[later, :later]
+        row = np.where(sector[:later] == sector[later], similar[later, :later], -1.0)
         earlier = int(np.argmax(row))
         if row[earlier] >= threshold:
             pairs.append([cards[earlier][0], cards[later][0]])

@@ -19,7 +19,7 @@ from server.suggest.text import Normaliser, roots
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 _SECTOR_FIELDS = ("key", "label_id", "label_en", "agency", "terms")
-_MIN_FUZZY = 5  # shorter words have too many one-letter neighbours to guess from
+_MIN_FUZZY = 6  # shorter words have too many one-letter neighbours ("dolor" ~ "donor")
 PHRASE_BONUS = 0.5  # a term of two telling words found whole says more than the two apart
 
 
@@ -57,18 +57,37 @@ class Lexicon:
         )
         words = (w for text in data.get("filler", []) for w in self.normaliser.words(text))
         self.filler = frozenset(self.normaliser.stem(w) for w in words)
+        self._spelled: dict[str, str] = {}  # every word the terms are written with -> its stem
         self.sectors: tuple[Sector, ...] = tuple(self._sector(raw) for raw in data["sectors"])
         self._index: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for number, sector in enumerate(self.sectors):
             for term in sector.terms:
                 for stem in set(term):
                     self._index.setdefault(stem, []).append((number, term))
-        self._near = _one_edit_index(s for s in self._index if len(s) >= _MIN_FUZZY)
+        self._synonyms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for entry in data.get("synonyms", []):
+            variants = [self._stems(text) for text in entry]
+            concept = "~" + "_".join(variants[0])
+            for stems in filter(None, variants):
+                self._synonyms.setdefault(stems[0], []).append((stems, concept))
+        vocabulary = set(self._index) | {
+            s for v in self._synonyms.values() for t, _ in v for s in t
+        }
+        self._vocabulary = frozenset(vocabulary)
+        for stem in vocabulary:
+            self._spelled.setdefault(stem, stem)
+        self._near = _one_edit_index(w for w in self._spelled if len(w) >= _MIN_FUZZY)
+
+    def _stems(self, text: str) -> tuple[str, ...]:
+        tokens = self.normaliser.tokens(text)
+        for token in tokens:
+            self._spelled.setdefault(token.surface, token.stem)
+        return tuple(dict.fromkeys(t.stem for t in tokens))
 
     def _sector(self, raw: dict) -> Sector:
         terms: dict[tuple[str, ...], None] = {}
         for text in raw["terms"]:
-            stems = tuple(dict.fromkeys(t.stem for t in self.normaliser.tokens(text)))
+            stems = self._stems(text)
             if stems:
                 terms[stems] = None
         return Sector(
@@ -85,11 +104,27 @@ class Lexicon:
         dictionary = roots()
         out = []
         for stem in stems:
-            if stem in self._index or stem in dictionary or len(stem) < _MIN_FUZZY:
+            if stem in self._vocabulary or stem in dictionary or len(stem) < _MIN_FUZZY:
                 out.append(stem)
             else:
-                out.append(_nearest(stem, self._near) or stem)
+                near = _nearest(stem, self._near)
+                out.append(self._spelled[near] if near else stem)
         return out
+
+    def concepts(self, stems: Iterable[str]) -> list[str]:
+        """Concept tokens ("~rtlh") for the synonym sets whose words all occur in the card.
+
+        "RTLH" and "rumah tidak layak huni" share no word; the concept token they both get
+        is what makes the two cards similar.
+        """
+        present = set(stems)
+        found = {
+            concept
+            for stem in present
+            for variant, concept in self._synonyms.get(stem, ())
+            if all(part in present for part in variant)
+        }
+        return sorted(found)
 
     def scores(self, stems: Iterable[str]) -> dict[int, float]:
         """Sector number -> score for a card's stems (typos already mapped by ``known``)."""
