@@ -30,7 +30,7 @@ Card = tuple[str, str]
 class Settings:
     """Thresholds, tuned on bench/suggest/tuning.json only."""
 
-    min_score: float = 1.0
+    min_score: float = 0.5
     attach: float = 0.30
     cluster: float = 0.30
     duplicate: float = 0.50

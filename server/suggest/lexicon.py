@@ -20,6 +20,7 @@ from server.suggest.text import Normaliser, roots
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 _SECTOR_FIELDS = ("key", "label_id", "label_en", "agency", "terms")
 _MIN_FUZZY = 6  # shorter words have too many one-letter neighbours ("dolor" ~ "donor")
+WEAK = 0.5  # a weak term is a word with an everyday sense besides the sector's ("jalan")
 PHRASE_BONUS = 0.5  # a term of two telling words found whole says more than the two apart
 
 
@@ -37,6 +38,7 @@ class Sector:
     agency: str
     agency_en: str
     terms: tuple[tuple[str, ...], ...]
+    weak_terms: tuple[tuple[str, ...], ...] = ()
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_id
@@ -59,11 +61,12 @@ class Lexicon:
         self.filler = frozenset(self.normaliser.stem(w) for w in words)
         self._spelled: dict[str, str] = {}  # every word the terms are written with -> its stem
         self.sectors: tuple[Sector, ...] = tuple(self._sector(raw) for raw in data["sectors"])
-        self._index: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        self._index: dict[str, list[tuple[int, tuple[str, ...], bool]]] = {}
         for number, sector in enumerate(self.sectors):
-            for term in sector.terms:
-                for stem in set(term):
-                    self._index.setdefault(stem, []).append((number, term))
+            for weak, terms in ((False, sector.terms), (True, sector.weak_terms)):
+                for term in terms:
+                    for stem in set(term):
+                        self._index.setdefault(stem, []).append((number, term, weak))
         self._synonyms: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for entry in data.get("synonyms", []):
             variants = [self._stems(text) for text in entry]
@@ -90,6 +93,11 @@ class Lexicon:
             stems = self._stems(text)
             if stems:
                 terms[stems] = None
+        weak: dict[tuple[str, ...], None] = {}
+        for text in raw.get("weak_terms", []):
+            stems = self._stems(text)
+            if stems and stems not in terms:
+                weak[stems] = None
         return Sector(
             key=raw["key"],
             label_id=raw["label_id"],
@@ -97,6 +105,7 @@ class Lexicon:
             agency=raw["agency"],
             agency_en=raw.get("agency_en", raw["agency"]),
             terms=tuple(terms),
+            weak_terms=tuple(weak),
         )
 
     def known(self, stems: Iterable[str]) -> list[str]:
@@ -129,22 +138,23 @@ class Lexicon:
     def scores(self, stems: Iterable[str]) -> dict[int, float]:
         """Sector number -> score for a card's stems (typos already mapped by ``known``)."""
         present = set(stems)
-        matched: set[tuple[int, tuple[str, ...]]] = set()
-        for stem in present:
-            for number, term in self._index.get(stem, ()):
-                if all(part in present for part in term):
-                    matched.add((number, term))
-        covered: dict[int, set[str]] = {}
+        strong: dict[int, set[str]] = {}
+        weak: dict[int, set[str]] = {}
         phrases: dict[int, int] = {}
-        for number, term in matched:
-            words = [part for part in term if part not in self.filler] or list(term)
-            covered.setdefault(number, set()).update(words)
-            if len(words) > 1:
-                phrases[number] = phrases.get(number, 0) + 1
-        return {
-            number: len(words) + PHRASE_BONUS * phrases.get(number, 0)
-            for number, words in covered.items()
-        }
+        for stem in present:
+            for number, term, is_weak in self._index.get(stem, ()):
+                if stem != term[0] or not all(part in present for part in term):
+                    continue  # each term once, found whole
+                words = [part for part in term if part not in self.filler] or list(term)
+                (weak if is_weak else strong).setdefault(number, set()).update(words)
+                if len(words) > 1:
+                    phrases[number] = phrases.get(number, 0) + 1
+        totals = {}
+        for number in strong.keys() | weak.keys():
+            sure = strong.get(number, set())
+            maybe = weak.get(number, set()) - sure
+            totals[number] = len(sure) + WEAK * len(maybe) + PHRASE_BONUS * phrases.get(number, 0)
+        return totals
 
 
 def check(data: dict) -> None:
