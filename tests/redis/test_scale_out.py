@@ -8,6 +8,9 @@ processes on free ports, each with its own empty data folder, and drives them wi
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 import urllib.error
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -216,6 +219,12 @@ def test_a_fresh_process_with_an_empty_data_folder_serves_an_existing_room(
         await f.close()
 
     asyncio.run(resume())
+    command = [sys.executable, "-m", "server.cli", "export", room, "--format", "json"]
+    out = subprocess.run(
+        [*command, "--redis-url", c.extra[1], "--data", str(c.data / "export")],
+        capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert len(json.loads(out.stdout)["notes"]) == 251  # spwt export reads Redis too
 
 
 def test_redis_down_rejects_ops_as_unavailable_keeps_reads_and_recovers(
