@@ -76,19 +76,25 @@ def test_rejected_op_rolls_back_with_reason(server: Any, browser: Any, watch: An
     code, key = _room(server, "issues")
     console = _console(browser, watch, base, code, key)
     _phase(console, "issues")
-    page = watch.page(browser.new_context(viewport=DESKTOP), "board")
+    context = browser.new_context(viewport=DESKTOP)
+    page = watch.page(context, "board")
     join(page, base, code, "Maria", "LSM Flores")
-    console.click("[data-action=lock]")
-    expect(page.locator("body.locked")).to_be_visible()
-    expect(page.locator("#note-text")).to_be_disabled()  # what is not allowed is visibly so
-    # Force an op past the disabled control, as a stale page would send it.
-    page.evaluate("document.querySelectorAll('#composer [disabled]').forEach(e => e.disabled = 0)")
+    # A card written offline, while the facilitator locks the board: sent once back,
+    # refused by the server, and the echo goes away with the reason shown.
+    context.set_offline(True)
+    expect(page.locator("#status")).to_have_attribute("data-state", "offline")
     page.fill("#note-text", "Terlambat")
     page.click("#composer button[type=submit]")
+    expect(page.locator(".card.pending", has_text="Terlambat")).to_be_visible()
+    console.click("[data-action=lock]")
+    expect(console.locator("body.locked")).to_be_visible()
+    context.set_offline(False)
     expect(page.locator(".toast")).to_contain_text("dikunci")
     expect(page.locator(".card", has_text="Terlambat")).to_have_count(0)
+    expect(page.locator("#note-text")).to_be_disabled()  # what is not allowed is visibly so
+    expect(page.locator(".phasebar .lock")).to_be_visible()
     shot(page, "board-rejected", full=False)
-    assert watch.errors == []
+    assert [e for e in watch.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
 def test_server_restart_resumes_and_delivers_queued_cards(

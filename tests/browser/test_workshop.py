@@ -156,6 +156,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     sari.press("[data-key=actor-name]", "Enter")
     expect(budi.locator("table.matrix thead th")).to_have_count(3)
     cell = "table.matrix select[aria-label='Infrastruktur dasar \u00d7 Dinas PUPR']"
+    expect(sari.locator(cell)).to_be_enabled()  # once the server has given the actor its id
     sari.locator(cell).select_option("lead")
     expect(budi.locator(cell)).to_have_value("lead")
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")

@@ -89,6 +89,8 @@ export function start(o) {
       focusable: true,
       can: (kind) => allowed(s, role, kind),
       send: (op) => {
+        // An echo's local id means nothing to the server: wait for the real one.
+        if (JSON.stringify(op).includes('"local-')) return null;
         const id = link.send(op);
         model.propose(id, op);
         schedule();
@@ -97,12 +99,20 @@ export function start(o) {
     };
   };
 
+  // A re-render replaces an open <select> and closes its list under the user's finger:
+  // wait (a few seconds at most) until a choice is made or the menu left.
+  let selecting = 0;
+  document.addEventListener("focusin", (e) => { selecting = e.target.tagName === "SELECT" ? Date.now() : 0; });
+  document.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") selecting = 0; });
+  document.addEventListener("focusout", () => { selecting = 0; });
+  const busy = () => isDragging() || (selecting && Date.now() - selecting < 5000);
+
   function schedule() {
     if (scheduled) return;
     scheduled = true;
     requestAnimationFrame(() => {
       scheduled = false;
-      if (isDragging()) {
+      if (busy()) {
         setTimeout(schedule, 150);
         return;
       }

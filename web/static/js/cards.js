@@ -13,6 +13,7 @@ export function personName(ctx, id) {
 /** One card. ``opts.drag``: draggable with a move menu (clustering). */
 export function card(ctx, note, opts = {}) {
   const s = ctx.s;
+  if (note.local) opts = { ...opts, drag: false }; // not on the server yet: nothing to move
   const mine = ctx.me && note.author === ctx.me.id;
   const author = s.settings.anonymous ? (mine ? t("card.you") : "") : personName(ctx, note.author);
   const el = h(`article.card.c-${note.color || "yellow"}`, {

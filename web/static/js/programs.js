@@ -177,14 +177,14 @@ export function matrix(ctx, actors, can) {
   if (!programs.length || !actors.length) return h("p.empty", { text: t("matrix.empty") });
   return h("div.table-wrap", {}, h("table.matrix", {},
     h("caption", { text: t("matrix.title") }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("results.program") }), actors.map((a) => h("th", { scope: "col", text: a.name })))),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("results.program") }), actors.map((a) => h("th", { scope: "col", class: a.local ? "pending" : null, text: a.name })))),
     h("tbody", {}, programs.map((p) => {
       const row = s.matrix[p.id] || {};
       const leads = actors.filter((a) => row[a.id] === "lead").length;
       return h("tr", { id: `item-${p.id}`, class: s.focus === p.id ? "focused" : null }, h("th", { scope: "row" }, p.title, leads !== 1 ? h("span.warn", { text: ` ${leads ? t("matrix.many_leads") : t("matrix.no_lead")}` }) : null),
         actors.map((a) => {
           if (!can) return h("td", { text: row[a.id] ? t(`role.${row[a.id]}`) : "" });
-          const sel = h("select", { "aria-label": `${p.title} × ${a.name}` }, h("option", { value: "", text: "—" }), MATRIX_ROLES.map((r) => h("option", { value: r, text: t(`role.${r}`), selected: row[a.id] === r })));
+          const sel = h("select", { "aria-label": `${p.title} × ${a.name}`, disabled: a.local }, h("option", { value: "", text: "—" }), MATRIX_ROLES.map((r) => h("option", { value: r, text: t(`role.${r}`), selected: row[a.id] === r })));
           sel.addEventListener("change", () => ctx.send({ kind: "matrix.set", program: p.id, actor: a.id, role: sel.value || null }));
           return h("td", {}, sel);
         }));

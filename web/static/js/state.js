@@ -143,7 +143,7 @@ const HANDLERS = {
   "vote.score"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
   },
-  "actor.add"(s, op) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency" }; },
+  "actor.add"(s, op, e) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency", local: !!e.local }; },
   "matrix.set"(s, op) {
     const row = { ...(s.matrix[op.program] || {}) };
     if (op.role) row[op.actor] = op.role;
