@@ -76,9 +76,15 @@ class Pages:
         return tuple(module_graph(self.web_dir / "static" / "js", entry))
 
     def render(
-        self, request: Request, template: str, status: int = 200, **context: Any
+        self,
+        request: Request,
+        template: str,
+        status: int = 200,
+        default_lang: str = "id",
+        **context: Any,
     ) -> Response:
-        lang = request.query_params.get("lang", "id")
+        """``template`` in the language of ``?lang=``, else the room's, else Indonesian."""
+        lang = request.query_params.get("lang", default_lang)
         lang = lang if lang in LANGUAGES else "id"
         strings, as_json = self.catalogue(lang)
 
@@ -96,9 +102,10 @@ class Pages:
 
     async def _room_page(self, request: Request, template: str, page: str) -> Response:
         code = _code(request)
-        if code is None or not await _room_exists(request, code):
+        found, language = await _room_language(request, code) if code else (False, "id")
+        if code is None or not found:
             return self.render(request, "missing.html", status=404, page="missing", room=code or "")
-        return self.render(request, template, page=page, room=code)
+        return self.render(request, template, default_lang=language, page=page, room=code)
 
     async def board(self, request: Request) -> Response:
         return await self._room_page(request, "board.html", "board")
@@ -125,12 +132,18 @@ def _code(request: Request) -> str | None:
     return code if code.isalnum() and len(code) <= MAX_CODE else None
 
 
-async def _room_exists(request: Request, code: str) -> bool:
-    """Whether the room exists; without a hub (pages served alone) every code is let through."""
+async def _room_language(request: Request, code: str) -> tuple[bool, str]:
+    """Whether the room exists, and its language (the default of its pages).
+
+    Without a hub (the pages served alone) every code is let through, in Bahasa Indonesia.
+    """
     hub = getattr(request.app.state, "hub", None)
     if hub is None:
-        return True
-    return await hub.room(code) is not None
+        return True, "id"
+    room = await hub.room(code)
+    if room is None:
+        return False, "id"
+    return True, room.state.settings.language
 
 
 def join_url(request: Request, code: str) -> str:

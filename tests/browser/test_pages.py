@@ -136,3 +136,15 @@ def test_phone_viewport_has_no_sideways_scroll(
     shot(page, f"phone-page-{name}")
     assert overflow <= 0, f"{path} is {overflow}px wider than a 390 px phone"
     assert watch.errors == []
+
+
+def test_room_in_english_speaks_english(server: Any, browser: Any, watch: Any) -> None:
+    body = server.request("POST", "/api/rooms", {"title": "Donor briefing", "language": "en"})
+    page = watch.page(browser.new_context(viewport=PHONE, is_mobile=True), "guest")
+    page.goto(f"{server.http}/r/{body['room']}")
+    expect(page.locator("#join h1")).to_have_text("Join")  # painted in English already
+    join(page, server.http, body["room"], "Alex", "UNDP")
+    expect(page.locator(".phase-name")).to_have_text("Lobby")
+    expect(page.locator("#status")).to_have_text("Connected")
+    shot(page, "phone-english", full=False)
+    assert watch.errors == []
