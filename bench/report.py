@@ -107,11 +107,13 @@ def table(rows: list[dict[str, Any]]) -> str:
     if load:
         parts.append(_markdown(
             ["scenario", "target", "clients", "ops", "delivered/expected", "p50 ms", "p99 ms",
-             "max ms", "server CPU s", "peak RSS MB", "gen CPU %", "rejected"],
+             "max ms", "server CPU s", "peak RSS MB", "gen CPU %", "send lag p99 ms", "load",
+             "rejected"],
             [[r["scenario"], r["target"], r["joined"], r["ops_sent"],
               f"{r['delivered']}/{r['expected']}", _cell(r["p50_ms"]), _cell(r["p99_ms"]),
               _cell(r["max_ms"]), _cell(r["server_cpu_s"]), _cell(r["peak_rss_mb"], 0),
-              _cell(r["generator_cpu_pct"], 0), sum(r["rejected"].values())] for r in load],
+              _cell(r["generator_cpu_pct"], 0), _cell(r["send_lag_p99_ms"]), _load(r),
+              sum(r["rejected"].values())] for r in load],
         ))  # fmt: skip
     idle = [r for r in rows if "kb_per_conn" in r]
     if idle:
@@ -140,6 +142,11 @@ def table(rows: list[dict[str, Any]]) -> str:
              for c in compared],
         ))  # fmt: skip
     return "\n\n".join(parts)
+
+
+def _load(row: dict[str, Any]) -> str:
+    """The machine's 1-minute load average before -> after: other work skews the figures."""
+    return f"{row.get('load_before', 0):.1f}->{row.get('load_after', 0):.1f}"
 
 
 def _markdown(head: list[str], body: list[list[Any]]) -> str:

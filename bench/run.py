@@ -5,6 +5,7 @@ drive the workers through the scenario's steps, and return the figures.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import tempfile
 import time
@@ -123,6 +124,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
                 "connect_s": max(r["seconds"] for r in ready),
                 "server_processes": workers_n,
                 "redis": bool(options.redis_url) and target != "crdt",
+                "load_before": os.getloadavg()[0],
             }  # fmt: skip
             joined = [0] * scenario.rooms
             for r in ready:
@@ -142,6 +144,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
             peak = sampler.stop()
             server.stop()
         figures["peak_rss_mb"] = peak / 2**20
+        figures["load_after"] = os.getloadavg()[0]
         return figures
 
 
