@@ -31,7 +31,7 @@ class Settings:
     """Thresholds, tuned on bench/suggest/tuning.json only."""
 
     min_score: float = 0.5
-    attach: float = 0.30
+    attach: float = 0.20
     cluster: float = 0.30
     duplicate: float = 0.50
     stem_weight: float = 0.75
