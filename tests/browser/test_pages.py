@@ -50,14 +50,14 @@ def test_pages_send_security_headers_and_no_inline_script(server: Any) -> None:
 def test_language_from_url_is_remembered(server: Any, browser: Any, watch: Any) -> None:
     page = watch.page(browser.new_context(viewport=DESKTOP), "start")
     page.goto(server.http + "/")
-    expect(page.locator("h1").first).to_have_text("Buat lokakarya")  # Bahasa Indonesia first
+    expect(page.locator("h1").first).to_have_text("Gabung ke lokakarya")  # Bahasa Indonesia first
     page.goto(server.http + "/?lang=en")
-    expect(page.locator("h1").first).to_have_text("Create a workshop")
+    expect(page.locator("h1").first).to_have_text("Join a workshop")
     page.goto(server.http + "/")  # no ?lang: the remembered choice
-    expect(page.locator("h1").first).to_have_text("Create a workshop")
+    expect(page.locator("h1").first).to_have_text("Join a workshop")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.select_option("#lang", "id")
-    expect(page.locator("h1").first).to_have_text("Buat lokakarya")
+    expect(page.locator("h1").first).to_have_text("Gabung ke lokakarya")
     assert watch.errors == []
 
 
@@ -147,4 +147,43 @@ def test_room_in_english_speaks_english(server: Any, browser: Any, watch: Any) -
     expect(page.locator(".phase-name")).to_have_text("Lobby")
     expect(page.locator("#status")).to_have_text("Connected")
     shot(page, "phone-english", full=False)
+    assert watch.errors == []
+
+
+def _touch(cdp: Any, kind: str, x: float, y: float) -> None:
+    points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1}]
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+
+def test_touch_drag_by_the_handle_on_a_phone(server: Any, browser: Any, watch: Any) -> None:
+    base = server.http
+    code, key = server.new_room()
+    console = watch.page(browser.new_context(viewport=DESKTOP), "console")
+    console.goto(f"{base}/r/{code}/console#key={key}")
+    console.click(".stepper [data-phase=issues]")
+    console.fill("#note-text", "Irigasi sawah Waigete")
+    console.click("#composer button[type=submit]")
+    console.click(".stepper [data-phase=cluster]")
+    console.fill("[data-key=new-cluster]", "Pertanian")
+    console.press("[data-key=new-cluster]", "Enter")
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = watch.page(context, "phone")
+    join(phone, base, code, "Kornelis", "Dinas Pertanian")
+    target = phone.locator(".cluster", has_text="Pertanian")
+    expect(target).to_be_visible()
+    expect(phone.locator(".pool .card .handle")).to_be_visible()
+    phone.wait_for_timeout(300)  # let the presence frame's re-render pass
+    handle = phone.locator(".pool .card .handle").bounding_box()
+    goal = target.bounding_box()
+    assert handle is not None and goal is not None
+    cdp = context.new_cdp_session(phone)
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    gx, gy = goal["x"] + goal["width"] / 2, goal["y"] + goal["height"] - 20
+    _touch(cdp, "touchStart", x, y)
+    for i in range(1, 11):
+        _touch(cdp, "touchMove", x + (gx - x) * i / 10, y + (gy - y) * i / 10)
+    _touch(cdp, "touchEnd", gx, gy)
+    expect(console.locator(".cluster", has_text="Pertanian").locator(".card")).to_have_count(1)
+    expect(phone.locator(".pool .card")).to_have_count(0)
     assert watch.errors == []
