@@ -48,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--drain", type=float, default=3.0, help="max s to wait for arrivals")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", type=Path, default=None, help="keep server data and logs here")
+    p.add_argument("--profile", type=Path, default=None, metavar="DIR",
+                   help="sample the servers under load with py-spy into DIR")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
     return p
 
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     options = Options(
         procs=args.procs, redis_url=args.redis_url, server_workers=args.server_workers,
-        drain=args.drain, seed=args.seed, data=args.data,
+        drain=args.drain, seed=args.seed, data=args.data, profile=args.profile,
     )  # fmt: skip
     rows: list[dict[str, Any]] = []
     started = time.time()

@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import procstat, report, worker
+from . import procstat, profile, report, worker
 from .scenarios import Scenario
 from .servers import ServerProcess, rooms_for, warm
 
@@ -27,6 +27,7 @@ class Options:
     drain: float = 3.0  # s to wait for arrivals after the last send
     seed: int = 1
     data: Path | None = None  # where servers keep data and logs (default: a temp folder)
+    profile: Path | None = None  # py-spy the server under load, collapsed stacks here
 
 
 class Workers:
@@ -131,7 +132,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
                 for room, n in r["per_room"].items():
                     joined[room] += n
             if scenario.kind == "load":
-                figures |= _load(scenario, server, workers, joined, options)
+                figures |= _load(scenario, target, server, workers, joined, options)
             elif scenario.kind == "idle":
                 time.sleep(1.0)
                 rss_after = procstat.rss_bytes(server.pid)
@@ -149,7 +150,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
 
 
 def _load(
-    scenario: Scenario, server: ServerProcess, workers: Workers, joined: list[int],
+    scenario: Scenario, target: str, server: ServerProcess, workers: Workers, joined: list[int],
     options: Options,
 ) -> dict[str, Any]:  # fmt: skip
     t0 = time.time_ns() + 300_000_000  # every worker has the go by then
@@ -157,9 +158,19 @@ def _load(
         pipe.send(("go", t0))
     time.sleep(max(0.0, (t0 - time.time_ns()) / 1e9))
     cpu0 = procstat.cpu_seconds(server.pid)
+    spy = None
+    if options.profile is not None:
+        raw = options.profile / f"{scenario.name}-{target}.txt"
+        spy = profile.start(server.pid, scenario.duration, raw)
     results = workers.collect("result", scenario.duration + options.drain + 60)
     cpu = procstat.cpu_seconds(server.pid) - cpu0
-    return report.load_figures(results, joined) | {"server_cpu_s": cpu}
+    figures = report.load_figures(results, joined) | {"server_cpu_s": cpu}
+    if spy is not None:
+        profile.finish(spy)
+        if raw.exists():
+            figures["profile"] = str(raw)
+            print(f"# {scenario.name} against {target}: py-spy, {raw}\n{profile.summary(raw)}")
+    return figures
 
 
 def _storm(

@@ -1,0 +1,73 @@
+"""Sampling the server under load with py-spy (``spwt bench ... --profile DIR``).
+
+py-spy attaches to the running server from outside (no code change, no slowdown inside
+the server beyond the sampling) and writes collapsed stacks: one line per distinct stack,
+``frame;frame;frame count``. ``summary()`` turns them into the hot spots: where the
+samples are (self) and what they are under (inclusive), by function.
+
+py-spy is not a dependency of the project: ``pip install py-spy`` to use ``--profile``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+RATE = 250  # samples per second
+
+
+def start(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes] | None:
+    """Start sampling ``pid`` (and its children) for ``seconds``; None without py-spy."""
+    spy = shutil.which("py-spy")
+    if spy is None:
+        print("# --profile: py-spy is not installed (pip install py-spy)")
+        return None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = [spy, "record", "--pid", str(pid), "--duration", str(max(1, round(seconds))),
+               "--rate", str(RATE), "--format", "raw", "--output", str(output),
+               "--subprocesses", "--nonblocking"]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def finish(process: subprocess.Popen[bytes] | None, timeout: float = 30) -> None:
+    if process is None:
+        return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        process.wait()
+
+
+def _function(frame: str) -> str:
+    """``name (path/to/file.py:12)`` -> ``name (file.py)``: lines apart, one function."""
+    name, _, where = frame.partition(" (")
+    path = where.rsplit(":", 1)[0].rstrip(")")
+    short = "/".join(Path(path).parts[-2:]) if path else "?"
+    return f"{name} ({short})"
+
+
+def summary(raw: Path, top: int = 15) -> str:
+    """The ``top`` functions by self samples and by inclusive samples, as text."""
+    own: Counter[str] = Counter()
+    under: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [_function(f) for f in stack.split(";")]
+        total += n
+        own[frames[-1]] += n
+        for name in set(frames):
+            under[name] += n
+    if total == 0:
+        return "no samples"
+    lines = [f"{total} samples ({total / RATE:.1f} s busy, idle excluded)", "self:"]
+    lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in own.most_common(top)]
+    lines.append("inclusive:")
+    lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in under.most_common(top * 2)]
+    return "\n".join(lines)
