@@ -188,6 +188,12 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     with fac.expect_download() as info:
         fac.locator(".downloads button[data-format=md]").click()
     assert "Sikka maju" in Path(info.value.path()).read_text(encoding="utf-8")
+    with fac.expect_download() as info:
+        fac.locator(".downloads button[data-format=matrix]").click()
+    assert "Dinas PUPR" in Path(info.value.path()).read_text(encoding="utf-8-sig")
+    with fac.expect_download() as info:
+        fac.locator(".downloads button[data-format=xlsx]").click()
+    assert Path(info.value.path()).read_bytes().startswith(b"PK")  # a zip: the workbook
 
     next_phase(fac, "review", budi, sari)
     shot(fac, "console-review")

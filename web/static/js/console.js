@@ -5,7 +5,7 @@ import { applyStatic, t } from "./i18n.js";
 import { room, start } from "./app.js";
 import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
-import { download, downloads, FORMATS } from "./downloads.js";
+import { download, downloads, FORMATS, query } from "./downloads.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
@@ -167,7 +167,7 @@ function snapshots(c) {
     h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "snapshot.take", label: label.value }); drafts.delete("snap-label"); label.value = ""; } },
       label, h("button.small", { type: "submit", "data-action": "snapshot", text: t("console.snapshot") })),
     h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
-      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?format=${f}`, key), text: f })))))),
+      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: f === "matrix" ? "csv (matrix)" : f })))))),
     downloads(c, key),
   ];
 }
@@ -217,7 +217,7 @@ const USG = ["urgency", "seriousness", "growth"];
 
 function criterionRow(k, i) {
   return h("div.crit-row", {},
-    h("input", { name: "ckey", value: k.key, "aria-label": t("settings.criterion_key"), placeholder: "key", pattern: "[a-z][a-z0-9_]{0,31}", size: "10" }),
+    h("input", { name: "ckey", value: k.key, "aria-label": t("settings.criterion_key"), placeholder: t("settings.criterion_key"), pattern: "[a-z][a-z0-9_]{0,31}", size: "10" }),
     h("input", { name: "clabel", value: k.label, "aria-label": t("settings.criterion_label"), placeholder: t("settings.criterion_label") }),
     h("input", { name: "cweight", type: "number", step: "0.1", min: "0", max: "100", value: String(k.weight ?? 1), "aria-label": t("settings.criterion_weight"), size: "4" }),
     h("button.icon", { type: "button", "aria-label": t("settings.remove_criterion"), onclick: (e) => e.target.closest(".crit-row").remove() }, "✕"));

@@ -4,7 +4,13 @@ import { h, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { room } from "./app.js";
 
-export const FORMATS = ["md", "html", "csv", "xlsx", "json"];
+export const FORMATS = ["md", "html", "csv", "matrix", "xlsx", "json"];
+const QUERY = { matrix: "format=csv&table=matrix" };
+
+/** The query string of a download button's format. */
+export function query(format) {
+  return QUERY[format] || `format=${format}`;
+}
 
 export async function download(path, credential) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${credential}` } });
@@ -25,5 +31,5 @@ export function downloads(c, credential, snapshot = null) {
   if (!credential) return null;
   const base = snapshot ? `/api/rooms/${room}/snapshots/${snapshot}` : `/api/rooms/${room}/scenario`;
   return h("section.downloads", {}, h("h2", { text: snapshot ? t("download.snapshot", { n: snapshot }) : t("download.title") }),
-    h("div.buttons", {}, FORMATS.map((f) => h("button.small", { type: "button", "data-format": f, onclick: () => download(`${base}?format=${f}`, credential), text: t(`format.${f}`) }))));
+    h("div.buttons", {}, FORMATS.map((f) => h("button.small", { type: "button", "data-format": f, onclick: () => download(`${base}?${query(f)}`, credential), text: t(`format.${f}`) }))));
 }
