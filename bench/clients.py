@@ -108,6 +108,7 @@ class OursClient(Client):
         self.me = ""
         self.token: str | None = None
         self.seq = 0
+        self.full_state = False  # the last welcome carried the whole state (not a resume)
 
     async def join(self) -> None:
         self.ws = await self._open()
@@ -120,6 +121,7 @@ class OursClient(Client):
             if frame.get("type") == "welcome":
                 break
         self.me = frame["you"]["id"]
+        self.full_state = "state" in frame
         self.token = frame["token"]
         self.seq = max(self.seq, frame["seq"])
 

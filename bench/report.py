@@ -70,6 +70,7 @@ def storm_figures(resumed: list[dict[str, Any]], downtime: float) -> dict[str, A
     return {
         "resumed": sum(r["resumed"] for r in resumed),
         "resume_failed": sum(r["failed"] for r in resumed),
+        "resumed_with_full_state": sum(r["full_state"] for r in resumed),
         "restart_s": downtime,
         "resume_p50_s": percentile(times, 0.5),
         "resume_all_s": times[-1] if times else float("nan"),

@@ -203,7 +203,8 @@ class Worker:
 
         times = await asyncio.gather(*(back(c) for c in self.clients))
         ok = [t - up_ns for t in times if t is not None]
-        return {"resumed": len(ok), "failed": len(times) - len(ok), "ns": ok}
+        full = sum(1 for c in self.clients if getattr(c, "full_state", False))
+        return {"resumed": len(ok), "failed": len(times) - len(ok), "ns": ok, "full_state": full}
 
     async def close(self) -> None:
         everyone = [*self.clients, *self.facilitators.values()]
