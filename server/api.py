@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict, deque
 from typing import Annotated, Any, Literal
@@ -138,6 +139,17 @@ async def _authorised(request: Request, room: Room) -> None:
         raise ApiError(401, "unauthorized", "bad key or token")
 
 
+async def _facilitator(request: Request, room: Room) -> None:
+    """The facilitator's key, or the resume token of a facilitator of the room."""
+    await _authorised(request, room)
+    credential = request.headers["authorization"].partition(" ")[2].strip()
+    if await _hub(request).key_matches(room.code, credential):
+        return
+    participant = _hub(request).participant_of(room.code, credential) or ""
+    if room.state.role_of(participant) != "facilitator":
+        raise ApiError(403, "forbidden", "only the facilitator may ask for suggestions")
+
+
 def _respond(request: Request, record: dict[str, Any]) -> Response:
     """The record in the asked format, as a download named after the room and the date."""
     try:
@@ -177,6 +189,23 @@ async def snapshot(request: Request) -> Response:
     return _respond(request, record)
 
 
+async def cluster_suggestions(request: Request) -> Response:
+    """Suggested groups and duplicates over the cards not yet clustered (``?all=1``: all).
+
+    Nothing changes: the console applies a suggestion with ordinary ops. Only ids and texts
+    go to the engine, never authors.
+    """
+    room = await _room(request)
+    await _facilitator(request, room)
+    every = request.query_params.get("all") in ("1", "true", "yes")
+    state = room.state
+    cards = [(n.id, n.text) for n in state.notes.values() if every or n.cluster is None]
+    from .suggest import suggest  # the lexicon is read on first use
+
+    result = await asyncio.to_thread(suggest, cards, state.settings.language)
+    return JSONResponse(result)
+
+
 async def schema(request: Request) -> Response:
     return JSONResponse(record_schema())
 
@@ -197,6 +226,7 @@ routes = [
     Route("/api/rooms/{room}/scenario", scenario),
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
+    Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),
     Route("/metrics", prometheus),
