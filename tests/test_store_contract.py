@@ -17,7 +17,7 @@ from server.store import Conflict, Event, RoomMeta, Store
 from server.store.memory import MemoryStore
 from server.store.sqlite import SQLiteStore
 
-from .redis.redisserver import RedisServer
+from .redis.redisserver import RedisClusterNodes, RedisServer
 
 Scenario = Callable[[Store], Awaitable[None]]
 
@@ -31,8 +31,22 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def redis_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
+        pytest.skip("redis-server and redis-cli are not installed")
+    cluster = RedisClusterNodes(tmp_path_factory.mktemp("cluster")).start()
+    yield cluster.url
+    cluster.stop()
+
+
 @pytest.fixture(
-    params=["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)],
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-cluster", marks=pytest.mark.redis),
+    ],
 )
 def run(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[Scenario], None]:
     """Run a scenario on a freshly opened (and empty) store of the parametrised kind."""
@@ -44,13 +58,14 @@ def run(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[Scenario], 
             return SQLiteStore(tmp_path)
         from server.store.redis import RedisStore
 
-        return RedisStore(request.getfixturevalue("redis_url"))
+        name = "redis_url" if request.param == "redis" else "redis_cluster_url"
+        return RedisStore(request.getfixturevalue(name))
 
     def runner(scenario: Scenario) -> None:
         async def main() -> None:
             store = make()
             await store.open()
-            if request.param == "redis":
+            if request.param.startswith("redis"):
                 await store.redis.flushdb()  # type: ignore[attr-defined]
             try:
                 await scenario(store)

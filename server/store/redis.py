@@ -10,6 +10,9 @@ Keys (the ``{code}`` hash tag keeps one room in one Redis Cluster slot)::
     spwt:rooms            set     every room code
     spwt:secret           string  the secret that signs resume tokens (SET NX)
 
+On a Redis Cluster (``?cluster=yes`` in the URL) a room's keys share one slot, but an XREAD
+may not span slots: the tail then keeps one blocking reader per slot that has rooms.
+
 Sequence numbers are checked inside Redis: a Lua script compares the stream's last id with
 the batch's first seq and appends only if it follows, so two processes can never log two
 events under one seq; the loser gets ``Conflict``, catches up and retries. A batch is one
@@ -30,6 +33,7 @@ from redis import exceptions as rx
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from redis.crc import key_slot
 
 from .base import Conflict, Event, RoomMeta, Unavailable
 
@@ -38,7 +42,9 @@ PREFIX = "spwt"
 PAGE = 2000  # entries per XRANGE call: long reads never block Redis for long
 TAIL_COUNT = 1000  # entries per stream per XREAD
 # Redis could not be reached or is not serving (loading, read-only replica, cluster down).
-DOWN = (rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError, rx.ReadOnlyError)
+DOWN = (
+    rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError, rx.ReadOnlyError, rx.ClusterError,
+)  # fmt: skip
 
 # KEYS: log, meta. ARGV: key_hash, created_at, seq, body. 1 = created, 0 = code taken.
 CREATE = """
@@ -86,13 +92,15 @@ def _key(code: str, part: str) -> str:
     return f"{PREFIX}:{{{code}}}:{part}"
 
 
-def _options(url: str) -> tuple[str, int]:
-    """The URL for redis-py without our own query option ``keep`` (log entries kept)."""
+def _options(url: str) -> tuple[str, int, bool]:
+    """The URL for redis-py without our own options: ``keep`` (log entries kept behind
+    the newest snapshot, default 10,000) and ``cluster`` (``yes``: a Redis Cluster)."""
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     keep = int(query.pop("keep", ["10000"])[0])
+    cluster = query.pop("cluster", ["no"])[0].lower() in ("yes", "1", "true")
     rest = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-    return urlunsplit(parts._replace(query=rest)), keep
+    return urlunsplit(parts._replace(query=rest)), keep, cluster
 
 
 class RedisStore:
@@ -101,7 +109,7 @@ class RedisStore:
     shared = True
 
     def __init__(self, url: str, keep: int | None = None) -> None:
-        self.url, default_keep = _options(url)
+        self.url, default_keep, self.cluster = _options(url)
         self.keep = default_keep if keep is None else keep
         # A few quick retries ride out a dropped connection; a Redis that stays away makes
         # writes fail fast with Unavailable rather than hang the room.
@@ -109,9 +117,15 @@ class RedisStore:
         common: dict[str, Any] = dict(
             retry=retry, retry_on_error=list(DOWN), socket_connect_timeout=2
         )
-        self.redis = Redis.from_url(self.url, socket_timeout=5, **common)
+        client: Any = Redis
+        if self.cluster:
+            from redis.asyncio.cluster import RedisCluster
+
+            client = RedisCluster
+        self.redis = client.from_url(self.url, socket_timeout=5, **common)
         # The tail blocks in XREAD: its own connections and a longer read timeout.
-        self.tailer = Redis.from_url(self.url, socket_timeout=30, **common)
+        self.tailer = client.from_url(self.url, socket_timeout=30, **common)
+        self._readers: dict[int, tuple[asyncio.Future[Any], dict[str, str]]] = {}
         self._append = self.redis.register_script(APPEND)
         self._create = self.redis.register_script(CREATE)
         self._save = self.redis.register_script(SAVE_STATE)
@@ -131,6 +145,10 @@ class RedisStore:
                 await asyncio.sleep(0.2)
 
     async def close(self) -> None:
+        for reader, _ in self._readers.values():
+            reader.cancel()
+        await asyncio.gather(*(r for r, _ in self._readers.values()), return_exceptions=True)
+        self._readers.clear()
         await self.tailer.aclose()
         await self.redis.aclose()
 
@@ -221,14 +239,46 @@ class RedisStore:
         connection, and the next call reads from the positions again.
         """
         streams = {_key(code, "log"): f"{seq}-0" for code, seq in positions.items()}
-        reply = await self._call(
-            self.tailer.xread(streams, count=TAIL_COUNT, block=max(1, int(block * 1000)))
-        )
+        wait = max(1, int(block * 1000))
+        if not self.cluster:
+            reply = await self._call(self.tailer.xread(streams, count=TAIL_COUNT, block=wait))
+            return _found(reply)
+        return await self._tail_slots(streams, block)
+
+    async def _tail_slots(self, streams: dict[str, str], block: float) -> dict[str, list[Event]]:
+        """The tail on a Cluster: one blocking XREAD per slot, each kept until it answers.
+
+        Readers outlive a cancelled call (the hub cancels to re-arm): only the reader of a
+        slot whose rooms changed is replaced, so re-arming costs one connection, not all.
+        """
+        groups: dict[int, dict[str, str]] = {}
+        for key, position in streams.items():
+            groups.setdefault(key_slot(key.encode()), {})[key] = position
+        for slot, (reader, keys) in list(self._readers.items()):
+            if set(keys) != set(groups.get(slot, {})):
+                reader.cancel()
+                del self._readers[slot]
+        wait = max(1, int(block * 1000))
+        for slot, group in groups.items():
+            if slot not in self._readers:
+                read = self._call(self.tailer.xread(group, count=TAIL_COUNT, block=wait))
+                self._readers[slot] = (asyncio.ensure_future(read), group)
+        readers = [reader for reader, _ in self._readers.values()]
+        await asyncio.wait(readers, timeout=block, return_when=asyncio.FIRST_COMPLETED)
         found: dict[str, list[Event]] = {}
-        for stream, entries in reply or []:
-            name = stream.decode() if isinstance(stream, bytes) else stream
-            code = name[name.index("{") + 1 : name.index("}")]
-            found[code] = [orjson.loads(fields[b"e"]) for _, fields in entries]
+        failure: BaseException | None = None
+        for slot, (reader, _) in list(self._readers.items()):
+            if not reader.done():
+                continue
+            del self._readers[slot]
+            if reader.cancelled():
+                continue
+            if reader.exception() is not None:
+                failure = reader.exception()
+                continue
+            found.update(_found(reader.result()))
+        if failure is not None and not found:
+            raise failure
         return found
 
     async def presence(
@@ -262,3 +312,13 @@ class RedisStore:
             found[code] = frozenset(p for proc, _, p in members if proc != process)
             i += 2
         return found
+
+
+def _found(reply: Any) -> dict[str, list[Event]]:
+    """XREAD's reply as room code -> events."""
+    found: dict[str, list[Event]] = {}
+    for stream, entries in reply or []:
+        name = stream.decode() if isinstance(stream, bytes) else stream
+        code = name[name.index("{") + 1 : name.index("}")]
+        found[code] = [orjson.loads(fields[b"e"]) for _, fields in entries]
+    return found

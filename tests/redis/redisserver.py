@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import signal
 import socket
@@ -15,9 +16,9 @@ from ..servers import free_port
 class RedisServer:
     """One ``redis-server``. ``kill()`` then ``start()`` keeps the port and the data."""
 
-    def __init__(self, folder: Path, *extra: str) -> None:
+    def __init__(self, folder: Path, *extra: str, port: int | None = None) -> None:
         self.folder = folder
-        self.port = free_port()
+        self.port = port or free_port()
         self.extra = extra
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -68,3 +69,56 @@ class RedisServer:
                 self.process.kill()
                 self.process.wait()
             self.process = None
+
+
+def cluster_port() -> int:
+    """A free port whose cluster bus port (+10000) is free too, as Cluster nodes need."""
+    for _ in range(200):
+        port = random.randint(20000, 55535)
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 10000))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair for a cluster node")
+
+
+class RedisClusterNodes:
+    """Three ``redis-server --cluster-enabled yes`` masters joined by ``redis-cli --cluster``."""
+
+    def __init__(self, folder: Path, nodes: int = 3) -> None:
+        cluster = ("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+        self.nodes = [
+            RedisServer(folder / f"node{i}", *cluster, port=cluster_port()) for i in range(nodes)
+        ]
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.nodes[0].port}/0?cluster=yes"
+
+    def start(self) -> RedisClusterNodes:
+        for node in self.nodes:
+            node.start()
+        addresses = [f"127.0.0.1:{node.port}" for node in self.nodes]
+        subprocess.run(
+            [shutil.which("redis-cli") or "redis-cli", "--cluster", "create", *addresses,
+             "--cluster-replicas", "0", "--cluster-yes"],
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            info = subprocess.run(
+                [shutil.which("redis-cli") or "redis-cli", "-p", str(self.nodes[0].port),
+                 "cluster", "info"],
+                capture_output=True, text=True, timeout=5,
+            )  # fmt: skip
+            if "cluster_state:ok" in info.stdout:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("the cluster did not come up")
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()

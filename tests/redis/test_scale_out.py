@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -20,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from ..servers import Server
 from ..wsclient import Client
-from .redisserver import RedisServer
+from .redisserver import RedisClusterNodes, RedisServer
 
 pytestmark = [pytest.mark.redis, pytest.mark.integration]
 
@@ -279,3 +280,50 @@ def test_any_process_answers_for_any_room_and_unknown_rooms_are_404(servers: Ser
         b.request("GET", "/api/rooms/ZZZZZZ")
     assert missing.value.code == 404
     missing.value.close()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[RedisClusterNodes]:
+    if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
+        pytest.skip("redis-server and redis-cli are not installed")
+    nodes = RedisClusterNodes(tmp_path / "cluster").start()
+    yield nodes
+    nodes.stop()
+
+
+def test_two_processes_on_a_redis_cluster_serve_rooms_in_many_slots(
+    tmp_path: Path, cluster: RedisClusterNodes
+) -> None:
+    a, b = (
+        Server(tmp_path / f"data{i}", "--redis-url", cluster.url, env=FAST).start()
+        for i in range(2)
+    )
+    try:
+
+        async def one_room() -> None:
+            room, f = await _room(a)
+            p = Client(b.ws, room)
+            await p.join(name="Budi")
+            sent_f = [await f.send("note.add", text=f"F {i}") for i in range(10)]
+            sent_p = [await p.send("note.add", text=f"P {i}") for i in range(10)]
+            await f.until(sent_f[-1])
+            await p.until(sent_p[-1])
+            final = max(f.seq, p.seq)
+            await f.until_seq(final)
+            await p.until_seq(final)
+            assert _order(p, final) == _order(f, final)[-len(_order(p, final)) :]
+            online = {f.me["id"], p.me["id"]}
+            while True:  # presence crosses processes on a cluster too
+                frame = await f.receive()
+                if frame["type"] == "presence" and set(frame["online"]) == online:
+                    break
+            await f.close()
+            await p.close()
+
+        async def scenario() -> None:
+            await asyncio.gather(*(one_room() for _ in range(4)))
+
+        asyncio.run(scenario())
+    finally:
+        a.stop()
+        b.stop()
