@@ -85,6 +85,13 @@ def test_keyboard_join_text_stays_text_and_focus_follows(
         page.fill("#note-text", f"Kartu nomor {i}")
         page.keyboard.press("Control+Enter")
     expect(console.locator(".card")).to_have_count(11)
+    page.keyboard.press("Shift+Tab")  # from the card's text back to the ready button
+    ready = page.locator("button.ready")
+    expect(ready).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(ready).to_have_attribute("aria-pressed", "true")
+    expect(ready).to_be_focused()  # the re-render keeps keyboard focus where it was
+    expect(console.locator("#ready-count")).to_contain_text("1")
     expect(console.locator(".card", has_text="onerror")).to_have_text(re.compile(re.escape(evil)))
     assert page.evaluate("window.pwned") is None
     assert console.evaluate("window.pwned") is None

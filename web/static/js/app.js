@@ -157,7 +157,7 @@ export function start(o) {
     items.push(h("span.timer", { id: "timer", role: "timer", "aria-live": "off" }));
     if (c.role === "participant") {
       const ready = c.me && s.ready.includes(c.me.id);
-      items.push(h("button.ready", { type: "button", "aria-pressed": ready ? "true" : "false", disabled: !c.can("participant.ready"), onclick: () => c.send({ kind: "participant.ready", ready: !ready }) }, ready ? `✓ ${t("ready.done")}` : t("ready.button")));
+      items.push(h("button.ready", { type: "button", "data-key": "ready", "aria-pressed": ready ? "true" : "false", disabled: !c.can("participant.ready"), onclick: () => c.send({ kind: "participant.ready", ready: !ready }) }, ready ? `✓ ${t("ready.done")}` : t("ready.button")));
     }
     replace(bar, items);
     tickTimer();

@@ -51,6 +51,7 @@ export function focusButton(ctx, id) {
   const on = ctx.s.focus === id;
   return h("button.icon.focus-btn", {
     type: "button",
+    "data-key": `focus-${id}`,
     "aria-pressed": on ? "true" : "false",
     "aria-label": on ? t("focus.release") : t("focus.set"),
     title: on ? t("focus.release") : t("focus.set"),
@@ -59,7 +60,7 @@ export function focusButton(ctx, id) {
 }
 
 function moveMenu(ctx, note) {
-  const select = h("select.move", { "aria-label": t("card.move"), disabled: !ctx.can("note.cluster") });
+  const select = h("select.move", { "aria-label": t("card.move"), disabled: !ctx.can("note.cluster"), "data-key": `move-${note.id}` });
   select.append(h("option", { value: "", text: t("cluster.none"), selected: !note.cluster }));
   for (const c of Object.values(ctx.s.clusters)) {
     if (c.local) continue;

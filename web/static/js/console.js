@@ -89,10 +89,10 @@ function stepper(c) {
   const i = phases.indexOf(s.phase);
   const go = (p) => c.send({ kind: "phase.set", phase: p });
   return [
-    h("ol.stepper", {}, phases.map((p) => h("li", {}, h("button.step", { type: "button", "data-phase": p, "aria-current": p === s.phase ? "step" : null, onclick: () => p !== s.phase && go(p), text: t(`phase.${p}`) })))),
+    h("ol.stepper", {}, phases.map((p) => h("li", {}, h("button.step", { type: "button", "data-phase": p, "data-key": `step-${p}`, "aria-current": p === s.phase ? "step" : null, onclick: () => p !== s.phase && go(p), text: t(`phase.${p}`) })))),
     h("div.row", {},
       h("button", { type: "button", disabled: i <= 0, onclick: () => go(phases[i - 1]), text: `← ${t("console.prev")}` }),
-      h("button.primary", { type: "button", "data-action": "next-phase", disabled: i >= phases.length - 1, onclick: () => go(phases[i + 1]), text: `${t("console.next")} →` })),
+      h("button.primary", { type: "button", "data-action": "next-phase", "data-key": "next-phase", disabled: i >= phases.length - 1, onclick: () => go(phases[i + 1]), text: `${t("console.next")} →` })),
   ];
 }
 
@@ -107,7 +107,7 @@ function timer(c) {
 }
 
 function toggle(label, on, opOn, opOff, c, action) {
-  return h("button.toggle", { type: "button", "data-action": action, "aria-pressed": on ? "true" : "false", onclick: () => c.send({ kind: on ? opOff : opOn }), text: label });
+  return h("button.toggle", { type: "button", "data-action": action, "data-key": action, "aria-pressed": on ? "true" : "false", onclick: () => c.send({ kind: on ? opOff : opOn }), text: label });
 }
 
 function toggles(c) {

@@ -61,16 +61,16 @@ function dotRow(ctx, p, c, can) {
   const name = `${label(c)} — ${p.title}`;
   return h("div.vote-row", { "data-criterion": c.key },
     h("span.crit", { text: label(c) }),
-    h("button.round.minus", { type: "button", "aria-label": t("vote.retract", { what: name }), disabled: !can || mine <= 0, onclick: () => ctx.send({ kind: "vote.retract", program: p.id, criterion: c.key }) }, "−"),
+    h("button.round.minus", { type: "button", "data-key": `minus-${p.id}-${c.key}`, "aria-label": t("vote.retract", { what: name }), disabled: !can || mine <= 0, onclick: () => ctx.send({ kind: "vote.retract", program: p.id, criterion: c.key }) }, "−"),
     h("span.dots", { "aria-label": t("vote.mine", { n: mine }), role: "img" }, "●".repeat(mine) || "·"),
-    h("button.round.plus", { type: "button", "aria-label": t("vote.cast", { what: name }), disabled: !can || left <= 0 || mine >= s.settings.max_per_item, onclick: () => ctx.send({ kind: "vote.cast", program: p.id, criterion: c.key }) }, "+"));
+    h("button.round.plus", { type: "button", "data-key": `plus-${p.id}-${c.key}`, "aria-label": t("vote.cast", { what: name }), disabled: !can || left <= 0 || mine >= s.settings.max_per_item, onclick: () => ctx.send({ kind: "vote.cast", program: p.id, criterion: c.key }) }, "+"));
 }
 
 function scoreRow(ctx, p, c, can) {
   const mine = myValue(ctx.s, p.id, c.key);
   const group = h("div.scores", { role: "group", "aria-label": `${label(c)} — ${p.title}` });
   for (let v = 1; v <= 5; v++) {
-    group.append(h("button.score", { type: "button", "aria-pressed": mine === v ? "true" : "false", disabled: !can, onclick: () => ctx.send({ kind: "vote.score", program: p.id, criterion: c.key, value: mine === v ? null : v }) }, String(v)));
+    group.append(h("button.score", { type: "button", "data-key": `score-${p.id}-${c.key}-${v}`, "aria-pressed": mine === v ? "true" : "false", disabled: !can, onclick: () => ctx.send({ kind: "vote.score", program: p.id, criterion: c.key, value: mine === v ? null : v }) }, String(v)));
   }
   return h("div.vote-row", { "data-criterion": c.key }, h("span.crit", { text: label(c) }), group);
 }
@@ -184,7 +184,7 @@ export function matrix(ctx, actors, can) {
       return h("tr", { id: `item-${p.id}`, class: s.focus === p.id ? "focused" : null }, h("th", { scope: "row" }, p.title, leads !== 1 ? h("span.warn", { text: ` ${leads ? t("matrix.many_leads") : t("matrix.no_lead")}` }) : null),
         actors.map((a) => {
           if (!can) return h("td", { text: row[a.id] ? t(`role.${row[a.id]}`) : "" });
-          const sel = h("select", { "aria-label": `${p.title} × ${a.name}`, disabled: a.local }, h("option", { value: "", text: "—" }), MATRIX_ROLES.map((r) => h("option", { value: r, text: t(`role.${r}`), selected: row[a.id] === r })));
+          const sel = h("select", { "aria-label": `${p.title} × ${a.name}`, disabled: a.local, "data-key": `cell-${p.id}-${a.id}` }, h("option", { value: "", text: "—" }), MATRIX_ROLES.map((r) => h("option", { value: r, text: t(`role.${r}`), selected: row[a.id] === r })));
           sel.addEventListener("change", () => ctx.send({ kind: "matrix.set", program: p.id, actor: a.id, role: sel.value || null }));
           return h("td", {}, sel);
         }));
