@@ -98,27 +98,34 @@ def _place(
             placed.append(None)
             tied[number] = leaders
     clear = list(placed)
+    affinity, has_members = _affinities(similar, clear, len(lexicon.sectors))
     for number, leaders in tied.items():
-        placed[number] = max(leaders, key=lambda s: (_affinity(similar, number, clear, s), -s))
-    for number, sector in enumerate(clear):
-        if sector is None and number not in tied:
-            near = _nearest_sector(similar, number, clear)
-            if near is not None and near[1] >= settings.attach:
-                placed[number] = near[0]
+        placed[number] = max(leaders, key=lambda s: (affinity[number, s], -s))
+    if has_members.any():
+        for number, sector in enumerate(clear):
+            if sector is None and number not in tied:
+                row = np.where(has_members, affinity[number], -np.inf)
+                nearest = int(np.argmax(row))  # ties: the lexicon's first sector
+                if row[nearest] >= settings.attach:
+                    placed[number] = nearest
     return placed
 
 
-def _affinity(similar: np.ndarray, card: int, placed: list[int | None], sector: int) -> float:
-    members = [i for i, s in enumerate(placed) if s == sector and i != card]
-    return float(similar[card, members].mean()) if members else 0.0
+def _affinities(
+    similar: np.ndarray, placed: list[int | None], sectors: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean similarity of every card to each sector's placed cards, and which sectors have any.
 
-
-def _nearest_sector(
-    similar: np.ndarray, card: int, placed: list[int | None]
-) -> tuple[int, float] | None:
-    sectors = sorted({s for s in placed if s is not None})
-    scored = [(s, _affinity(similar, card, placed, s)) for s in sectors]
-    return max(scored, key=lambda pair: (pair[1], -pair[0]), default=None)
+    One matrix product instead of a loop per card and sector, so a room of thousands of
+    cards stays fast.
+    """
+    members = np.zeros((len(placed), sectors))
+    for number, sector in enumerate(placed):
+        if sector is not None:
+            members[number, sector] = 1.0
+    counts = members.sum(axis=0)
+    sums = similar.astype(np.float64) @ members
+    return sums / np.maximum(counts, 1.0), counts > 0
 
 
 def _groups(
