@@ -5,6 +5,7 @@ phone) in separate browser contexts, plus the projector screen, see each other l
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,13 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     cluster(fac, "Pariwisata").locator("button.promote").click()
     expect(cluster(budi, "Pariwisata").locator(".badge")).to_be_visible()
     shot(fac, "console-cluster")
+    # "Everyone look here": boards highlight the cluster, the screen puts it in a spotlight.
+    cluster(fac, "Pariwisata").locator("header .focus-btn").click()
+    expect(cluster(sari, "Pariwisata")).to_have_class(re.compile("focused"))
+    expect(screen.locator(".spotlight h2")).to_have_text("Pariwisata")
+    shot(screen, "screen-focus", full=False)
+    cluster(fac, "Pariwisata").locator("header .focus-btn").click()
+    expect(screen.locator(".spotlight")).to_have_count(0)
 
     # Voting: dots with the remaining budget, hidden until the reveal.
     next_phase(fac, "vote", budi, sari)

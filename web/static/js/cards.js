@@ -116,9 +116,11 @@ export function clusterView(ctx) {
   const clusters = Object.values(s.clusters).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
   const grid = h("div.clusters");
   for (const c of clusters) grid.append(clusterBox(ctx, c, notes.filter((n) => n.cluster === c.id), can));
-  out.push(h("section.pool", { "data-drop": can ? "" : null, "aria-label": t("cluster.none") },
-    h("h3", { text: `${t("cluster.none")} (${loose.length})` }),
-    h("div.cards", {}, loose.map((n) => card(ctx, n, { drag: can })))));
+  if (loose.length || !ctx.readOnly) {
+    out.push(h("section.pool", { "data-drop": can ? "" : null, "aria-label": t("cluster.none") },
+      h("h3", { text: `${t("cluster.none")} (${loose.length})` }),
+      h("div.cards", {}, loose.map((n) => card(ctx, n, { drag: can })))));
+  }
   out.push(grid);
   return out;
 }
