@@ -1,8 +1,13 @@
 // The WebSocket link to a room: hello and resume, ops queued while offline and resent
 // with the same id (the server applies an op id once), backoff, and the connection state.
 
+const RETRY = new Set(["rate_limited", "unavailable"]); // not applied: send again later
 const FATAL = { 4400: "bad_hello", 4401: "bad_credentials", 4403: "removed", 4404: "no_room" };
 const PING_EVERY = 15000;
+// The server allows 20 ops/s with bursts of 40: stay under it, so that a long offline
+// queue or an applied suggestion goes out whole instead of being refused as rate_limited.
+const RATE = 15;
+const BURST = 30;
 const SILENCE_LIMIT = 35000;
 
 export function newOpId() {
@@ -28,6 +33,10 @@ export class Link {
     this.pending = this.saved.pending || []; // [{id, op}] not yet acknowledged
     this.lastHeard = 0;
     this.state = "connecting";
+    this.outq = []; // frames waiting for the rate budget on the current socket
+    this.tokens = BURST;
+    this.refilled = Date.now();
+    this.pumping = null;
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => this.drop());
     setInterval(() => this.tick(), 5000);
@@ -91,6 +100,7 @@ export class Link {
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.outq = [];
       if (FATAL[e.code]) {
         if (e.code === 4401 && this.token) {
           // The token is from a room or server that forgot us: join afresh (a bad key
@@ -128,6 +138,7 @@ export class Link {
 
   /** The network went away: close at once instead of waiting for a timeout. */
   drop() {
+    this.outq = [];
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;
@@ -175,6 +186,7 @@ export class Link {
         break;
       }
       case "rejected":
+        if (RETRY.has(frame.code) && this.retryLater(frame.id)) break;
         this.ack(frame.id);
         this.o.rejected(frame);
         this.o.status(this.state, this.pending.length);
@@ -185,6 +197,19 @@ export class Link {
       default:
         break;
     }
+  }
+
+  /** Keep an op the server could not take now and send it again; false after a few tries. */
+  retryLater(id) {
+    const p = this.pending.find((x) => x.id === id);
+    if (!p || (p.tries = (p.tries || 0) + 1) > 5) return false;
+    setTimeout(() => {
+      if (this.pending.includes(p) && this.ws && this.ws.readyState === 1) {
+        this.outq.push(JSON.stringify({ type: "op", id: p.id, op: p.op }));
+        this.pump();
+      }
+    }, 1000 * p.tries);
+    return true;
   }
 
   ack(id) {
@@ -199,14 +224,32 @@ export class Link {
     this.pending.push({ id, op });
     this.persist();
     if (this.ws && this.ws.readyState === 1 && this.state === "online") {
-      this.ws.send(JSON.stringify({ type: "op", id, op }));
+      this.outq.push(JSON.stringify({ type: "op", id, op }));
+      this.pump();
     }
     this.o.status(this.state, this.pending.length);
     return id;
   }
 
+  /** Resend everything not yet acknowledged (the server applies an op id only once). */
   flush() {
-    for (const p of this.pending) this.ws.send(JSON.stringify({ type: "op", id: p.id, op: p.op }));
+    this.outq = this.pending.map((p) => JSON.stringify({ type: "op", id: p.id, op: p.op }));
+    this.pump();
+  }
+
+  pump() {
+    clearTimeout(this.pumping);
+    this.pumping = null;
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return;
+    const now = Date.now();
+    this.tokens = Math.min(BURST, this.tokens + ((now - this.refilled) * RATE) / 1000);
+    this.refilled = now;
+    while (this.outq.length && this.tokens >= 1) {
+      ws.send(this.outq.shift());
+      this.tokens -= 1;
+    }
+    if (this.outq.length) this.pumping = setTimeout(() => this.pump(), 1000 / RATE);
   }
 }
 
