@@ -6,6 +6,7 @@ import { room, start } from "./app.js";
 import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
+import { Suggestions } from "./suggest.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
@@ -20,7 +21,9 @@ if (fromHash) {
 let key = fromHash;
 try { key = key || localStorage.getItem(keyStore); } catch (e) { /* ignore */ }
 
-const app = start({ as: "participant", key, store: `spwt:${room}:f`, render });
+let suggestions = null;
+const app = start({ as: "participant", key, store: `spwt:${room}:f`, render, onEvents: (events) => suggestions && suggestions.events(events, app.ctx()) });
+suggestions = new Suggestions(room, key, () => app.schedule());
 if (!key) {
   replace($("#main"), h("section.fatal", {}, h("h1", { text: t("console.no_key") }), h("p", { text: t("console.no_key_hint") })));
 } else {
@@ -48,7 +51,7 @@ function render(c) {
   const s = c.s;
   composer.hidden = !["vision", "issues"].includes(s.phase);
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), phaseView(c));
+  replace($("#content"), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(c));
   replace($("#controls"), controls(c));
 }
 
