@@ -169,7 +169,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(budi.locator(cell)).to_have_value("lead")
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")
     details.locator("summary").click()
-    indicator = "Rumah tangga dengan akses air minum | % | 62 | 90"
+    indicator = "Rumah tangga dengan akses air minum | % | 62 | 90 | 2026: 70, 2027: 80"
     details.locator("textarea").first.fill(indicator)
     # Someone else's change re-renders the board: the open form and the typed text stay.
     sari.fill("[data-key=actor-name]", "Dinas Pariwisata")
@@ -193,6 +193,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     infra_record = next(p for p in record["programs"] if p["title"] == "Infrastruktur dasar")
     assert infra_record["rank"] == 1
     assert infra_record["indicators"][0]["baseline"] == "62"
+    assert infra_record["indicators"][0]["targets"] == {"2026": "70", "2027": "80"}
     with fac.expect_download() as info:
         fac.locator(".downloads button[data-format=md]").click()
     assert "Sikka maju" in Path(info.value.path()).read_text(encoding="utf-8")

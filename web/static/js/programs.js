@@ -203,14 +203,16 @@ function details(ctx, p) {
   const k = (f) => `${p.id}-${f}`;
   const field = (f, value, tag = "input") => h("label", {}, h("span", { text: t(`program.${f}`) }), draftInput(tag, k(f), { value, disabled: !can, maxlength: tag === "input" ? "120" : null }));
   const ind = p.indicators || [];
-  const indText = ind.map((i) => [i.name, i.unit, i.baseline, i.final].join(" | ")).join("\n");
+  const targets = (i) => Object.entries(i.targets || {}).map(([y, v]) => `${y}: ${v}`).join(", ");
+  const indText = ind.map((i) => [i.name, i.unit, i.baseline, i.final, targets(i)].join(" | ").replace(/( \| )+$/, "")).join("\n");
   const budText = (p.budget || []).map((b) => [b.year, b.amount, b.source].join(" | ")).join("\n");
   const form = h("form.program-form", { onsubmit: (e) => {
     e.preventDefault();
     const get = (f) => form.querySelector(`[data-key="${k(f)}"]`).value;
     const indicators = lines(get("indicators")).map((l) => {
-      const [name, unit = "", baseline = "", final = ""] = l.split("|").map((x) => x.trim());
-      return { name, unit, baseline, final, targets: {} };
+      const [name, unit = "", baseline = "", final = "", years = ""] = l.split("|").map((x) => x.trim());
+      const targets = Object.fromEntries(years.split(",").map((p) => p.split(":").map((x) => x.trim())).filter(([y, v]) => y && v));
+      return { name, unit, baseline, final, targets };
     }).filter((i) => i.name);
     const budget = lines(get("budget")).map((l) => {
       const [year, amount = "0", source = ""] = l.split("|").map((x) => x.trim());
