@@ -14,6 +14,7 @@ fail.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import sys
@@ -46,12 +47,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="seconds of sending (load)")
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the clients (0-1]")
     p.add_argument("--drain", type=float, default=3.0, help="max s to wait for arrivals")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="runs of each target, interleaved; the table shows medians")  # fmt: skip
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", type=Path, default=None, help="keep server data and logs here")
     p.add_argument("--profile", type=Path, default=None, metavar="DIR",
                    help="sample the servers under load with py-spy into DIR")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
     return p
+
+
+def _have(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
 
 
 def machine() -> dict[str, Any]:
@@ -90,9 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     for name in args.scenarios:
         scenario = SCENARIOS[name].scaled(args.scale, args.duration)
-        for target in targets:
+        for target in [t for _ in range(max(1, args.repeat)) for t in targets]:
             if target == "crdt" and args.server_workers > 1:
                 print(f"# {name}: crdt skipped: pycrdt-websocket serves from one process")
+                continue
+            if target == "crdt" and not _have("pycrdt.websocket"):
+                print(f"# {name}: crdt skipped: pip install pycrdt-websocket to compare with it")
                 continue
             shape = f"{scenario.rooms} x {scenario.clients} clients"
             if scenario.kind == "load":
@@ -102,11 +115,13 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(run(scenario, target, options))
             except Exception as error:  # one broken target must not lose the others' figures
                 print(f"# {name} against {target} failed: {error!r}", file=sys.stderr)
+    merged = report.aggregate(rows)
     print()
-    print(report.table(rows))
+    print(report.table(merged))
     if args.json is not None:
         body = {"machine": machine(), "argv": argv if argv is not None else sys.argv[1:],
-                "started": started, "rows": rows, "ratios": report.ratios(rows)}  # fmt: skip
+                "started": started, "rows": merged, "ratios": report.ratios(merged),
+                "runs": rows}  # fmt: skip
         args.json.write_text(json.dumps(body, indent=2, default=str))
     return 0 if rows else 1
 

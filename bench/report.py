@@ -7,6 +7,7 @@ the frame went out to the receiver's ``time.time_ns()`` when the frame carrying 
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 BASELINES = ("relay", "crdt")
@@ -75,6 +76,30 @@ def storm_figures(resumed: list[dict[str, Any]], downtime: float) -> dict[str, A
         "resume_p50_s": percentile(times, 0.5),
         "resume_all_s": times[-1] if times else float("nan"),
     }
+
+
+def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (scenario, target): the median of every figure over the repeats.
+
+    Repeats are interleaved (ours, relay, crdt, ours, …), so a burst of other work on the
+    machine lands on one run of each target rather than on every run of one.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["scenario"], row["target"]), []).append(row)
+    out = []
+    for runs in groups.values():
+        merged = dict(runs[0])
+        for key, value in runs[0].items():
+            values = [r.get(key) for r in runs]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                numbers = [v for v in values if isinstance(v, int | float)]
+                merged[key] = statistics.median(numbers) if numbers else value
+        merged["repeats"] = len(runs)
+        if len(runs) > 1 and "p99_ms" in merged:
+            merged["p99_ms_runs"] = [r["p99_ms"] for r in runs]
+        out.append(merged)
+    return out
 
 
 def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

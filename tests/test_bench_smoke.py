@@ -15,14 +15,43 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        importlib.util.find_spec("server.cli") is None, reason="the server CLI is not here yet"
-    ),
-]
+from bench.mix import GUARD, plan, switch_times
+from bench.report import load_figures
+
+needs_server = pytest.mark.skipif(
+    importlib.util.find_spec("server.cli") is None, reason="the server CLI is not here yet"
+)
 
 
+def test_plan_keeps_the_rate_and_stays_clear_of_phase_switches() -> None:
+    import random
+
+    sends = plan({0: 150, 1: 15}, {0: 15.0, 1: 1.5}, 12.0, random.Random(1))
+    per_room = {room: sum(1 for _, r, _ in sends if r == room) for room in (0, 1)}
+    assert 170 <= per_room[0] <= 180 and 16 <= per_room[1] <= 18, per_room
+    assert [at for at, _, _ in sends] == sorted(at for at, _, _ in sends)
+    for at, _, _ in sends:
+        assert 0 <= at < 12.0
+        assert all(abs(at - s) >= GUARD for s in switch_times(12.0))
+
+
+def test_figures_join_redacted_arrivals_to_their_sender_by_seq() -> None:
+    """A receiver that saw only ``{"kind":"hidden"}`` still times the op: by seq."""
+    ms = 1_000_000
+    result = {
+        "sent": {"B1.1": (0, 100 * ms), "B2.1": (0, 200 * ms)},
+        "acks": [(0, 7, "B1.1")],  # B2.1 was never acked: its arrivals cannot be timed
+        "arrivals": [(0, 7, 103 * ms), (0, 7, 110 * ms), (0, "B2.1", 205 * ms), (0, 8, 1)],
+        "rejected": {}, "closed": {}, "lags": [0], "cpu": 0.1, "wall": 1.0,
+    }  # fmt: skip
+    figures = load_figures([result], joined=[3])
+    assert figures["ops_sent"] == 2 and figures["expected"] == 6
+    assert figures["delivered"] == 3
+    assert figures["p50_ms"] == 5.0 and figures["max_ms"] == 10.0
+
+
+@pytest.mark.integration
+@needs_server
 def test_workshop_smoke_run_measures_every_arrival(tmp_path: Path, capsys) -> None:
     from bench.cli import main
 
