@@ -148,8 +148,8 @@ async def reader(ws: ClientConnection, room: Room, latencies: list[float]) -> No
                     del room.seen[op_id]
 
 
-async def run(args: argparse.Namespace, processes: int) -> list[float]:
-    cluster = Cluster(processes, redis=processes > 1, fsync=args.fsync)
+async def run(args: argparse.Namespace, processes: int, redis: bool) -> list[float]:
+    cluster = Cluster(processes, redis=redis, fsync=args.fsync)
     try:
         rooms = []
         for i in range(args.rooms):
@@ -246,10 +246,12 @@ def main() -> None:
     )
     results = {}
     if args.only != "redis":
-        results["embedded"] = report("embedded (1 process, SQLite)", asyncio.run(run(args, 1)))
+        results["embedded"] = report(
+            "embedded (1 process, SQLite)", asyncio.run(run(args, 1, redis=False))
+        )
     if args.only != "embedded":
         label = f"redis ({args.processes} processes)"
-        results["redis"] = report(label, asyncio.run(run(args, args.processes)))
+        results["redis"] = report(label, asyncio.run(run(args, args.processes, redis=True)))
     if results.get("embedded") and results.get("redis"):
         for key in ("p50", "p99"):
             ratio = results["redis"][key] / results["embedded"][key]

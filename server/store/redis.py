@@ -125,7 +125,8 @@ class RedisStore:
         self.redis = client.from_url(self.url, socket_timeout=5, **common)
         # The tail blocks in XREAD: its own connections and a longer read timeout.
         self.tailer = client.from_url(self.url, socket_timeout=30, **common)
-        self._readers: dict[int, tuple[asyncio.Future[Any], dict[str, str]]] = {}
+        self._readers: dict[int, tuple[asyncio.Future[Any], dict[bytes, bytes]]] = {}
+        self._log_keys: dict[str, bytes] = {}
         self._append = self.redis.register_script(APPEND)
         self._create = self.redis.register_script(CREATE)
         self._save = self.redis.register_script(SAVE_STATE)
@@ -238,22 +239,28 @@ class RedisStore:
         One blocking XREAD over every stream. Cancelling it is safe: redis-py drops the
         connection, and the next call reads from the positions again.
         """
-        streams = {_key(code, "log"): f"{seq}-0" for code, seq in positions.items()}
+        keys = self._log_keys
+        for code in positions.keys() - keys.keys():
+            keys[code] = _key(code, "log").encode()
+        # Bytes, not str: redis-py packs them without encoding (the tail runs once per wake).
+        streams = {keys[code]: b"%d-0" % seq for code, seq in positions.items()}
         wait = max(1, int(block * 1000))
         if not self.cluster:
             reply = await self._call(self.tailer.xread(streams, count=TAIL_COUNT, block=wait))
             return _found(reply)
         return await self._tail_slots(streams, block)
 
-    async def _tail_slots(self, streams: dict[str, str], block: float) -> dict[str, list[Event]]:
+    async def _tail_slots(
+        self, streams: dict[bytes, bytes], block: float
+    ) -> dict[str, list[Event]]:
         """The tail on a Cluster: one blocking XREAD per slot, each kept until it answers.
 
         Readers outlive a cancelled call (the hub cancels to re-arm): only the reader of a
         slot whose rooms changed is replaced, so re-arming costs one connection, not all.
         """
-        groups: dict[int, dict[str, str]] = {}
+        groups: dict[int, dict[bytes, bytes]] = {}
         for key, position in streams.items():
-            groups.setdefault(key_slot(key.encode()), {})[key] = position
+            groups.setdefault(key_slot(key), {})[key] = position
         for slot, (reader, keys) in list(self._readers.items()):
             if set(keys) != set(groups.get(slot, {})):
                 reader.cancel()
