@@ -142,7 +142,8 @@ class RedisStore:
                 return
             except DOWN as error:
                 if time.monotonic() > deadline:
-                    raise Unavailable(f"Redis at {self.url} is not reachable: {error}") from error
+                    where = urlsplit(self.url).hostname  # never the password of the URL
+                    raise Unavailable(f"Redis at {where} is not reachable: {error}") from error
                 await asyncio.sleep(0.2)
 
     async def close(self) -> None:
