@@ -165,8 +165,13 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(budi.locator("table.matrix thead th")).to_have_count(3)
     cell = "table.matrix select[aria-label='Infrastruktur dasar \u00d7 Dinas PUPR']"
     expect(sari.locator(cell)).to_be_enabled()  # once the server has given the actor its id
-    sari.locator(cell).select_option("lead")
+    sari.locator(cell).focus()
+    sari.keyboard.press("ArrowDown")  # by keyboard: "—" to "lead"
     expect(budi.locator(cell)).to_have_value("lead")
+    # The menu Sari used keeps focus, yet her board stays live (no wait for her to leave it).
+    budi.fill("[data-key=actor-name]", "DPRD Kabupaten")
+    budi.press("[data-key=actor-name]", "Enter")
+    expect(sari.locator("table.matrix thead th")).to_have_count(4, timeout=2000)
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")
     details.locator("summary").click()
     indicator = "Rumah tangga dengan akses air minum | % | 62 | 90 | 2026: 70, 2027: 80"
@@ -174,7 +179,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     # Someone else's change re-renders the board: the open form and the typed text stay.
     sari.fill("[data-key=actor-name]", "Dinas Pariwisata")
     sari.press("[data-key=actor-name]", "Enter")
-    expect(budi.locator("table.matrix thead th")).to_have_count(4)
+    expect(budi.locator("table.matrix thead th")).to_have_count(5)
     expect(details).to_have_attribute("open", "")
     expect(details.locator("textarea").first).to_have_value(indicator)
     details.locator("button[type=submit]").click()

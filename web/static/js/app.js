@@ -1,6 +1,6 @@
 // The shell shared by the board, the console and the screen: the link, the room copy,
 // the phase bar, the timer, the connection state, focus-follow and rejections.
-import { $, fmtTime, h, rejectionText, replace, toast } from "./dom.js";
+import { $, fmtTime, h, rejectionText, replace, restoringFocus, toast } from "./dom.js";
 import { currentLang, initLang, langChosen, onLangChange, setLang, t } from "./i18n.js";
 import { isDragging } from "./drag.js";
 import { Link } from "./link.js";
@@ -102,7 +102,9 @@ export function start(o) {
   // A re-render replaces an open <select> and closes its list under the user's finger:
   // wait (a few seconds at most) until a choice is made or the menu left.
   let selecting = 0;
-  document.addEventListener("focusin", (e) => { selecting = e.target.tagName === "SELECT" ? Date.now() : 0; });
+  document.addEventListener("focusin", (e) => {
+    if (!restoringFocus()) selecting = e.target.tagName === "SELECT" ? Date.now() : 0;
+  });
   document.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") selecting = 0; });
   document.addEventListener("focusout", () => { selecting = 0; });
   const busy = () => isDragging() || (selecting && Date.now() - selecting < 5000);

@@ -48,6 +48,12 @@ export function toast(message, kind = "error") {
   setTimeout(() => el.remove(), 6000);
 }
 
+let restoring = false;
+/** Whether focus is moving because a re-render put it back (not because the user moved it). */
+export function restoringFocus() {
+  return restoring;
+}
+
 /** Replace the children of ``el``, keeping focus and typed drafts of inputs with data-key. */
 export function replace(el, ...children) {
   const active = document.activeElement;
@@ -57,7 +63,9 @@ export function replace(el, ...children) {
   if (key) {
     const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
     if (again) {
+      restoring = true;
       again.focus({ preventScroll: true });
+      restoring = false;
       if (start !== null && again.setSelectionRange) {
         try { again.setSelectionRange(start, start); } catch (e) { /* not a text input */ }
       }

@@ -2,7 +2,7 @@
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { clusterView, writingView } from "./cards.js";
-import { results, reviewView, rolesView, voteView } from "./programs.js";
+import { reviewView, rolesView, voteView } from "./programs.js";
 
 export function phaseView(c) {
   const s = c.s;
@@ -32,4 +32,4 @@ function lobbyView(c) {
   ];
 }
 
-export { results };
+

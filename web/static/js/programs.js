@@ -75,7 +75,7 @@ function scoreRow(ctx, p, c, can) {
   return h("div.vote-row", { "data-criterion": c.key }, h("span.crit", { text: label(c) }), group);
 }
 
-const QUADRANTS = ["priority", "enable", "later", "drop"];
+
 
 function median(values) {
   const v = [...values].sort((a, b) => a - b);
@@ -248,4 +248,4 @@ export function reviewView(ctx) {
   return out;
 }
 
-export { QUADRANTS };
+
