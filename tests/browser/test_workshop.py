@@ -42,6 +42,14 @@ def drag(page: Any, source: Any, target: Any) -> None:
     page.mouse.up()
 
 
+def fits(page: Any) -> None:
+    """Nothing wider than the window (the phone must never scroll sideways)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{overflow}px wider than the window"
+
+
 def next_phase(console: Any, phase: str, *boards: Any) -> None:
     console.click("[data-action=next-phase]")
     for page in (console, *boards):
@@ -88,6 +96,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     fac.click("form.stack button[type=submit] >> text=Simpan visi")
     expect(budi.locator(".vision blockquote")).to_have_text(vision)
     shot(sari, "phone-vision")
+    fits(sari)
 
     # Needs and potentials.
     next_phase(fac, "issues", budi, sari)
@@ -114,6 +123,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(cluster(fac, "Infrastruktur dasar").locator(".card")).to_have_count(2)
     shot(budi, "board-cluster")
     shot(sari, "phone-cluster")
+    fits(sari)
 
     # The facilitator promotes both clusters to programs.
     cluster(fac, "Infrastruktur dasar").locator("button.promote").click()
@@ -146,6 +156,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(fac.locator(".participation").first).to_contain_text("2")
     expect(budi.locator("table.ranking")).to_have_count(0)
     shot(sari, "phone-vote")
+    fits(sari)
     fac.click("[data-action=reveal-votes]")
     for page in (budi, sari, screen):
         expect(page.locator("table.ranking tbody tr")).to_have_count(2)
@@ -185,6 +196,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     details.locator("button[type=submit]").click()
     shot(budi, "board-roles")
     shot(sari, "phone-roles")
+    fits(sari)
 
     # Snapshot and downloads from the console.
     fac.fill("[data-key=snap-label]", "setelah peran")
