@@ -222,6 +222,15 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     assert Path(info.value.path()).read_bytes().startswith(b"PK")  # a zip: the workbook
 
     next_phase(fac, "review", budi, sari)
+    # What each page built from live events is what a fresh load shows: the client's
+    # reducer agrees with the server's state, for a participant, the facilitator, the screen.
+    for page in (budi, fac, screen):
+        expect(page.locator("table.ranking")).to_be_visible()
+        live = page.inner_text("#content")
+        page.reload()
+        expect(page.locator("#status")).to_have_attribute("data-state", "online")
+        expect(page.locator("table.ranking")).to_be_visible()
+        assert page.inner_text("#content") == live
     shot(fac, "console-review")
     shot(budi, "board-review")
     shot(screen, "screen-review", full=False)
