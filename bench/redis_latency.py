@@ -68,6 +68,7 @@ class Cluster:
         self.children: list[subprocess.Popen[bytes]] = []
         self.ports: list[int] = []
         redis_url: str | None = None
+        self.redis_url: str | None = None
         if redis:
             port = free_port()
             command = [
@@ -77,7 +78,7 @@ class Cluster:
             ]  # fmt: skip
             self.children.append(subprocess.Popen(command))
             time.sleep(0.3)
-            redis_url = f"redis://127.0.0.1:{port}/0"
+            redis_url = self.redis_url = f"redis://127.0.0.1:{port}/0"
         for i in range(processes):
             port = free_port()
             command = [
@@ -229,6 +230,58 @@ def report(label: str, latencies: list[float]) -> dict[str, float]:
     return figures
 
 
+async def appends(args: argparse.Namespace) -> None:
+    """The stores alone: one append after another, then one append to each room at once."""
+    from server.store import RoomMeta, Store
+    from server.store.redis import RedisStore
+    from server.store.sqlite import SQLiteStore
+
+    cluster = Cluster(0, redis=True, fsync=args.fsync)
+    stores: list[tuple[str, Store]] = [
+        ("sqlite (synchronous=FULL)", SQLiteStore(cluster.folder / "sqlite")),
+        (f"redis (appendfsync {args.fsync})", RedisStore(cluster.redis_url or "")),
+    ]
+    event = {
+        "seq": 1,
+        "at": 0,
+        "by": "u1",
+        "op_id": "x",
+        "op": {"kind": "note.add", "text": "x" * 80},
+    }
+    try:
+        for label, store in stores:
+            await store.open()
+            codes = [f"R{i:05d}" for i in range(args.rooms)]
+            for code in codes:
+                await store.create_room(RoomMeta(code, "h", 0), event)
+            seq = {code: 1 for code in codes}
+            one = []
+            for _ in range(1000):
+                seq[codes[0]] += 1
+                started = time.perf_counter()
+                await store.append(codes[0], [{**event, "seq": seq[codes[0]]}])
+                one.append(time.perf_counter() - started)
+            rounds = []
+            for _ in range(50):
+                for code in codes:
+                    seq[code] += 1
+                started = time.perf_counter()
+                await asyncio.gather(
+                    *(store.append(code, [{**event, "seq": seq[code]}]) for code in codes)
+                )
+                rounds.append(time.perf_counter() - started)
+            await store.close()
+            one.sort()
+            print(
+                f"{label}: one at a time p50 {1000 * one[500]:.2f} ms, "
+                f"p99 {1000 * one[990]:.2f} ms; "
+                f"{args.rooms} rooms at once {1000 * statistics.median(rounds):.1f} ms a round "
+                f"({args.rooms / statistics.median(rounds):.0f} appends/s)"
+            )
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rooms", type=int, default=20)
@@ -239,7 +292,11 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="with Redis")
     parser.add_argument("--fsync", default="always", choices=["always", "everysec", "no"])
     parser.add_argument("--only", choices=["embedded", "redis"], default=None)
+    parser.add_argument("--appends", action="store_true", help="time the stores alone")
     args = parser.parse_args()
+    if args.appends:
+        asyncio.run(appends(args))
+        return
     print(
         f"{args.rooms} rooms x {args.people} people, {args.rate:g} ops/s per room, "
         f"{args.seconds:g} s measured; Redis appendfsync {args.fsync}"
