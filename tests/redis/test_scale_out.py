@@ -327,3 +327,57 @@ def test_two_processes_on_a_redis_cluster_serve_rooms_in_many_slots(
     finally:
         a.stop()
         b.stop()
+
+
+def test_a_process_stopped_gracefully_withdraws_its_presence_at_once(servers: Servers) -> None:
+    a, b = servers(2)
+
+    async def scenario() -> None:
+        room, f = await _room(a)
+        p = Client(b.ws, room)
+        await p.join(name="Budi")
+        both = {f.me["id"], p.me["id"]}
+        while True:
+            frame = await f.receive()
+            if frame["type"] == "presence" and set(frame["online"]) == both:
+                break
+        b.stop()  # SIGTERM: Budi is sent away and b withdraws him before it exits
+        started = asyncio.get_running_loop().time()
+        while True:
+            frame = await f.receive()
+            if frame["type"] == "presence" and set(frame["online"]) == {f.me["id"]}:
+                break
+        assert asyncio.get_running_loop().time() - started < 3  # not the 5 s expiry
+        await f.close()
+
+    asyncio.run(scenario())
+
+
+def test_workers_of_one_spwt_serve_share_rooms_through_redis(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    server = Server(
+        tmp_path / "data", "--redis-url", redis_server.url, "--workers", "2", env=FAST
+    ).start()
+    try:
+
+        async def scenario() -> None:
+            room, f = await _room(server)
+            people = [Client(server.ws, room) for _ in range(8)]  # the kernel spreads them
+            for i, person in enumerate(people):
+                await person.join(name=f"Peserta {i}")
+            sent = [await person.send("note.add", text=f"kartu {i}") for i, person in
+                    enumerate(people)]  # fmt: skip
+            for person, op_id in zip(people, sent, strict=True):
+                await person.until(op_id)
+            final = max(p.seq for p in people)
+            for client in [f, *people]:
+                await client.until_seq(final)
+            for person in people:
+                assert _order(person, final) == _order(f, final)[-len(_order(person, final)) :]
+            for client in [f, *people]:
+                await client.close()
+
+        asyncio.run(scenario())
+    finally:
+        server.stop()
