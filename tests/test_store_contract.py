@@ -169,15 +169,7 @@ def test_long_reads_come_back_whole_and_in_order(run: Callable[[Scenario], None]
     run(scenario)
 
 
-def test_the_newest_state_snapshot_is_kept(
-    run: Callable[[Scenario], None], request: pytest.FixtureRequest
-) -> None:
-    if request.node.callspec.params["run"] == "memory":
-        # MemoryStore.save_state overwrites unconditionally (the lead owns memory.py).
-        request.applymarker(
-            pytest.mark.xfail(reason="memory store keeps the last save", strict=True)
-        )
-
+def test_the_newest_state_snapshot_is_kept(run: Callable[[Scenario], None]) -> None:
     async def scenario(store: Store) -> None:
         await _room(store, last=30)
         assert await store.load_state("ABC234") is None

@@ -48,7 +48,9 @@ class MemoryStore:
         return log[0]["seq"] if log else 0
 
     async def save_state(self, code: str, seq: int, state: bytes) -> None:
-        self._states[code] = (seq, state)
+        saved = self._states.get(code)
+        if saved is None or seq > saved[0]:  # a slower writer's older snapshot never wins
+            self._states[code] = (seq, state)
 
     async def load_state(self, code: str) -> tuple[int, bytes] | None:
         return self._states.get(code)
