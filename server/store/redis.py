@@ -26,7 +26,7 @@ import logging
 import secrets
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import orjson
 from redis import exceptions as rx
@@ -41,10 +41,10 @@ log = logging.getLogger("spwt.store.redis")
 PREFIX = "spwt"
 PAGE = 2000  # entries per XRANGE call: long reads never block Redis for long
 TAIL_COUNT = 1000  # entries per stream per XREAD
-# Redis could not be reached or is not serving (loading, read-only replica, cluster down).
-DOWN = (
-    rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError, rx.ReadOnlyError, rx.ClusterError,
-)  # fmt: skip
+# Worth a quick retry: the connection dropped, or Redis is still loading its data.
+FLAKY = (rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError)
+# Redis cannot take the change now: unreachable, a read-only replica, cluster down, full.
+DOWN = (*FLAKY, rx.ReadOnlyError, rx.ClusterError, rx.OutOfMemoryError)
 
 # KEYS: log, meta. ARGV: key_hash, created_at, seq, body. 1 = created, 0 = code taken.
 CREATE = """
@@ -99,8 +99,7 @@ def _options(url: str) -> tuple[str, int, bool]:
     query = parse_qs(parts.query)
     keep = int(query.pop("keep", ["10000"])[0])
     cluster = query.pop("cluster", ["no"])[0].lower() in ("yes", "1", "true")
-    rest = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-    return urlunsplit(parts._replace(query=rest)), keep, cluster
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True))), keep, cluster
 
 
 class RedisStore:
@@ -115,7 +114,7 @@ class RedisStore:
         # writes fail fast with Unavailable rather than hang the room.
         retry = Retry(ExponentialBackoff(cap=0.2, base=0.02), 2)
         common: dict[str, Any] = dict(
-            retry=retry, retry_on_error=list(DOWN), socket_connect_timeout=2
+            retry=retry, retry_on_error=list(FLAKY), socket_connect_timeout=2
         )
         client: Any = Redis
         if self.cluster:

@@ -115,3 +115,19 @@ def test_redis_away_raises_unavailable_and_a_flushed_log_is_not_a_conflict(
         await _room(store, last=2)  # the same client works again by itself
 
     run(redis_server.url, scenario)
+
+
+def test_a_full_redis_refuses_appends_as_unavailable(redis_server: RedisServer) -> None:
+    async def scenario(store: RedisStore) -> None:
+        await _room(store, last=2)
+        await store.redis.config_set("maxmemory-policy", "noeviction")
+        await store.redis.config_set("maxmemory", "1")  # everything is over the limit
+        try:
+            with pytest.raises(Unavailable):
+                await store.append("ABC234", [ev(3)])
+            assert [e["seq"] for e in await store.read("ABC234", 0)] == [1, 2]  # reads work
+        finally:
+            await store.redis.config_set("maxmemory", "0")
+        await store.append("ABC234", [ev(3)])
+
+    run(redis_server.url + "?keep=100", scenario)
