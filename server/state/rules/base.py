@@ -1,0 +1,135 @@
+"""The rule book's binding: ``@rule`` registers a handler, and the checks rules share.
+
+A handler either returns the next state (and, for a few kinds, fields that the event
+carries beyond the op) or raises ``Rejected``. Handlers are grouped by what they are about:
+``cards`` (notes and clusters), ``votes`` (programs and voting), ``roles`` (actors, the role
+matrix, program details) and ``facilitation`` (people, phases and the facilitator's tools).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .. import ops as o
+from ..models import PHASES, Cluster, Criterion, Note, Program, RoomState
+
+Event = dict[str, Any]
+Who = Literal["server", "facilitator", "member", "voter"]
+Outcome = RoomState | tuple[RoomState, dict[str, Any]]
+
+WRITING = frozenset({"vision", "issues"})
+CLUSTERING = frozenset({"cluster"})
+VOTING = frozenset({"vote"})
+ROLES = frozenset({"roles"})
+# In review and closed the board is read-only for everyone but the facilitator.
+OPEN = frozenset(PHASES) - {"review", "closed"}
+LIST_ITEMS = 50
+
+
+class Rejected(Exception):
+    """An op the rules refuse. ``code`` is one of the rejection codes of the protocol."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"Rejected({self.code!r}, {self.message!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    handler: Callable[..., Outcome]
+    who: Who
+    phases: frozenset[str] | None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(kind: str, who: Who, phases: Iterable[str] | None = None) -> Callable[..., Any]:
+    def register(handler: Callable[..., Outcome]) -> Callable[..., Outcome]:
+        RULES[kind] = Rule(handler, who, None if phases is None else frozenset(phases))
+        return handler
+
+    return register
+
+
+# --- shared checks -------------------------------------------------------------------
+
+
+def required_text(value: str, limit: int, what: str = "text") -> str:
+    value = value.strip()
+    if not value:
+        raise Rejected("invalid", f"{what} is empty")
+    if len(value) > limit:
+        raise Rejected("too_long", f"{what} is longer than {limit} characters")
+    return value
+
+
+def optional_text(value: str, limit: int, what: str) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise Rejected("too_long", f"{what} is longer than {limit} characters")
+    return value
+
+
+def text_list(values: list[str], limit: int, what: str) -> tuple[str, ...]:
+    if len(values) > LIST_ITEMS:
+        raise Rejected("too_long", f"more than {LIST_ITEMS} {what}")
+    return tuple(v for v in (optional_text(v, limit, what) for v in values) if v)
+
+
+def note_of(s: RoomState, note_id: str) -> Note:
+    note = s.notes.get(note_id)
+    if note is None:
+        raise Rejected("not_found", f"no note {note_id}")
+    return note
+
+
+def cluster_of(s: RoomState, cluster_id: str) -> Cluster:
+    cluster = s.clusters.get(cluster_id)
+    if cluster is None:
+        raise Rejected("not_found", f"no cluster {cluster_id}")
+    return cluster
+
+
+def program_of(s: RoomState, program_id: str) -> Program:
+    program = s.programs.get(program_id)
+    if program is None:
+        raise Rejected("not_found", f"no program {program_id}")
+    return program
+
+
+def criterion_of(s: RoomState, key: str) -> Criterion:
+    for criterion in s.settings.voting.criteria:
+        if criterion.key == key:
+            return criterion
+    raise Rejected("invalid", f"no voting criterion {key}")
+
+
+def own_or_facilitator(s: RoomState, e: o.Entry, note: Note) -> None:
+    if note.author != e.by and s.role_of(e.by) != "facilitator":
+        raise Rejected("forbidden", "only the author or the facilitator may do this")
+
+
+def voting_mode(s: RoomState, mode: str) -> None:
+    if s.settings.voting.mode != mode:
+        raise Rejected("invalid", f"this room votes in {s.settings.voting.mode} mode")
+
+
+def release_focus(s: RoomState, *ids: str) -> str | None:
+    return None if s.focus in ids else s.focus
+
+
+def without_program_votes(
+    votes: dict[str, dict[str, int]], program: str
+) -> dict[str, dict[str, int]]:
+    prefix = f"{program}/"
+    return {
+        voter: {k: v for k, v in mine.items() if not k.startswith(prefix)}
+        for voter, mine in votes.items()
+    }

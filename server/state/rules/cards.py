@@ -1,0 +1,135 @@
+"""Cards and clusters: writing, editing, moving and grouping notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ops as o
+from ..models import COLORS, Cluster, Note, RoomState
+from .base import (
+    CLUSTERING,
+    OPEN,
+    WRITING,
+    Outcome,
+    Rejected,
+    cluster_of,
+    note_of,
+    own_or_facilitator,
+    release_focus,
+    required_text,
+    rule,
+)
+
+# --- cards ---------------------------------------------------------------------------
+
+
+@rule("note.add", who="member", phases=WRITING)
+def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
+    text = required_text(op.text, s.limits.text)
+    color = op.color or COLORS[0]
+    if color not in COLORS:
+        raise Rejected("invalid", f"color must be one of {', '.join(COLORS)}")
+    mine = sum(1 for n in s.notes.values() if n.author == e.by)
+    if mine >= s.limits.cards_per_person:
+        raise Rejected("item_limit", f"at most {s.limits.cards_per_person} cards per person")
+    count = len(s.notes)
+    x = op.x if op.x is not None else 40.0 + (count % 6) * 220
+    y = op.y if op.y is not None else 40.0 + (count // 6 % 20) * 150
+    note = Note(
+        id=f"n{e.seq}", text=text, author=e.by, color=color, x=x, y=y,
+        phase=s.phase, created_at=e.at,
+    )  # fmt: skip
+    return s.model_copy(update={"notes": {**s.notes, note.id: note}}), {
+        "note": note.id, "text": text, "color": color, "x": x, "y": y,
+    }  # fmt: skip
+
+
+@rule("note.edit", who="member", phases=OPEN)
+def note_edit(s: RoomState, e: o.Entry, op: o.NoteEdit) -> Outcome:
+    note = note_of(s, op.note)
+    own_or_facilitator(s, e, note)
+    text = required_text(op.text, s.limits.text)
+    edited = note.model_copy(update={"text": text})
+    return s.model_copy(update={"notes": {**s.notes, note.id: edited}}), {"text": text}
+
+
+@rule("note.delete", who="member", phases=OPEN)
+def note_delete(s: RoomState, e: o.Entry, op: o.NoteDelete) -> Outcome:
+    note = note_of(s, op.note)
+    own_or_facilitator(s, e, note)
+    notes = {k: v for k, v in s.notes.items() if k != note.id}
+    return s.model_copy(update={"notes": notes, "focus": release_focus(s, note.id)})
+
+
+@rule("note.move", who="member", phases=OPEN)
+def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
+    note = note_of(s, op.note)
+    if s.phase != "cluster":
+        own_or_facilitator(s, e, note)
+    moved = note.model_copy(update={"x": op.x, "y": op.y})
+    return s.model_copy(update={"notes": {**s.notes, note.id: moved}})
+
+
+# --- clusters ------------------------------------------------------------------------
+
+
+@rule("cluster.add", who="member", phases=CLUSTERING)
+def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
+    title = required_text(op.title, s.limits.title, "title")
+    cluster = Cluster(id=f"c{e.seq}", title=title, created_at=e.at)
+    return s.model_copy(update={"clusters": {**s.clusters, cluster.id: cluster}}), {
+        "cluster": cluster.id,
+        "title": title,
+    }
+
+
+@rule("cluster.rename", who="member", phases=CLUSTERING)
+def cluster_rename(s: RoomState, e: o.Entry, op: o.ClusterRename) -> Outcome:
+    cluster = cluster_of(s, op.cluster)
+    title = required_text(op.title, s.limits.title, "title")
+    renamed = cluster.model_copy(update={"title": title})
+    return s.model_copy(update={"clusters": {**s.clusters, cluster.id: renamed}}), {"title": title}
+
+
+def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
+    """What changes when cluster ``gone`` disappears and its cards and program go ``into``."""
+    notes = {
+        k: n.model_copy(update={"cluster": into}) if n.cluster == gone else n
+        for k, n in s.notes.items()
+    }
+    programs = {
+        k: p.model_copy(update={"cluster": into}) if p.cluster == gone else p
+        for k, p in s.programs.items()
+    }
+    clusters = {k: c for k, c in s.clusters.items() if k != gone}
+    return {"notes": notes, "programs": programs, "clusters": clusters}
+
+
+@rule("cluster.delete", who="member", phases=CLUSTERING)
+def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
+    cluster = cluster_of(s, op.cluster)
+    changes = _fold_cluster(s, cluster.id, None)
+    return s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
+
+
+@rule("cluster.merge", who="member", phases=CLUSTERING)
+def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
+    cluster, into = cluster_of(s, op.cluster), cluster_of(s, op.into)
+    if cluster.id == into.id:
+        raise Rejected("invalid", "a cluster cannot merge into itself")
+    if any(p.cluster == cluster.id for p in s.programs.values()) and any(
+        p.cluster == into.id for p in s.programs.values()
+    ):
+        raise Rejected("invalid", "both clusters are programs: drop one first")
+    changes = _fold_cluster(s, cluster.id, into.id)
+    focus = into.id if s.focus == cluster.id else s.focus
+    return s.model_copy(update={**changes, "focus": focus})
+
+
+@rule("note.cluster", who="member", phases=CLUSTERING)
+def note_cluster(s: RoomState, e: o.Entry, op: o.NoteCluster) -> Outcome:
+    note = note_of(s, op.note)
+    if op.cluster is not None:
+        cluster_of(s, op.cluster)
+    placed = note.model_copy(update={"cluster": op.cluster})
+    return s.model_copy(update={"notes": {**s.notes, note.id: placed}})

@@ -1,0 +1,216 @@
+"""Facilitation: people joining and leaving, phases, timer, reveals, focus, lock, snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ops as o
+from ..models import (
+    PHASES,
+    Criterion,
+    Participant,
+    PhaseSpan,
+    RoomState,
+    Settings,
+    SnapshotInfo,
+    Timer,
+    Vision,
+    Voting,
+    split_vote_key,
+)
+from ..tally import tallies
+from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
+
+# --- server ops ----------------------------------------------------------------------
+
+
+@rule("participant.join", who="server")
+def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome:
+    pid = f"u{len(s.participants) + 1}"
+    name = required_text(op.name, s.limits.title, "name")
+    org = optional_text(op.org, s.limits.title, "organisation")
+    who = Participant(id=pid, name=name, org=org, role=op.role, joined_at=e.at)
+    return s.model_copy(update={"participants": {**s.participants, pid: who}}), {
+        "participant": pid,
+        "name": name,
+        "org": org,
+    }
+
+
+# --- facilitation --------------------------------------------------------------------
+
+
+@rule("vision.set", who="facilitator")
+def vision_set(s: RoomState, e: o.Entry, op: o.VisionSet) -> Outcome:
+    statement = optional_text(op.text, s.limits.text * 4, "vision")
+    missions = text_list(op.missions, s.limits.text, "missions")
+    return s.model_copy(update={"vision": Vision(statement=statement, missions=missions)})
+
+
+def _voting(s: RoomState, given: o.VotingIn) -> Voting:
+    criteria = s.settings.voting.criteria
+    if given.criteria is not None:
+        keys = [c.key for c in given.criteria]
+        if len(set(keys)) != len(keys):
+            raise Rejected("invalid", "criteria keys must be unique")
+        criteria = tuple(
+            Criterion(
+                key=c.key,
+                label=optional_text(c.label, s.limits.title, "label") or c.key,
+                weight=c.weight,
+            )
+            for c in given.criteria
+        )
+    return Voting(mode=given.mode, criteria=criteria)
+
+
+def _votes_fit(s: RoomState, settings: Settings) -> bool:
+    """Whether every vote cast so far is still allowed under ``settings``."""
+    if settings.voting != s.settings.voting:
+        return not any(s.votes.values())
+    for mine in s.votes.values():
+        used: dict[str, int] = {}
+        for key, count in mine.items():
+            criterion = split_vote_key(key)[1]
+            used[criterion] = used.get(criterion, 0) + count
+            if settings.voting.mode == "dots" and count > settings.max_per_item:
+                return False
+        if settings.voting.mode == "dots" and any(n > settings.dots for n in used.values()):
+            return False
+    return True
+
+
+@rule("room.configure", who="facilitator")
+def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
+    given = op.model_dump(exclude_unset=True, exclude={"kind"})
+    changes: dict[str, Any] = {}
+    if "title" in given:
+        changes["title"] = required_text(op.title or "", s.limits.title, "title")
+    if "region" in given:
+        changes["region"] = optional_text(op.region or "", s.limits.title, "region")
+    for flag in ("horizon", "dots", "max_per_item", "anonymous", "private_writing"):
+        if given.get(flag) is not None:
+            changes[flag] = getattr(op, flag)
+    if op.phases is not None:
+        unknown = [p for p in op.phases if p not in PHASES]
+        if unknown or len(set(op.phases)) != len(op.phases):
+            raise Rejected("invalid", f"phases must be distinct keys of {', '.join(PHASES)}")
+        changes["phases"] = tuple(op.phases)
+    if op.voting is not None:
+        changes["voting"] = _voting(s, op.voting)
+    settings = s.settings.model_copy(update=changes)
+    # Votes cast under rules that no longer hold would break the budget: restart the vote.
+    votes = s.votes if _votes_fit(s, settings) else {}
+    return s.model_copy(update={"settings": settings, "votes": votes})
+
+
+@rule("phase.set", who="facilitator")
+def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
+    allowed = {*s.settings.phases, "lobby", "closed"}
+    if op.phase not in PHASES or op.phase not in allowed:
+        raise Rejected(
+            "invalid", f"phase must be one of {', '.join(p for p in PHASES if p in allowed)}"
+        )
+    log = s.phase_log
+    if log and log[-1].ended_at is None:
+        log = (*log[:-1], log[-1].model_copy(update={"ended_at": e.at}))
+    changes: dict[str, Any] = {
+        "phase": op.phase,
+        "phase_log": (*log, PhaseSpan(key=op.phase, started_at=e.at)),
+        "ready": frozenset(),
+    }
+    if op.phase == "closed":
+        label = "final"
+        changes["snapshots"] = (*s.snapshots, _snapshot(s, e, label, "closed", final=True))
+    return s.model_copy(update=changes)
+
+
+@rule("timer.start", who="facilitator")
+def timer_start(s: RoomState, e: o.Entry, op: o.TimerStart) -> Outcome:
+    timer = Timer(started_at=e.at, seconds=op.seconds, ends_at=e.at + op.seconds * 1000)
+    return s.model_copy(update={"timer": timer}), {"ends_at": timer.ends_at}
+
+
+@rule("timer.stop", who="facilitator")
+def timer_stop(s: RoomState, e: o.Entry, op: o.TimerStop) -> Outcome:
+    return s.model_copy(update={"timer": None})
+
+
+@rule("votes.reveal", who="facilitator")
+def votes_reveal(s: RoomState, e: o.Entry, op: o.VotesReveal) -> Outcome:
+    return s.model_copy(update={"votes_revealed": True}), tallies(s)
+
+
+@rule("votes.hide", who="facilitator")
+def votes_hide(s: RoomState, e: o.Entry, op: o.VotesHide) -> Outcome:
+    return s.model_copy(update={"votes_revealed": False})
+
+
+@rule("notes.reveal", who="facilitator")
+def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
+    cards = [n.model_dump(mode="json") for n in s.notes.values()]
+    return s.model_copy(update={"notes_revealed": True}), {"notes": cards}
+
+
+@rule("notes.hide", who="facilitator")
+def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
+    return s.model_copy(update={"notes_revealed": False})
+
+
+@rule("focus.set", who="facilitator")
+def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
+    target = op.target
+    if target is not None and not (
+        target in s.notes or target in s.clusters or target in s.programs
+    ):
+        raise Rejected("not_found", f"nothing with id {target}")
+    return s.model_copy(update={"focus": target})
+
+
+@rule("participant.ready", who="member")
+def participant_ready(s: RoomState, e: o.Entry, op: o.ParticipantReady) -> Outcome:
+    ready = s.ready | {e.by} if op.ready else s.ready - {e.by}
+    return s.model_copy(update={"ready": ready})
+
+
+@rule("board.lock", who="facilitator")
+def board_lock(s: RoomState, e: o.Entry, op: o.BoardLock) -> Outcome:
+    return s.model_copy(update={"locked": True})
+
+
+@rule("board.unlock", who="facilitator")
+def board_unlock(s: RoomState, e: o.Entry, op: o.BoardUnlock) -> Outcome:
+    return s.model_copy(update={"locked": False})
+
+
+@rule("participant.remove", who="facilitator")
+def participant_remove(s: RoomState, e: o.Entry, op: o.ParticipantRemove) -> Outcome:
+    who = s.participants.get(op.participant)
+    if who is None or who.removed:
+        raise Rejected("not_found", f"no participant {op.participant}")
+    if who.id == e.by:
+        raise Rejected("invalid", "a facilitator cannot remove themselves")
+    removed = who.model_copy(update={"removed": True})
+    return s.model_copy(
+        update={
+            "participants": {**s.participants, who.id: removed},
+            "votes": {k: v for k, v in s.votes.items() if k != who.id},
+            "ready": s.ready - {who.id},
+        }
+    )
+
+
+def _snapshot(s: RoomState, e: o.Entry, label: str, phase: str, final: bool) -> SnapshotInfo:
+    return SnapshotInfo(
+        n=len(s.snapshots) + 1, seq=e.seq, label=label, taken_at=e.at, phase=phase, final=final
+    )
+
+
+@rule("snapshot.take", who="facilitator")
+def snapshot_take(s: RoomState, e: o.Entry, op: o.SnapshotTake) -> Outcome:
+    label = optional_text(op.label, s.limits.title, "label")
+    snapshot = _snapshot(s, e, label, s.phase, final=s.phase == "closed")
+    return s.model_copy(update={"snapshots": (*s.snapshots, snapshot)}), {
+        "snapshot": snapshot.n,
+        "label": label,
+    }

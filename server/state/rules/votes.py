@@ -1,0 +1,91 @@
+"""Programs and votes: promoting clusters, dots and scores."""
+
+from __future__ import annotations
+
+from .. import ops as o
+from ..models import Program, RoomState, split_vote_key, vote_key
+from .base import (
+    VOTING,
+    Outcome,
+    Rejected,
+    cluster_of,
+    criterion_of,
+    program_of,
+    release_focus,
+    required_text,
+    rule,
+    voting_mode,
+    without_program_votes,
+)
+
+# --- programs and votes --------------------------------------------------------------
+
+
+@rule("program.promote", who="facilitator")
+def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
+    cluster = cluster_of(s, op.cluster)
+    if any(p.cluster == cluster.id for p in s.programs.values()):
+        raise Rejected("invalid", f"cluster {cluster.id} is already a program")
+    title = required_text(op.title, s.limits.title, "title") if op.title else cluster.title
+    program = Program(id=f"p{e.seq}", title=title, cluster=cluster.id, created_at=e.at)
+    return s.model_copy(update={"programs": {**s.programs, program.id: program}}), {
+        "program": program.id,
+        "title": title,
+    }
+
+
+@rule("program.drop", who="facilitator")
+def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
+    program = program_of(s, op.program)
+    return s.model_copy(
+        update={
+            "programs": {k: p for k, p in s.programs.items() if k != program.id},
+            "matrix": {k: row for k, row in s.matrix.items() if k != program.id},
+            "votes": without_program_votes(s.votes, program.id),
+            "focus": release_focus(s, program.id),
+        }
+    )
+
+
+def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> RoomState:
+    mine = {k: v for k, v in s.votes.get(voter, {}).items() if k != key}
+    if value:
+        mine[key] = value
+    return s.model_copy(update={"votes": {**s.votes, voter: mine}})
+
+
+@rule("vote.cast", who="voter", phases=VOTING)
+def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
+    voting_mode(s, "dots")
+    program_of(s, op.program)
+    criterion_of(s, op.criterion)
+    mine = s.votes.get(e.by, {})
+    used = sum(v for k, v in mine.items() if split_vote_key(k)[1] == op.criterion)
+    if used >= s.settings.dots:
+        raise Rejected("budget_exhausted", f"all {s.settings.dots} dots for {op.criterion} used")
+    key = vote_key(op.program, op.criterion)
+    if mine.get(key, 0) >= s.settings.max_per_item:
+        raise Rejected("item_limit", f"at most {s.settings.max_per_item} dots on one program")
+    return _set_vote(s, e.by, key, mine.get(key, 0) + 1)
+
+
+@rule("vote.retract", who="voter", phases=VOTING)
+def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
+    voting_mode(s, "dots")
+    program_of(s, op.program)
+    criterion_of(s, op.criterion)
+    key = vote_key(op.program, op.criterion)
+    placed = s.votes.get(e.by, {}).get(key, 0)
+    if not placed:
+        raise Rejected("not_found", "no dot of yours to take back there")
+    return _set_vote(s, e.by, key, placed - 1)
+
+
+@rule("vote.score", who="voter", phases=VOTING)
+def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
+    voting_mode(s, "score")
+    program_of(s, op.program)
+    criterion_of(s, op.criterion)
+    if op.value is not None and not 1 <= op.value <= 5:
+        raise Rejected("invalid", "a score is 1 to 5")
+    return _set_vote(s, e.by, vote_key(op.program, op.criterion), op.value)
