@@ -91,12 +91,11 @@ def _writer(ws_url: str, name: str, texts: list[str]) -> None:
                 )
             )
             time.sleep(1 / 15)
-        while True:  # until our last card is acknowledged
-            frame = json.loads(ws.recv(timeout=10))
-            if (
-                frame["type"] == "events"
-                and frame["events"][-1].get("op_id") == f"{name}-{len(texts) - 1}"
-            ):
+        last = f"{name}-{len(texts) - 1}"
+        while True:  # until our last card is acknowledged (anywhere in a batch of events)
+            frame = json.loads(ws.recv(timeout=20))
+            assert frame["type"] != "rejected", frame
+            if frame["type"] == "events" and any(e.get("op_id") == last for e in frame["events"]):
                 return
 
 
