@@ -1,0 +1,93 @@
+"""Two hubs on one Redis in one event loop: the races of two processes, made dense.
+
+Both hubs serve the same room and take ops for it at the same time, so appends conflict,
+tails deliver events while the other side's append is in flight, and catch-ups interleave.
+Whatever the interleaving, both end with the state a fresh replay of the log gives, and
+each event reached each room once, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from server.rooms.hub import Hub
+from server.rooms.room import Room
+from server.settings import Settings
+from server.state import Rejected, parse_client_op
+from server.state.ops import ParticipantJoin
+from server.store.redis import RedisStore
+
+from .redisserver import RedisServer
+
+pytestmark = pytest.mark.redis
+
+
+def test_two_hubs_writing_one_room_at_once_agree_with_the_log(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    settings = Settings(data=str(tmp_path), redis_url=redis_server.url, snapshot_every=50)
+
+    async def scenario() -> None:
+        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
+        await one.start()
+        await two.start()
+        try:
+            code, _ = await one.create_room("Rapat koordinasi")
+            here = await one.room(code)
+            there = await two.room(code)
+            assert here is not None and there is not None
+            join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
+            # One writer per hub (a person may write 200 cards), each joined on its hub.
+            writers = [
+                (await room.submit("", "", join))["op"]["participant"] for room in (here, there)
+            ]
+            for _ in range(100):  # each hub learns of the other's join through its tail
+                if all(w in room.state.participants for w in writers for room in (here, there)):
+                    break
+                await asyncio.sleep(0.02)
+
+            async def write(room: Room, writer: str, prefix: str) -> list[str]:
+                """150 cards in bursts of 3, each burst awaited: batches meet conflicts."""
+                refused = []
+                for burst in range(50):
+                    futures = []
+                    for i in range(3 * burst, 3 * burst + 3):
+                        op = parse_client_op({"kind": "note.add", "text": f"{prefix} {i}"})
+                        futures.append(room.submit(writer, f"{prefix}{i}", op))
+                    for future in futures:
+                        try:
+                            await future
+                        except Rejected as rejection:
+                            refused.append(rejection.code)
+                return refused
+
+            refused = await asyncio.gather(
+                write(here, writers[0], "a"), write(there, writers[1], "b")
+            )
+            assert refused == [[], []]
+            last = 3 + 300  # room.create, two joins, 300 cards
+            for _ in range(200):
+                if here.state.seq == there.state.seq == last:
+                    break
+                await asyncio.sleep(0.02)
+            assert here.state.seq == there.state.seq == last
+            for room in (here, there):
+                seqs = [e["seq"] for e in room.recent]
+                assert seqs == list(range(1, last + 1)), "an event was applied twice or lost"
+            fresh = await Room.load(code, RedisStore(redis_server.url), settings)
+            assert fresh is not None
+            expected = fresh.state.model_dump()
+            assert here.state.model_dump() == expected
+            assert there.state.model_dump() == expected
+            texts = sorted(note.text for note in fresh.state.notes.values())
+            assert texts == sorted([f"a {i}" for i in range(150)] + [f"b {i}" for i in range(150)])
+            await fresh.drain()
+            await fresh.store.close()
+        finally:
+            await one.stop()
+            await two.stop()
+
+    asyncio.run(scenario())
