@@ -47,6 +47,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="seconds of sending (load)")
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the clients (0-1]")
     p.add_argument("--drain", type=float, default=3.0, help="max s to wait for arrivals")
+    p.add_argument("--relay-mode", choices=["await", "spawn"], default="await",
+                   help="relay fan-out: each peer in turn, or a task per peer")  # fmt: skip
     p.add_argument("--repeat", type=int, default=1,
                    help="runs of each target, interleaved; the table shows medians")  # fmt: skip
     p.add_argument("--seed", type=int, default=1)
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         procs=args.procs, redis_url=args.redis_url, server_workers=args.server_workers,
         drain=args.drain, seed=args.seed, data=args.data, profile=args.profile,
+        relay_mode=args.relay_mode,
     )  # fmt: skip
     rows: list[dict[str, Any]] = []
     started = time.time()

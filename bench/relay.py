@@ -5,6 +5,11 @@ room, the sender included (as our server acks an op by echoing its event). No pa
 state, no log, no per-client queue: whatever our server costs above this is the price of
 its rules, durability and fairness.
 
+Two ways to fan out (``--mode``): ``await`` sends to each peer in turn, so one peer whose
+socket buffer is full holds up the rest of the room (the simplest relay one can write);
+``spawn`` starts one send task per peer and never waits for any of them, so no peer
+delays another, at the price of a task per frame. ``await`` is the default: the cheapest.
+
 With ``--redis-url`` every frame goes through one Redis pub/sub channel per room, so that
 ``--workers 2`` relays across processes the way our server does through Redis Streams.
 
@@ -30,18 +35,27 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 CHANNEL = "spwt-bench-relay:"
 
 
-def create_app(redis_url: str | None = None) -> Starlette:
+def create_app(redis_url: str | None = None, mode: str | None = None) -> Starlette:
     """The relay app; ``redis_url`` (or ``RELAY_REDIS_URL``) makes it span processes."""
     redis_url = redis_url or os.environ.get("RELAY_REDIS_URL") or None
+    mode = mode or os.environ.get("RELAY_MODE") or "await"
     rooms: dict[str, set[WebSocket]] = defaultdict(set)
     shared: dict[str, Any] = {}
+    sending: set[asyncio.Task[None]] = set()
+
+    async def send(peer: WebSocket, text: str) -> None:
+        with contextlib.suppress(Exception):  # a peer that went away: its handler removes it
+            await peer.send_text(text)
 
     async def deliver(room: str, text: str) -> None:
-        for peer in list(rooms.get(room, ())):
-            try:
-                await peer.send_text(text)
-            except Exception:  # a peer that went away is removed by its own handler
-                continue
+        if mode == "await":
+            for peer in list(rooms.get(room, ())):
+                await send(peer, text)
+            return
+        for peer in rooms.get(room, ()):
+            task = asyncio.create_task(send(peer, text))
+            sending.add(task)
+            task.add_done_callback(sending.discard)
 
     async def subscriber(pubsub: Any) -> None:
         await pubsub.psubscribe(CHANNEL + "*")
@@ -105,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--mode", choices=["await", "spawn"], default="await")
     args = parser.parse_args(argv)
+    os.environ["RELAY_MODE"] = args.mode
     if args.redis_url:
         os.environ["RELAY_REDIS_URL"] = args.redis_url
     options: dict[str, Any] = dict(
@@ -114,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers > 1:
         uvicorn.run("bench.relay:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(args.redis_url), **options)
+        uvicorn.run(create_app(args.redis_url, args.mode), **options)
     return 0
 
 

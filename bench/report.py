@@ -94,7 +94,11 @@ def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             values = [r.get(key) for r in runs]
             if isinstance(value, int | float) and not isinstance(value, bool):
                 numbers = [v for v in values if isinstance(v, int | float)]
-                merged[key] = statistics.median(numbers) if numbers else value
+                if not numbers:
+                    continue
+                whole = all(isinstance(v, int) for v in numbers)
+                middle = statistics.median_low if whole else statistics.median
+                merged[key] = middle(numbers)
         merged["repeats"] = len(runs)
         if len(runs) > 1 and "p99_ms" in merged:
             merged["p99_ms_runs"] = [r["p99_ms"] for r in runs]

@@ -28,6 +28,7 @@ class Options:
     seed: int = 1
     data: Path | None = None  # where servers keep data and logs (default: a temp folder)
     profile: Path | None = None  # py-spy the server under load, collapsed stacks here
+    relay_mode: str = "await"  # how the relay fans out (see bench/relay.py)
 
 
 class Workers:
@@ -106,7 +107,9 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"spwt-bench-{target}-") as tmp:
         data = Path(options.data or tmp) / f"{scenario.name}-{target}-{random.randrange(10**6)}"
         workers_n = options.server_workers if target != "crdt" else 1
-        server = ServerProcess(target, data, options.redis_url, workers_n).start()
+        server = ServerProcess(
+            target, data, options.redis_url, workers_n, options.relay_mode
+        ).start()
         sampler = procstat.PeakSampler(
             lambda: server.process.pid if server.process is not None else None
         )

@@ -43,9 +43,15 @@ class ServerProcess:
     """One server under test; ``restart()`` keeps its port and data folder."""
 
     def __init__(
-        self, target: str, data: Path, redis_url: str | None = None, workers: int = 1
+        self,
+        target: str,
+        data: Path,
+        redis_url: str | None = None,
+        workers: int = 1,
+        relay_mode: str = "await",
     ) -> None:
         self.target = target
+        self.relay_mode = relay_mode
         self.data = data
         self.redis_url = redis_url
         self.workers = workers
@@ -75,7 +81,7 @@ class ServerProcess:
             serve = ["-m", "server.cli", "serve", *common, "--data", str(self.data / "store")]
             return [sys.executable, *serve, "--log-level", "warning", *scale]
         if self.target == "relay":
-            return [sys.executable, "-m", "bench.relay", *common, *scale]
+            return [sys.executable, "-m", "bench.relay", *common, "--mode", self.relay_mode, *scale]
         return [sys.executable, "-m", "bench.crdt_server", *common]
 
     def start(self, timeout: float = 30.0) -> ServerProcess:
