@@ -190,4 +190,6 @@ class CrdtClient(Client):
             self.recorder.last_ns = now
 
 
-ADAPTERS: dict[str, type[Client]] = {"ours": OursClient, "relay": RelayClient, "crdt": CrdtClient}
+ADAPTERS: dict[str, type[Client]] = {
+    "ours": OursClient, "ours-lean": OursClient, "relay": RelayClient, "crdt": CrdtClient,
+}  # fmt: skip

@@ -109,7 +109,7 @@ def aggregate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ours / baseline for every figure both have, per scenario and baseline."""
     out = []
-    for ours in (r for r in rows if r["target"] == "ours"):
+    for ours in (r for r in rows if r["target"].startswith("ours")):
         for base in rows:
             if base["scenario"] != ours["scenario"] or base["target"] not in BASELINES:
                 continue
@@ -118,7 +118,12 @@ def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 for k in COMPARED
                 if isinstance(ours.get(k), float | int) and base.get(k) not in (None, 0)
             }
-            out.append({"scenario": ours["scenario"], "baseline": base["target"], **pairs})
+            baseline = (
+                base["target"]
+                if ours["target"] == "ours"
+                else f"{base['target']} ({ours['target']})"
+            )
+            out.append({"scenario": ours["scenario"], "baseline": baseline, **pairs})
     return out
 
 

@@ -95,7 +95,7 @@ def _configs(
             "duration": scenario.duration,
             "drain": options.drain,
             "seed": options.seed * 1000 + p,
-            "facilitator": target == "ours" and p == 0 and scenario.kind == "load",
+            "facilitator": target.startswith("ours") and p == 0 and scenario.kind == "load",
         }
         for p in range(procs)
     ]
