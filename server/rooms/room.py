@@ -200,6 +200,12 @@ class Room:
 
     async def _commit(self, batch: list[Pending]) -> None:
         checked = self._check(batch)
+        if checked.refused and self.store.shared:
+            # Our copy of a shared room may lag the log (an op sent just after a phase change
+            # made on another process): refuse only what the latest log refuses too.
+            with contextlib.suppress(StoreError):
+                await self.catch_up()
+                checked = self._check(batch)
         while checked.accepted:
             try:
                 started = time.perf_counter()
