@@ -19,6 +19,7 @@ from .export import render
 from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.record import build_record, record_schema
+from .store import StoreError
 
 HOUR = 3600.0
 
@@ -104,7 +105,10 @@ async def create_room(request: Request) -> Response:
 
 
 async def _room(request: Request) -> Room:
-    room = await _hub(request).room(request.path_params["room"])
+    try:
+        room = await _hub(request).room(request.path_params["room"])
+    except StoreError:
+        raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
     if room is None:
         raise ApiError(404, "not_found", "no such room")
     return room

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from .. import metrics
 from ..state import InvalidOp, Rejected, parse_client_op
 from ..state.ops import ParticipantJoin
+from ..store import StoreError
 from . import protocol
 from .connection import Connection
 from .hub import Hub, normalise_code
@@ -65,7 +66,11 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
         return
     await ws.accept()
     code = normalise_code(code)
-    room = await hub.room(code)
+    try:
+        room = await hub.room(code)
+    except StoreError:  # the room is not loaded here and the store is away: come back later
+        await _close(ws, CloseCode.TRY_AGAIN_LATER)
+        return
     wait = (
         settings.hello_timeout
         if room is not None
@@ -142,6 +147,9 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
             "role": role,
         }
     conn = Connection(ws, you["id"], role, settings.outbox_frames, on_close=room.detach)
+    if hello.since is not None and hello.since > room.state.seq and room.store.shared:
+        with contextlib.suppress(StoreError):
+            await room.catch_up()  # the client saw more on another process than we have yet
     room.attach(conn, hello.since, you, hub.token_for(room.code, you["id"]))
     return conn
 
