@@ -1,4 +1,4 @@
-"""Page weight and first paint on a phone. Prints the figures (docs/benchmarks-web.md
+"""Page weight and first paint on a phone. Prints the figures (docs/benchmarks.md
 keeps them); fails only when a page's HTML+JS+CSS grows past the 150 KB budget.
 """
 
