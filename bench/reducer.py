@@ -29,6 +29,7 @@ def _room(participants: int = 30):
 
 def _mix(state, ops: int) -> list[Entry]:
     """Cards, then moves, clustering and edits, then dot votes: a workshop's busy hour."""
+
     def step(by: str, **op: object) -> None:
         nonlocal state
         entry = Entry(
