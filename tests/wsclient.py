@@ -8,9 +8,11 @@ import itertools
 import json
 import os
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 
 class Client:
@@ -82,6 +84,39 @@ class Client:
         if self.ws is not None:
             await self.ws.close()
             self.ws = None
+
+
+async def write_cards_until_killed(client: Client, kill: Callable[[], None]) -> set[str]:
+    """Send cards as fast as the socket takes them; once acks flow, ``kill`` the server.
+
+    Returns the texts of the cards acknowledged before the connection died: those are
+    the ones a durable server must still have after its restart.
+    """
+    acked: set[str] = set()
+
+    async def read_acks() -> None:
+        try:
+            while True:
+                frame = await client.receive()
+                if frame["type"] == "events":
+                    acked.update(e["op"]["text"] for e in frame["events"] if "text" in e["op"])
+        except (ConnectionClosed, TimeoutError):
+            pass
+
+    reader = asyncio.create_task(read_acks())
+    try:
+        for i in range(2000):
+            await client.send("note.add", text=f"kartu {i}")
+            if i == 300:
+                for _ in range(500):  # let acks flow, then kill while ops are in flight
+                    if len(acked) >= 100:
+                        break
+                    await asyncio.sleep(0.01)
+                kill()
+    except ConnectionClosed:
+        pass
+    await reader
+    return acked
 
 
 def stalled_socket(port: int, room: str, hello: dict[str, Any]) -> socket.socket:

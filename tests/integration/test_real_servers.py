@@ -14,7 +14,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from ..servers import Server
-from ..wsclient import Client, read_close_code, stalled_socket
+from ..wsclient import Client, read_close_code, stalled_socket, write_cards_until_killed
 
 pytestmark = pytest.mark.integration
 
@@ -116,32 +116,7 @@ def test_kill_9_loses_no_acknowledged_op(tmp_path: Path) -> None:
     async def scenario() -> tuple[str, str, set[str]]:
         room, f = await _facilitated_room(server)
         await f.until(await f.send("phase.set", phase="issues"))
-        acked: set[str] = set()
-
-        async def read_acks() -> None:
-            try:
-                while True:
-                    frame = await f.receive()
-                    if frame["type"] == "events":
-                        acked.update(
-                            e["op"]["text"] for e in frame["events"] if e["op"].get("text")
-                        )
-            except (ConnectionClosed, TimeoutError):
-                pass
-
-        reader = asyncio.create_task(read_acks())
-        try:
-            for i in range(2000):
-                await f.send("note.add", text=f"kartu {i}")
-                if i == 300:
-                    for _ in range(500):  # let acks flow, then kill while ops are in flight
-                        if len(acked) >= 100:
-                            break
-                        await asyncio.sleep(0.01)
-                    server.kill()
-        except ConnectionClosed:
-            pass
-        await reader
+        acked = await write_cards_until_killed(f, server.kill)
         return room, f.token or "", acked
 
     room, token, acked = asyncio.run(scenario())

@@ -17,10 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from ..servers import Server
-from ..wsclient import Client
+from ..wsclient import Client, write_cards_until_killed
 from .redisserver import RedisClusterNodes, RedisServer
 
 pytestmark = [pytest.mark.redis, pytest.mark.integration]
@@ -146,30 +145,7 @@ def test_a_killed_process_loses_no_acknowledged_op_and_its_clients_resume_elsewh
         room, f = await _room(a)
         watcher = Client(b.ws, room)
         await watcher.join(name="Layar", **{"as": "observer"})
-        acked: set[str] = set()
-
-        async def read_acks() -> None:
-            try:
-                while True:
-                    frame = await f.receive()
-                    if frame["type"] == "events":
-                        acked.update(e["op"]["text"] for e in frame["events"] if "text" in e["op"])
-            except (ConnectionClosed, TimeoutError):
-                pass
-
-        reader = asyncio.create_task(read_acks())
-        try:
-            for i in range(2000):
-                await f.send("note.add", text=f"kartu {i}")
-                if i == 300:
-                    for _ in range(500):  # let acks flow, then kill with ops in flight
-                        if len(acked) >= 100:
-                            break
-                        await asyncio.sleep(0.01)
-                    a.kill()
-        except ConnectionClosed:
-            pass
-        await reader
+        acked = await write_cards_until_killed(f, a.kill)
         assert len(acked) > 50
         seen = f.seq
         welcome = await f.join(b.ws)  # the same token and since, on the other process
