@@ -128,29 +128,24 @@ async def room_info(request: Request) -> Response:
     )
 
 
-async def _authorised(request: Request, room: Room) -> None:
-    """Exports need the facilitator key or the resume token of a participant of the room."""
+async def _authorised(request: Request, room: Room) -> str:
+    """The caller's role: exports need the facilitator key or a participant's resume token."""
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     credential = credential.strip()
     if scheme.lower() != "bearer" or not credential:
         raise ApiError(401, "unauthorized", "send Authorization: Bearer <key or token>")
     hub = _hub(request)
     if await hub.key_matches(room.code, credential):
-        return
-    participant = hub.participant_of(room.code, credential)
-    who = room.state.participants.get(participant or "")
-    if who is None or who.removed:
+        return "facilitator"
+    role = room.state.role_of(hub.participant_of(room.code, credential) or "")
+    if role is None:
         raise ApiError(401, "unauthorized", "bad key or token")
+    return role
 
 
 async def _facilitator(request: Request, room: Room) -> None:
     """The facilitator's key, or the resume token of a facilitator of the room."""
-    await _authorised(request, room)
-    credential = request.headers["authorization"].partition(" ")[2].strip()
-    if await _hub(request).key_matches(room.code, credential):
-        return
-    participant = _hub(request).participant_of(room.code, credential) or ""
-    if room.state.role_of(participant) != "facilitator":
+    if await _authorised(request, room) != "facilitator":
         raise ApiError(403, "forbidden", "only the facilitator may ask for suggestions")
 
 
