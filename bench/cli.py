@@ -25,7 +25,7 @@ from typing import Any
 from . import report
 from .run import Options, run
 from .scenarios import SCENARIOS
-from .servers import EXPERIMENTS, TARGETS
+from .servers import TARGETS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="*", default=["workshop"], metavar="SCENARIO",
                    help=f"one or more of: {', '.join(SCENARIOS)} (default: workshop)")  # fmt: skip
     p.add_argument("--targets", default=",".join(TARGETS),
-                   help="comma-separated: ours, relay, crdt (default: all), ours-lean")  # fmt: skip
+                   help="comma-separated: ours, relay, crdt (default: all)")  # fmt: skip
     p.add_argument("--procs", type=int, default=2, help="load-generator processes (default 2)")
     p.add_argument("--redis-url", default=None, help="run our server (and the relay) on Redis")
     p.add_argument(
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
-    bad_targets = [t for t in targets if t not in TARGETS and t not in EXPERIMENTS]
+    bad_targets = [t for t in targets if t not in TARGETS]
     if unknown or bad_targets or not 0 < args.scale <= 1:
         print(f"spwt bench: unknown {unknown or bad_targets or 'scale'}", file=sys.stderr)
         return 2

@@ -191,5 +191,5 @@ class CrdtClient(Client):
 
 
 ADAPTERS: dict[str, type[Client]] = {
-    "ours": OursClient, "ours-lean": OursClient, "relay": RelayClient, "crdt": CrdtClient,
+    "ours": OursClient, "relay": RelayClient, "crdt": CrdtClient,
 }  # fmt: skip

@@ -28,8 +28,6 @@ from .mix import Seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ("ours", "relay", "crdt")
-# Variants of ours with one idea swapped in (bench/experiments/), run only when named.
-EXPERIMENTS = {"ours-lean": "bench.experiments.lean"}
 SEED_NOTES = 12
 SEED_CLUSTERS = 4
 SEED_PROGRAMS = 3
@@ -79,9 +77,8 @@ class ServerProcess:
         scale = (["--redis-url", self.redis_url] if self.redis_url else []) + (
             ["--workers", str(self.workers)] if self.workers > 1 else []
         )
-        if self.target.startswith("ours"):
-            module = EXPERIMENTS.get(self.target, "server.cli")
-            serve = ["-m", module, "serve", *common, "--data", str(self.data / "store")]
+        if self.target == "ours":
+            serve = ["-m", "server.cli", "serve", *common, "--data", str(self.data / "store")]
             return [sys.executable, *serve, "--log-level", "warning", *scale]
         if self.target == "relay":
             return [sys.executable, "-m", "bench.relay", *common, "--mode", self.relay_mode, *scale]
