@@ -71,20 +71,8 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
     except StoreError:  # the room is not loaded here and the store is away: come back later
         await _close(ws, CloseCode.TRY_AGAIN_LATER)
         return
-    wait = (
-        settings.hello_timeout
-        if room is not None
-        else min(UNKNOWN_ROOM_GRACE, settings.hello_timeout)
-    )
     try:
-        text = await asyncio.wait_for(_receive_text(ws, settings.max_frame), wait)
-        if room is None:
-            raise SessionClosed(CloseCode.NO_SUCH_ROOM)
-        try:
-            hello = protocol.parse_hello(protocol.decode(text))
-        except BadFrame:
-            raise SessionClosed(CloseCode.BAD_HELLO) from None
-        conn = await _join(ws, hub, room, hello)
+        conn = await _greet(ws, hub, room)
     except TimeoutError:
         await _close(ws, CloseCode.NO_SUCH_ROOM if room is None else CloseCode.NO_HELLO)
         return
@@ -107,6 +95,23 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
             metrics.DROPPED.labels(CloseCode(conn.close_code).name.lower()).inc()
             await conn.wait_closed()
         conn.stop()
+
+
+async def _greet(ws: WebSocket, hub: Hub, room: Room | None) -> Connection:
+    """The hello, then the join (a function of its own: the hello is not kept for the
+    life of the socket)."""
+    settings = hub.settings
+    wait = settings.hello_timeout
+    if room is None:
+        wait = min(UNKNOWN_ROOM_GRACE, wait)
+    text = await asyncio.wait_for(_receive_text(ws, settings.max_frame), wait)
+    if room is None:
+        raise SessionClosed(CloseCode.NO_SUCH_ROOM)
+    try:
+        hello = protocol.parse_hello(protocol.decode(text))
+    except BadFrame:
+        raise SessionClosed(CloseCode.BAD_HELLO) from None
+    return await _join(ws, hub, room, hello)
 
 
 async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection:
