@@ -15,7 +15,6 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +49,25 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _settle(futures: list[asyncio.Future[Any]], outcomes: list[tuple[bool, Any]]) -> None:
+    for future, (ok, value) in zip(futures, outcomes, strict=True):
+        if future.cancelled():
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+
 class SQLiteStore:
     shared = False
 
     def __init__(self, folder: str | Path) -> None:
         self.path = Path(folder) / "spwt.sqlite3"
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        #: Each room's last logged seq, known to the writer thread (and only to it).
+        self._last_seq: dict[str, int] = {}
         self._writer: threading.Thread | None = None
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
@@ -65,6 +77,7 @@ class SQLiteStore:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._loop = asyncio.get_running_loop()
         conn = await asyncio.to_thread(_connect, self.path)
         await asyncio.to_thread(conn.executescript, SCHEMA)
         self._writer = threading.Thread(
@@ -102,8 +115,9 @@ class SQLiteStore:
                 batch.append(job)
             self._run_batch(conn, batch)
 
-    @staticmethod
-    def _run_batch(conn: sqlite3.Connection, batch: list[tuple[Job, Future[Any]]]) -> None:
+    def _run_batch(
+        self, conn: sqlite3.Connection, batch: list[tuple[Job, asyncio.Future[Any]]]
+    ) -> None:
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -120,22 +134,19 @@ class SQLiteStore:
         except sqlite3.Error as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._last_seq.clear()  # what the rolled-back appends put there is not so
             failure = Unavailable(f"the op log could not be written: {error}")
-            for _, future in batch:
-                future.set_exception(failure)
-            return
-        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
+            outcomes = [(False, failure)] * len(batch)
+        # One wake-up of the event loop for the whole batch, not one per write.
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(_settle, [future for _, future in batch], outcomes)
 
     async def _write(self, job: Job) -> Any:
-        if self._writer is None:
+        if self._writer is None or self._loop is None:
             raise Unavailable("the store is closed")
-        future: Future[Any] = Future()
+        future: asyncio.Future[Any] = self._loop.create_future()
         self._jobs.put((job, future))
-        return await asyncio.wrap_future(future)
+        return await future
 
     # --- reads -----------------------------------------------------------------------
 
@@ -183,10 +194,13 @@ class SQLiteStore:
         rows = [(code, e["seq"], orjson.dumps(e)) for e in events]
 
         def job(conn: sqlite3.Connection) -> None:
-            (last,) = conn.execute("SELECT MAX(seq) FROM log WHERE room=?", (code,)).fetchone()
+            last = self._last_seq.get(code)
+            if last is None:
+                (last,) = conn.execute("SELECT MAX(seq) FROM log WHERE room=?", (code,)).fetchone()
             if last is None or last + 1 != rows[0][1]:
                 raise Conflict(f"{code}: log ends at {last}, not {rows[0][1] - 1}")
             conn.executemany("INSERT INTO log VALUES (?, ?, ?)", rows)
+            self._last_seq[code] = rows[-1][1]
 
         await self._write(job)
 
