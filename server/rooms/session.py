@@ -98,8 +98,11 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
 
 
 async def _greet(ws: WebSocket, hub: Hub, room: Room | None) -> Connection:
-    """The hello, then the join (a function of its own: the hello is not kept for the
-    life of the socket)."""
+    """The hello, then the join.
+
+    A function of its own so that the hello frame and its model are freed once joined,
+    not kept in ``serve``'s frame for the life of the socket.
+    """
     settings = hub.settings
     wait = settings.hello_timeout
     if room is None:

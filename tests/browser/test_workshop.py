@@ -30,11 +30,21 @@ def add_card(page: Any, text: str) -> None:
     page.click("#composer button[type=submit]")
 
 
+def box_of(page: Any, element: Any) -> dict[str, float]:
+    """Where ``element`` is on screen. The board renders again as each event arrives, so
+    an element seen a moment ago may be between two renders: look again, briefly."""
+    for _ in range(50):
+        box = element.bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{element} is not on screen")
+
+
 def drag(page: Any, source: Any, target: Any) -> None:
     """A mouse drag in small steps, as a person does it."""
     expect(source).to_be_visible()
-    box, goal = source.bounding_box(), target.bounding_box()
-    assert box is not None and goal is not None
+    box, goal = box_of(page, source), box_of(page, target)
     page.mouse.move(box["x"] + 20, box["y"] + 20)
     page.mouse.down()
     page.mouse.move(box["x"] + 40, box["y"] + 40, steps=4)
