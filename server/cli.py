@@ -33,7 +33,7 @@ def worker_app() -> Any:
     """The app of one of several ``--workers`` processes (uvicorn imports it in each)."""
     from .app import create_app
 
-    app = create_app(Settings.from_env())
+    app = create_app()
     tune_gc()
     return app
 
