@@ -1,9 +1,10 @@
 """The rooms a process serves: creating them, loading them on first use, shutting down.
 
 On a shared store (Redis) other processes append to the same rooms, so the hub also runs
-two background loops: the tail (one blocking read over the logs of every loaded room; what
-others appended goes to ``Room.receive``) and presence (who is connected here is published
-with an expiry, who is connected elsewhere comes back as ``Room.elsewhere``).
+two background loops: news (what others append is published as they append it, and goes
+to ``Room.receive``) and the beat (every second, who is connected here is published with
+an expiry, who is connected elsewhere comes back as ``Room.elsewhere``, and one read over
+the logs of every loaded room brings whatever news went missing).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ log = logging.getLogger("spwt.hub")
 # Room codes are read off a projector and typed on phones: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-# Shared stores: the tail's longest wait before it reads again with the rooms loaded since;
-# presence is refreshed every PRESENCE_EVERY s and fades PRESENCE_TTL s after its process died.
-TAIL_BLOCK = 1.0
-PRESENCE_EVERY = 1.0
+# Shared stores: news are awaited NEWS_WAIT s at a time; the beat comes every BEAT s;
+# presence fades PRESENCE_TTL s after its process died.
+NEWS_WAIT = 1.0
+BEAT = 1.0
 PRESENCE_TTL = 5.0
 MAX_PAUSE = 5.0
 
@@ -38,10 +39,12 @@ MAX_PAUSE = 5.0
 class SharedStore(Protocol):
     """What a store with ``shared = True`` offers beyond ``Store`` (see store/redis.py)."""
 
-    async def tail(self, positions: dict[str, int], block: float) -> dict[str, list[Event]]: ...
+    async def news(self, block: float) -> dict[str, list[Event]] | None: ...
+
+    async def tail(self, positions: dict[str, int]) -> dict[str, list[Event]]: ...
 
     async def presence(
-        self, process: str, online: dict[str, set[str]], gone: dict[str, set[str]], ttl: float
+        self, process: str, online: dict[str, set[str]], ttl: float
     ) -> dict[str, frozenset[str]]: ...
 
 
@@ -60,8 +63,6 @@ class Hub:
         self.ready = False
         self.process = secrets.token_hex(6)  # names this process in shared presence
         self._loops: list[asyncio.Task[None]] = []
-        self._rearm = asyncio.Event()  # a room was loaded: the tail must read its log too
-        self._published: dict[str, set[str]] = {}
 
     async def start(self) -> None:
         await self.store.open()
@@ -69,8 +70,8 @@ class Hub:
         if self.store.shared:
             shared = cast(SharedStore, self.store)
             self._loops = [
-                asyncio.create_task(self._tail_loop(shared), name="spwt-tail"),
-                asyncio.create_task(self._presence_loop(shared), name="spwt-presence"),
+                asyncio.create_task(self._news_loop(shared), name="spwt-news"),
+                asyncio.create_task(self._beat_loop(shared), name="spwt-beat"),
             ]
         self.ready = True
 
@@ -96,10 +97,8 @@ class Hub:
         if self._loops:
             with contextlib.suppress(StoreError, TimeoutError):  # others would see us fade
                 shared = cast(SharedStore, self.store)
-                empty: dict[str, set[str]] = {code: set() for code in self._published}
-                await asyncio.wait_for(
-                    shared.presence(self.process, empty, self._published, PRESENCE_TTL), 2
-                )
+                empty: dict[str, set[str]] = {code: set() for code in self.rooms}
+                await asyncio.wait_for(shared.presence(self.process, empty, PRESENCE_TTL), 2)
         await self.store.close()
 
     async def create_room(
@@ -122,7 +121,6 @@ class Hub:
         self.rooms[code] = Room(state, self.store, self.settings, [event])
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
-        self._rearm.set()
         return code, key
 
     async def room(self, code: str) -> Room | None:
@@ -138,10 +136,11 @@ class Hub:
             task = self._loading[code] = asyncio.create_task(self._load(code))
             task.add_done_callback(lambda _: self._loading.pop(code, None))
         room = await asyncio.shield(task)
-        if room is not None:
-            self.rooms.setdefault(code, room)
+        if room is not None and code not in self.rooms:
+            self.rooms[code] = room
             metrics.ROOMS.set(len(self.rooms))
-            self._rearm.set()
+            if self.store.shared:  # news that came while it loaded were not for a known room
+                room.catch_up_soon()
         return self.rooms.get(code)
 
     async def _load(self, code: str) -> Room | None:
@@ -176,58 +175,50 @@ class Hub:
 
     # --- shared stores -------------------------------------------------------------------
 
-    async def _tail_loop(self, store: SharedStore) -> None:
-        """Apply what other processes append to the rooms loaded here, for as long as we run.
+    async def _news_loop(self, store: SharedStore) -> None:
+        """Apply what other processes append to the rooms loaded here, as it is appended.
 
-        One blocking read over every loaded room's log, from each room's own seq. A newly
-        loaded room interrupts the wait, so its log is read at once. Errors (Redis away)
-        pause the loop with a growing backoff; it resumes by itself.
+        When the feed (re)starts, what came before it is read from the logs at once. Errors
+        (Redis away) pause the loop with a growing backoff; it resumes by itself.
         """
         pause = 0.0
         while True:
             if pause:
                 await asyncio.sleep(pause)
-            self._rearm.clear()
-            positions = {code: room.state.seq for code, room in self.rooms.items()}
-            if not positions:
-                await self._rearm.wait()
-                continue
-            read = asyncio.ensure_future(store.tail(positions, TAIL_BLOCK))
-            rearm = asyncio.ensure_future(self._rearm.wait())
             try:
-                await asyncio.wait({read, rearm}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                rearm.cancel()
-                if not read.done():
-                    read.cancel()  # safe: the next read starts again from the rooms' seqs
-                    await asyncio.gather(read, return_exceptions=True)
-            if read.cancelled():
-                continue
-            try:
-                found = read.result()
-            except Exception as error:  # Redis away, or a bug: never let the tail die
+                news = await store.news(NEWS_WAIT)
+                if news is None:
+                    news = await store.tail(self._positions())
+            except Exception as error:  # Redis away, or a bug: never let the loop die
                 pause = min(max(2 * pause, 0.1), MAX_PAUSE)
-                log.warning("tail: %s (next try in %.1f s)", error, pause)
+                log.warning("news: %s (next try in %.1f s)", error, pause)
                 continue
             pause = 0.0
-            for code, events in found.items():
-                room = self.rooms.get(code)
-                if room is not None and events:
-                    room.receive(events)
+            self._deliver(news)
 
-    async def _presence_loop(self, store: SharedStore) -> None:
-        """Publish who is connected here and learn who is connected elsewhere, every second."""
+    async def _beat_loop(self, store: SharedStore) -> None:
+        """Every second: publish who is connected here, learn who is connected elsewhere,
+        and read the logs after each room's seq (news can go missing; the log cannot)."""
         while True:
             online = {code: room.local_participants() for code, room in self.rooms.items()}
-            gone = {code: self._published.get(code, set()) - now for code, now in online.items()}
             try:
-                elsewhere = await store.presence(self.process, online, gone, PRESENCE_TTL)
-            except Exception as error:  # Redis away: keep the last picture, try again later
-                log.debug("presence: %s", error)
-            else:
-                self._published = online
+                elsewhere = await store.presence(self.process, online, PRESENCE_TTL)
                 for code, participants in elsewhere.items():
                     room = self.rooms.get(code)
                     if room is not None:
                         room.set_elsewhere(participants)
-            await asyncio.sleep(PRESENCE_EVERY)
+                self._deliver(await store.tail(self._positions()))
+            except StoreError as error:  # Redis away: keep the last picture, try again later
+                log.debug("beat: %s", error)
+            except Exception:  # a bug: say so, and keep beating
+                log.exception("beat failed")
+            await asyncio.sleep(BEAT)
+
+    def _positions(self) -> dict[str, int]:
+        return {code: room.state.seq for code, room in self.rooms.items()}
+
+    def _deliver(self, news: dict[str, list[Event]]) -> None:
+        for code, events in news.items():
+            room = self.rooms.get(code)
+            if room is not None and events:
+                room.receive(events)

@@ -285,6 +285,9 @@ class Room:
         events = await self.store.read(self.code, self.state.seq)
         self.receive(events)
 
+    def catch_up_soon(self) -> None:
+        self._in_background(self.catch_up())
+
     def receive(self, events: list[Event]) -> None:
         """Apply events another process appended. Old ones are ignored; a gap reads the log."""
         if self._appending:
@@ -294,7 +297,7 @@ class Room:
         if not fresh:
             return
         if fresh[0]["seq"] != self.state.seq + 1:
-            self._in_background(self.catch_up())
+            self.catch_up_soon()
             return
         state = self.state
         applied: list[tuple[Event, Views]] = []

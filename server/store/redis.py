@@ -6,12 +6,14 @@ Keys (the ``{code}`` hash tag keeps one room in one Redis Cluster slot)::
     spwt:{CODE}:log       stream  one entry per event, id ``<seq>-0``, field ``e`` = JSON
     spwt:{CODE}:state     hash    seq, body: the newest state snapshot
     spwt:{CODE}:records   hash    n -> frozen scenario record (written once)
-    spwt:{CODE}:online    zset    "<process>|<participant>" -> expiry (ms)
+    spwt:{CODE}:online    hash    process -> "<expiry ms> <participant> <participant>..."
     spwt:rooms            set     every room code
     spwt:secret           string  the secret that signs resume tokens (SET NX)
 
-On a Redis Cluster (``?cluster=yes`` in the URL) a room's keys share one slot, but an XREAD
-may not span slots: the tail then keeps one blocking reader per slot that has rooms.
+and one pub/sub channel per room, ``spwt:{CODE}:news``: the script that appends events
+publishes them too, so the other processes get them without reading the log. The log
+stays the truth; the news are only its fast path (a missed message shows as a gap in seq,
+or as a restarted feed, and the reader then reads the log).
 
 Sequence numbers are checked inside Redis: a Lua script compares the stream's last id with
 the batch's first seq and appends only if it follows, so two processes can never log two
@@ -40,7 +42,7 @@ from .base import Conflict, Event, RoomMeta, Unavailable
 log = logging.getLogger("spwt.store.redis")
 PREFIX = "spwt"
 PAGE = 2000  # entries per XRANGE call: long reads never block Redis for long
-TAIL_COUNT = 1000  # entries per stream per XREAD
+NEWS = f"{PREFIX}:*:news"  # the pattern of every room's news channel
 # Worth a quick retry: the connection dropped, or Redis is still loading its data.
 FLAKY = (rx.ConnectionError, rx.TimeoutError, rx.BusyLoadingError)
 # Redis cannot take the change now: unreachable, a read-only replica, cluster down, full.
@@ -54,17 +56,19 @@ redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'e', ARGV[4])
 return 1
 """
 
-# KEYS: log. ARGV: first seq, bodies... Returns the log's last seq before the call; the
-# bodies were appended only if it was first seq - 1 (-1: no such room).
+# KEYS: log. ARGV: news channel, origin, first seq, bodies... Returns the log's last seq
+# before the call; the bodies were appended (and published as "<origin> [body,...]") only if
+# it was first seq - 1 (-1: no such room).
 APPEND = """
 local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 if #top == 0 then return -1 end
 local last = tonumber(string.match(top[1][1], '^(%d+)'))
-local first = tonumber(ARGV[1])
+local first = tonumber(ARGV[3])
 if last + 1 ~= first then return last end
-for i = 2, #ARGV do
-  redis.call('XADD', KEYS[1], (first + i - 2) .. '-0', 'e', ARGV[i])
+for i = 4, #ARGV do
+  redis.call('XADD', KEYS[1], (first + i - 4) .. '-0', 'e', ARGV[i])
 end
+redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' [' .. table.concat(ARGV, ',', 4) .. ']')
 return last
 """
 
@@ -86,6 +90,12 @@ return 1
 def _seq(entry_id: bytes | str) -> int:
     text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     return int(text.partition("-")[0])
+
+
+def _code(name: bytes) -> str:
+    """The room of a key or channel name: what its hash tag holds."""
+    text = name.decode()
+    return text[text.index("{") + 1 : text.index("}")]
 
 
 def _key(code: str, part: str) -> str:
@@ -122,10 +132,11 @@ class RedisStore:
 
             client = RedisCluster
         self.redis = client.from_url(self.url, socket_timeout=5, **common)
-        # The tail blocks in XREAD: its own connections and a longer read timeout.
-        self.tailer = client.from_url(self.url, socket_timeout=30, **common)
-        self._readers: dict[int, tuple[asyncio.Future[Any], dict[bytes, bytes]]] = {}
-        self._log_keys: dict[str, bytes] = {}
+        # The news come through one node even on a Cluster: classic pub/sub reaches them all.
+        # Health checks notice a connection that died without a word while the news paused.
+        self.listener = Redis.from_url(self.url, health_check_interval=15, **common)
+        self._news: Any = None  # the subscription, made by the first tail()
+        self.origin = secrets.token_hex(6).encode()  # names our own news, which we skip
         self._append = self.redis.register_script(APPEND)
         self._create = self.redis.register_script(CREATE)
         self._save = self.redis.register_script(SAVE_STATE)
@@ -146,11 +157,9 @@ class RedisStore:
                 await asyncio.sleep(0.2)
 
     async def close(self) -> None:
-        for reader, _ in self._readers.values():
-            reader.cancel()
-        await asyncio.gather(*(r for r, _ in self._readers.values()), return_exceptions=True)
-        self._readers.clear()
-        await self.tailer.aclose()
+        if self._news is not None:
+            await self._news.aclose()
+        await self.listener.aclose()
         await self.redis.aclose()
 
     async def _call(self, work: Any) -> Any:
@@ -181,7 +190,10 @@ class RedisStore:
     async def append(self, code: str, events: list[Event]) -> None:
         first = events[0]["seq"]
         last = await self._call(
-            self._append(keys=[_key(code, "log")], args=[first, *(orjson.dumps(e) for e in events)])
+            self._append(
+                keys=[_key(code, "log")],
+                args=[_key(code, "news"), self.origin, first, *(orjson.dumps(e) for e in events)],
+            )
         )
         if last == -1:  # not a race another writer won: catching up would not help
             raise Unavailable(f"{code}: the room's log is missing from Redis (was it flushed?)")
@@ -233,99 +245,77 @@ class RedisStore:
 
     # --- sharing between processes (used by the hub) ------------------------------------
 
-    async def tail(self, positions: dict[str, int], block: float) -> dict[str, list[Event]]:
-        """Events after ``positions[code]`` in each room's log, waiting up to ``block`` s.
+    async def news(self, block: float) -> dict[str, list[Event]] | None:
+        """What other processes appended to any room since the last call, waiting up to
+        ``block`` s for it; None when the feed (re)started, so whatever was appended
+        before is missing from it and must be read from the logs.
 
-        One blocking XREAD over every stream. Cancelling it is safe: redis-py drops the
-        connection, and the next call reads from the positions again.
+        redis-py subscribes again by itself after a lost connection; the subscription's
+        confirmation then comes out of here as None.
         """
-        keys = self._log_keys
-        for code in positions.keys() - keys.keys():
-            keys[code] = _key(code, "log").encode()
-        # Bytes, not str: redis-py packs them without encoding (the tail runs once per wake).
-        streams = {keys[code]: b"%d-0" % seq for code, seq in positions.items()}
-        wait = max(1, int(block * 1000))
-        if not self.cluster:
-            reply = await self._call(self.tailer.xread(streams, count=TAIL_COUNT, block=wait))
-            return _found(reply)
-        return await self._tail_slots(streams, block)
+        if self._news is None:
+            news = self.listener.pubsub()
+            try:
+                await self._call(news.psubscribe(NEWS))
+            except Unavailable:
+                await news.aclose()
+                raise
+            self._news = news
+        message = await self._call(self._news.get_message(timeout=block))
+        if message is None:
+            return {}
+        if message["type"] != "pmessage":
+            return None if message["type"] == "psubscribe" else {}
+        origin, _, body = message["data"].partition(b" ")
+        if origin == self.origin:
+            return {}
+        return {_code(message["channel"]): orjson.loads(body)}
 
-    async def _tail_slots(
-        self, streams: dict[bytes, bytes], block: float
-    ) -> dict[str, list[Event]]:
-        """The tail on a Cluster: one blocking XREAD per slot, each kept until it answers.
-
-        Readers outlive a cancelled call (the hub cancels to re-arm): only the reader of a
-        slot whose rooms changed is replaced, so re-arming costs one connection, not all.
-        """
-        groups: dict[int, dict[bytes, bytes]] = {}
-        for key, position in streams.items():
-            groups.setdefault(key_slot(key), {})[key] = position
-        for slot, (reader, keys) in list(self._readers.items()):
-            if set(keys) != set(groups.get(slot, {})):
-                reader.cancel()
-                del self._readers[slot]
-        wait = max(1, int(block * 1000))
-        for slot, group in groups.items():
-            if slot not in self._readers:
-                read = self._call(self.tailer.xread(group, count=TAIL_COUNT, block=wait))
-                self._readers[slot] = (asyncio.ensure_future(read), group)
-        readers = [reader for reader, _ in self._readers.values()]
-        await asyncio.wait(readers, timeout=block, return_when=asyncio.FIRST_COMPLETED)
-        found: dict[str, list[Event]] = {}
-        failure: BaseException | None = None
-        for slot, (reader, _) in list(self._readers.items()):
-            if not reader.done():
-                continue
-            del self._readers[slot]
-            if reader.cancelled():
-                continue
-            if reader.exception() is not None:
-                failure = reader.exception()
-                continue
-            found.update(_found(reader.result()))
-        if failure is not None and not found:
-            raise failure
-        return found
+    async def tail(self, positions: dict[str, int]) -> dict[str, list[Event]]:
+        """The events after ``positions[code]`` in each room's log: one XREAD over all the
+        streams (one per slot on a Cluster, which refuses an XREAD across slots)."""
+        groups: dict[int, dict[str, str]] = {}
+        for code, seq in positions.items():
+            key = _key(code, "log")
+            groups.setdefault(key_slot(key.encode()) if self.cluster else 0, {})[key] = f"{seq}-0"
+        replies = await self._call(
+            asyncio.gather(*(self.redis.xread(group, count=PAGE) for group in groups.values()))
+        )
+        return {
+            _code(stream): [orjson.loads(fields[b"e"]) for _, fields in entries]
+            for reply in replies
+            for stream, entries in reply or []
+        }
 
     async def presence(
-        self, process: str, online: dict[str, set[str]], gone: dict[str, set[str]], ttl: float
+        self, process: str, online: dict[str, set[str]], ttl: float
     ) -> dict[str, frozenset[str]]:
         """Publish who is online here; return who is online through other processes.
 
-        ``online``: room -> participants connected to this process (refreshed, expiring in
-        ``ttl`` s unless refreshed again, so a dead process's participants fade away);
-        ``gone``: participants to withdraw now.
+        ``online``: room -> participants connected to this process, valid for ``ttl`` s
+        unless published again (so a dead process's participants fade away); an empty set
+        withdraws this process from the room at once.
         """
         now = int(time.time() * 1000)
-        expiry = now + int(ttl * 1000)
-        codes = list(online)
+        entry = f"{now + int(ttl * 1000)}"
+        readings: dict[str, int] = {}  # room -> the index of its HGETALL reply
         async with self.redis.pipeline(transaction=False) as pipe:
-            for code in codes:
+            for code, participants in online.items():
                 key = _key(code, "online")
-                if gone.get(code):
-                    pipe.zrem(key, *(f"{process}|{p}" for p in gone[code]))
-                if online[code]:
-                    pipe.zadd(key, {f"{process}|{p}": expiry for p in online[code]})
-                pipe.zremrangebyscore(key, "-inf", now)
-                pipe.zrangebyscore(key, now, "+inf")
-                pipe.pexpire(key, int(ttl * 4000))
+                if participants:
+                    pipe.hset(key, process, " ".join([entry, *participants]))
+                    pipe.pexpire(key, int(ttl * 4000))
+                else:
+                    pipe.hdel(key, process)
+                readings[code] = len(pipe)
+                pipe.hgetall(key)
             replies = await self._call(pipe.execute())
         found: dict[str, frozenset[str]] = {}
-        i = 0
-        for code in codes:
-            i += (1 if gone.get(code) else 0) + (1 if online[code] else 0) + 1
-            members = (m.decode().partition("|") for m in replies[i])
-            found[code] = frozenset(p for proc, _, p in members if proc != process)
-            i += 2
+        for code, i in readings.items():
+            others: set[str] = set()
+            for name, value in replies[i].items():
+                expiry, *participants = value.decode().split(" ")
+                if int(expiry) > now and name.decode() != process:
+                    others.update(participants)
+            found[code] = frozenset(others)
         return found
-
-
-def _found(reply: Any) -> dict[str, list[Event]]:
-    """XREAD's reply as room code -> events."""
-    found: dict[str, list[Event]] = {}
-    for stream, entries in reply or []:
-        name = stream.decode() if isinstance(stream, bytes) else stream
-        code = name[name.index("{") + 1 : name.index("}")]
-        found[code] = [orjson.loads(fields[b"e"]) for _, fields in entries]
-    return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import orjson
 import pytest
 
 from server.rooms.hub import Hub
@@ -86,6 +87,43 @@ def test_two_hubs_writing_one_room_at_once_agree_with_the_log(
             assert texts == sorted([f"a {i}" for i in range(150)] + [f"b {i}" for i in range(150)])
             await fresh.drain()
             await fresh.store.close()
+        finally:
+            await one.stop()
+            await two.stop()
+
+    asyncio.run(scenario())
+
+
+def test_news_lost_on_the_way_are_read_from_the_log_within_a_beat(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    settings = Settings(data=str(tmp_path), redis_url=redis_server.url)
+
+    async def scenario() -> None:
+        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
+        await one.start()
+        await two.start()
+        try:
+            code, _ = await one.create_room("Rapat koordinasi")
+            here = await one.room(code)
+            there = await two.room(code)
+            assert here is not None and there is not None
+            join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
+            await here.submit("", "", join)
+            for _ in range(100):  # the news path
+                if there.state.seq == 2:
+                    break
+                await asyncio.sleep(0.02)
+            assert there.state.seq == 2
+            # An event that reaches the log but not the news (as when a connection drops):
+            event = {"seq": 3, "at": 3, "by": "", "op_id": "", "op": join.normalised()}
+            log_key = f"spwt:{{{code}}}:log"
+            await one.store.redis.xadd(log_key, {"e": orjson.dumps(event)}, id="3-0")
+            started = asyncio.get_running_loop().time()
+            while there.state.seq < 3 or here.state.seq < 3:
+                assert asyncio.get_running_loop().time() - started < 3, "no beat read the log"
+                await asyncio.sleep(0.05)
+            assert len(there.state.participants) == len(here.state.participants) == 2
         finally:
             await one.stop()
             await two.stop()

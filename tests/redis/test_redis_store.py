@@ -1,4 +1,4 @@
-"""What only the Redis store does: key layout, trimming, tailing, presence, Redis going away."""
+"""What only the Redis store does: key layout, trimming, news and tail, presence, Redis away."""
 
 from __future__ import annotations
 
@@ -67,31 +67,59 @@ def test_the_log_is_trimmed_only_behind_the_snapshot(redis_server: RedisServer) 
     run(redis_server.url + "?keep=50", scenario)
 
 
-def test_the_tail_reads_many_rooms_at_once_and_waits_for_news(redis_server: RedisServer) -> None:
+def test_the_tail_reads_many_rooms_at_once(redis_server: RedisServer) -> None:
     async def scenario(store: RedisStore) -> None:
         await _room(store, "ROOM22", last=3)
         await _room(store, "ROOM33", last=1)
-        found = await store.tail({"ROOM22": 1, "ROOM33": 1}, block=0.1)
+        found = await store.tail({"ROOM22": 1, "ROOM33": 1})
         assert {code: [e["seq"] for e in evs] for code, evs in found.items()} == {"ROOM22": [2, 3]}
-        assert await store.tail({"ROOM22": 3, "ROOM33": 1}, block=0.1) == {}
-        waiting = asyncio.ensure_future(store.tail({"ROOM22": 3, "ROOM33": 1}, block=5))
-        await asyncio.sleep(0.1)
-        await store.append("ROOM33", [ev(2)])
-        found = await asyncio.wait_for(waiting, 2)
-        assert [e["seq"] for e in found["ROOM33"]] == [2]
+        assert await store.tail({"ROOM22": 3, "ROOM33": 1}) == {}
+        assert await store.tail({}) == {}
+
+    run(redis_server.url, scenario)
+
+
+def test_news_bring_what_other_processes_append_and_a_restart_says_read_the_logs(
+    redis_server: RedisServer,
+) -> None:
+    async def scenario(store: RedisStore) -> None:
+        other = RedisStore(redis_server.url)
+        try:
+            assert await store.news(block=1) is None  # subscribed: read the logs once
+            await _room(other, "ROOM22", last=1)
+            waiting = asyncio.ensure_future(store.news(block=5))
+            await asyncio.sleep(0.1)
+            await other.append("ROOM22", [ev(2), ev(3)])
+            found = await asyncio.wait_for(waiting, 2)
+            assert found == {"ROOM22": [ev(2), ev(3)]}
+            await store.append("ROOM22", [ev(4)])  # our own appends are not news to us
+            assert await store.news(block=0.3) == {}
+            await store.redis.execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+            for _ in range(20):  # redis-py reconnects and subscribes again by itself
+                found = await store.news(block=0.2)
+                if found is None:
+                    break
+            assert found is None
+            await other.append("ROOM22", [ev(5)])
+            assert await store.news(block=2) == {"ROOM22": [ev(5)]}
+        finally:
+            await other.close()
 
     run(redis_server.url, scenario)
 
 
 def test_presence_is_per_process_and_expires(redis_server: RedisServer) -> None:
     async def scenario(store: RedisStore) -> None:
-        seen = await store.presence("a", {"R": {"u1", "u2"}}, {}, ttl=0.3)
+        seen = await store.presence("a", {"R": {"u1", "u2"}}, ttl=0.3)
         assert seen == {"R": frozenset()}  # a's own participants are not "elsewhere"
-        assert await store.presence("b", {"R": {"u3"}}, {}, ttl=5) == {"R": frozenset({"u1", "u2"})}
-        await store.presence("a", {"R": {"u1"}}, {"R": {"u2"}}, ttl=0.3)  # u2 left
-        assert await store.presence("b", {"R": {"u3"}}, {}, ttl=5) == {"R": frozenset({"u1"})}
+        assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset({"u1", "u2"})}
+        await store.presence("a", {"R": {"u1"}}, ttl=0.3)  # u2 left
+        assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset({"u1"})}
         await asyncio.sleep(0.5)  # process a stopped refreshing: it died
-        assert await store.presence("b", {"R": {"u3"}}, {}, ttl=5) == {"R": frozenset()}
+        assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset()}
+        await store.presence("a", {"R": {"u1"}}, ttl=5)
+        await store.presence("a", {"R": set()}, ttl=5)  # a stopped: withdrawn at once
+        assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset()}
 
     run(redis_server.url, scenario)
 
@@ -110,7 +138,9 @@ def test_redis_away_raises_unavailable_and_a_flushed_log_is_not_a_conflict(
         with pytest.raises(Unavailable):
             await store.read("ABC234", 0)
         with pytest.raises(Unavailable):
-            await store.tail({"ABC234": 2}, block=0.1)
+            await store.tail({"ABC234": 2})
+        with pytest.raises(Unavailable):
+            await store.news(block=0.1)
         redis_server.start()
         await _room(store, last=2)  # the same client works again by itself
 
