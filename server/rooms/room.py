@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from ..store import Conflict, Event, Store, StoreError
 from . import protocol
 from .connection import Connection
 from .protocol import CloseCode
+from .recent import RecentEvents
 
 log = logging.getLogger("spwt.room")
 BATCH = 256
@@ -96,9 +96,10 @@ class Room:
         self.store = store
         self.settings = settings
         self.connections: set[Connection] = set()
-        self.recent: deque[Event] = deque(recent, maxlen=settings.recent_events)
+        self.recent = RecentEvents((), settings.recent_events)
         self.op_ids: dict[tuple[str, str], int] = op_ids if op_ids is not None else {}
-        for event in self.recent:
+        for event in recent:
+            self.recent.append(event)
             self._remember(event)
         self._saved_seq = saved_seq
         self._inbox: asyncio.Queue[Pending | None] = asyncio.Queue()
@@ -248,7 +249,7 @@ class Room:
     def _ack_duplicate(self, pending: Pending) -> None:
         """A resent op id: it was applied once; send the original event as its ack again."""
         seq = self.op_ids.get((pending.by, pending.op_id))
-        event = self._recent_event(seq) if seq is not None else None
+        event = self.recent.get(seq) if seq is not None else None
         if event is not None:
             if pending.sender is not None:
                 view = event_views(event, self.state).for_viewer(pending.by, pending.sender.role)
@@ -257,11 +258,6 @@ class Room:
                 pending.done.set_result(event)
         elif not pending.done.done():
             pending.done.cancel()
-
-    def _recent_event(self, seq: int) -> Event | None:
-        if not self.recent or seq < self.recent[0]["seq"] or seq > self.recent[-1]["seq"]:
-            return None
-        return self.recent[seq - self.recent[0]["seq"]]
 
     def _remember(self, event: Event) -> None:
         if event.get("op_id"):
@@ -387,9 +383,9 @@ class Room:
         state = self.state
         welcome: dict[str, Any] = {"type": "welcome", "you": you, "token": token, "seq": state.seq}
         missed: list[Event] | None = None
-        oldest = self.recent[0]["seq"] if self.recent else state.seq + 1
+        oldest = self.recent.first or state.seq + 1
         if since is not None and since <= state.seq and since + 1 >= oldest:
-            missed = [e for e in self.recent if e["seq"] > since]
+            missed = self.recent.after(since)
         else:
             welcome["state"] = state_view(state, conn.participant, conn.role)
         conn.send(protocol.encode(welcome))
