@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.state import InvalidOp, Rejected, RoomState, parse_client_op, replay
-from server.state.models import PHASES, ROLES_IN_MATRIX, split_vote_key
+from server.state.models import NO_FIELDS, PHASES, ROLES_IN_MATRIX, split_vote_key
 
 from .board import Board
 
@@ -141,3 +141,4 @@ def test_any_sequence_of_ops_keeps_the_state_consistent(phase: str, steps: list)
             assert b.state.seq == before.seq + 1
         assert_consistent(b.state)
     assert replay(b.log) == b.state
+    assert NO_FIELDS == set()  # shared by every state model: nothing may add to it
