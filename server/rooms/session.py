@@ -12,6 +12,7 @@ import contextlib
 import logging
 from typing import Any
 
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import metrics
@@ -37,8 +38,8 @@ class SessionClosed(Exception):
         self.code = code
 
 
-async def _receive_text(ws: WebSocket, max_frame: int) -> str:
-    message = await ws.receive()
+def _text_of(message: Message, max_frame: int) -> str:
+    """A received message's text. Not a coroutine: an idle socket keeps no frame of it."""
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
@@ -107,7 +108,7 @@ async def _greet(ws: WebSocket, hub: Hub, room: Room | None) -> Connection:
     wait = settings.hello_timeout
     if room is None:
         wait = min(UNKNOWN_ROOM_GRACE, wait)
-    text = await asyncio.wait_for(_receive_text(ws, settings.max_frame), wait)
+    text = _text_of(await asyncio.wait_for(ws.receive(), wait), settings.max_frame)
     if room is None:
         raise SessionClosed(CloseCode.NO_SUCH_ROOM)
     try:
@@ -170,7 +171,7 @@ async def _read_loop(ws: WebSocket, hub: Hub, room: Room, conn: Connection) -> N
     bad_frames = 0
     while not conn.closed:
         try:
-            text = await _receive_text(ws, settings.max_frame)
+            text = _text_of(await ws.receive(), settings.max_frame)
             frame = protocol.decode(text)
         except BadFrame as bad:
             bad_frames += 1
