@@ -15,6 +15,11 @@ COMMIT_SECONDS = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
     registry=REGISTRY,
 )
+CONFLICTS = Counter(
+    "spwt_append_conflicts_total",
+    "Appends another process won (shared stores): each one reads the log and tries again",
+    registry=REGISTRY,
+)
 DROPPED = Counter(
     "spwt_dropped_connections_total", "Connections dropped, by reason", ["reason"],
     registry=REGISTRY,

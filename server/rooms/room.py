@@ -214,9 +214,13 @@ class Room:
                 await self.store.append(self.code, [event for _, event, _ in checked.accepted])
                 metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
                 break
-            except Conflict:
+            except Conflict as conflict:  # another process wrote first: check on its state
+                metrics.CONFLICTS.inc()
                 self._appending = False
-                await self.catch_up()  # another process wrote first: check on its state
+                if conflict.missed:
+                    self.receive(conflict.missed)
+                else:
+                    await self.catch_up()
                 checked = self._check(batch)
             except StoreError as error:
                 failure = Rejected("unavailable", f"not saved: {error}")

@@ -29,7 +29,15 @@ class Unavailable(StoreError):
 
 
 class Conflict(StoreError):
-    """The room's log does not end where the writer expected (another writer was first)."""
+    """The room's log does not end where the writer expected (another writer was first).
+
+    ``missed``: the events after the writer's position, when the store could say at once
+    (the first of them, at least); empty when the writer must read the log itself.
+    """
+
+    def __init__(self, message: str, missed: list[Event] | None = None) -> None:
+        super().__init__(message)
+        self.missed = missed or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +65,9 @@ class Store(Protocol):
     async def append(self, code: str, events: list[Event]) -> None:
         """Durably append events whose seqs follow the log's last one, or raise.
 
-        Raises Conflict when ``events[0]["seq"]`` is not the next seq of the log, and
-        Unavailable when the events could not be made durable. Returns only once durable.
+        Raises Conflict when the log already holds ``events[0]["seq"]`` (another writer was
+        first), and Unavailable when the events could not be made durable. A seq past the
+        log's next one raises either. Returns only once durable.
         """
 
     async def read(self, code: str, after: int, upto: int | None = None) -> list[Event]:

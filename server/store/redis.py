@@ -56,20 +56,23 @@ redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'e', ARGV[4])
 return 1
 """
 
-# KEYS: log. ARGV: news channel, origin, first seq, bodies... Returns the log's last seq
-# before the call; the bodies were appended (and published as "<origin> [body,...]") only if
-# it was first seq - 1 (-1: no such room).
+# KEYS: log. ARGV: news channel, origin, first seq, bodies... Returns {last}, the log's
+# last seq before the call ({-1}: no such room); the bodies were appended (and published
+# as "<origin> [body,...]") only if it was first seq - 1. If not, {last, entries}: up to
+# 100 entries from first seq on, which the caller has not seen.
 APPEND = """
 local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-if #top == 0 then return -1 end
+if #top == 0 then return {-1} end
 local last = tonumber(string.match(top[1][1], '^(%d+)'))
 local first = tonumber(ARGV[3])
-if last + 1 ~= first then return last end
+if last + 1 ~= first then
+  return {last, redis.call('XRANGE', KEYS[1], first .. '-0', '+', 'COUNT', 100)}
+end
 for i = 4, #ARGV do
   redis.call('XADD', KEYS[1], (first + i - 4) .. '-0', 'e', ARGV[i])
 end
 redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' [' .. table.concat(ARGV, ',', 4) .. ']')
-return last
+return {last}
 """
 
 # KEYS: state, log. ARGV: seq, body, keep. Keeps the newest snapshot; then trims the log
@@ -189,7 +192,7 @@ class RedisStore:
 
     async def append(self, code: str, events: list[Event]) -> None:
         first = events[0]["seq"]
-        last = await self._call(
+        last, *missed = await self._call(
             self._append(
                 keys=[_key(code, "log")],
                 args=[_key(code, "news"), self.origin, first, *(orjson.dumps(e) for e in events)],
@@ -197,8 +200,11 @@ class RedisStore:
         )
         if last == -1:  # not a race another writer won: catching up would not help
             raise Unavailable(f"{code}: the room's log is missing from Redis (was it flushed?)")
-        if last + 1 != first:
-            raise Conflict(f"{code}: log ends at {last}, not {first - 1}")
+        if last + 1 < first:  # nor is a log that lost what this process already applied
+            raise Unavailable(f"{code}: the room's log ends at {last}, behind {first - 1}")
+        if missed:
+            events = [orjson.loads(fields[1]) for _, fields in missed[0]]
+            raise Conflict(f"{code}: log ends at {last}, not {first - 1}", events)
 
     async def read(self, code: str, after: int, upto: int | None = None) -> list[Event]:
         events: list[Event] = []

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from redis.crc import key_slot
 
-from server.store import Event, RoomMeta, Unavailable
+from server.store import Conflict, Event, RoomMeta, Unavailable
 from server.store.redis import RedisStore
 
 from .redisserver import RedisServer
@@ -104,6 +104,19 @@ def test_news_bring_what_other_processes_append_and_a_restart_says_read_the_logs
             assert await store.news(block=2) == {"ROOM22": [ev(5)]}
         finally:
             await other.close()
+
+    run(redis_server.url, scenario)
+
+
+def test_a_lost_race_brings_the_events_the_loser_missed(redis_server: RedisServer) -> None:
+    async def scenario(store: RedisStore) -> None:
+        await _room(store, last=3)
+        with pytest.raises(Conflict) as lost:
+            await store.append("ABC234", [ev(2)])  # a writer that has seen only seq 1
+        assert lost.value.missed == [ev(2), ev(3)]
+        with pytest.raises(Unavailable):  # a log behind what was applied: no retry helps
+            await store.append("ABC234", [ev(9)])
+        assert [e["seq"] for e in await store.read("ABC234", 0)] == [1, 2, 3]
 
     run(redis_server.url, scenario)
 
