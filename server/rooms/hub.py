@@ -28,10 +28,11 @@ log = logging.getLogger("spwt.hub")
 # Room codes are read off a projector and typed on phones: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-# Shared stores: news are awaited NEWS_WAIT s at a time; the beat comes every BEAT s;
-# presence fades PRESENCE_TTL s after its process died.
+# Shared stores: news are awaited NEWS_WAIT s at a time; the beat visits every room once
+# in BEAT s, in up to BEAT_SLICES steps; presence fades PRESENCE_TTL s after its process died.
 NEWS_WAIT = 1.0
 BEAT = 1.0
+BEAT_SLICES = 10
 PRESENCE_TTL = 5.0
 MAX_PAUSE = 5.0
 
@@ -197,22 +198,30 @@ class Hub:
             self._deliver(news)
 
     async def _beat_loop(self, store: SharedStore) -> None:
-        """Every second: publish who is connected here, learn who is connected elsewhere,
-        and read the logs after each room's seq (news can go missing; the log cannot)."""
+        """Every second, for every loaded room: publish who is connected here, learn who is
+        connected elsewhere, and read its log after its seq (news can go missing; the log
+        cannot). A slice of the rooms at a time, spread over the second: one pipeline for
+        a hundred rooms held the event loop for milliseconds, and every op waited on it.
+        """
         while True:
-            online = {code: room.local_participants() for code, room in self.rooms.items()}
-            try:
-                elsewhere = await store.presence(self.process, online, PRESENCE_TTL)
-                for code, participants in elsewhere.items():
-                    room = self.rooms.get(code)
-                    if room is not None:
-                        room.set_elsewhere(participants)
-                self._deliver(await store.tail(self._positions()))
-            except StoreError as error:  # Redis away: keep the last picture, try again later
-                log.debug("beat: %s", error)
-            except Exception:  # a bug: say so, and keep beating
-                log.exception("beat failed")
-            await asyncio.sleep(BEAT)
+            codes = list(self.rooms)
+            slices = max(1, min(BEAT_SLICES, len(codes)))
+            for first in range(slices):
+                await self._beat(store, codes[first::slices])
+                await asyncio.sleep(BEAT / slices)
+
+    async def _beat(self, store: SharedStore, codes: list[str]) -> None:
+        rooms = {code: self.rooms[code] for code in codes}
+        online = {code: room.local_participants() for code, room in rooms.items()}
+        try:
+            elsewhere = await store.presence(self.process, online, PRESENCE_TTL)
+            for code, participants in elsewhere.items():
+                rooms[code].set_elsewhere(participants)
+            self._deliver(await store.tail({code: room.state.seq for code, room in rooms.items()}))
+        except StoreError as error:  # Redis away: keep the last picture, try again later
+            log.debug("beat: %s", error)
+        except Exception:  # a bug: say so, and keep beating
+            log.exception("beat failed")
 
     def _positions(self) -> dict[str, int]:
         return {code: room.state.seq for code, room in self.rooms.items()}
