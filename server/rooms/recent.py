@@ -9,7 +9,6 @@ JSON is kept as str: the bytes orjson returns hold on to a 4 KB buffer.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from itertools import islice
 
 import orjson
@@ -20,11 +19,9 @@ from ..store import Event
 class RecentEvents:
     """Up to ``limit`` consecutive events, the newest last."""
 
-    def __init__(self, events: Iterable[Event], limit: int) -> None:
+    def __init__(self, limit: int) -> None:
         self._bodies: deque[str] = deque(maxlen=limit)
         self._last = 0
-        for event in events:
-            self.append(event)
 
     def __len__(self) -> int:
         return len(self._bodies)

@@ -96,7 +96,7 @@ class Room:
         self.store = store
         self.settings = settings
         self.connections: set[Connection] = set()
-        self.recent = RecentEvents((), settings.recent_events)
+        self.recent = RecentEvents(settings.recent_events)
         self.op_ids: dict[tuple[str, str], int] = op_ids if op_ids is not None else {}
         for event in recent:
             self.recent.append(event)

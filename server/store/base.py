@@ -31,8 +31,8 @@ class Unavailable(StoreError):
 class Conflict(StoreError):
     """The room's log does not end where the writer expected (another writer was first).
 
-    ``missed``: the events after the writer's position, when the store could say at once
-    (the first of them, at least); empty when the writer must read the log itself.
+    ``missed``: events after the writer's position that the store sent back at once (the
+    first ones, maybe not all); empty when the writer must read the log itself.
     """
 
     def __init__(self, message: str, missed: list[Event] | None = None) -> None:

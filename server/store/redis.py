@@ -12,8 +12,8 @@ Keys (the ``{code}`` hash tag keeps one room in one Redis Cluster slot)::
 
 and one pub/sub channel per room, ``spwt:{CODE}:news``: the script that appends events
 publishes them too, so the other processes get them without reading the log. The log
-stays the truth; the news are only its fast path (a missed message shows as a gap in seq,
-or as a restarted feed, and the reader then reads the log).
+stays the truth; the news are only its fast path: a gap in seq or a restarted feed makes
+the reader read the log, and the hub reads every room's log once a second anyway.
 
 Sequence numbers are checked inside Redis: a Lua script compares the stream's last id with
 the batch's first seq and appends only if it follows, so two processes can never log two
@@ -138,7 +138,7 @@ class RedisStore:
         # The news come through one node even on a Cluster: classic pub/sub reaches them all.
         # Health checks notice a connection that died without a word while the news paused.
         self.listener = Redis.from_url(self.url, health_check_interval=15, **common)
-        self._news: Any = None  # the subscription, made by the first tail()
+        self._news: Any = None  # the subscription, made by the first news()
         self.origin = secrets.token_hex(6).encode()  # names our own news, which we skip
         self._append = self.redis.register_script(APPEND)
         self._create = self.redis.register_script(CREATE)
