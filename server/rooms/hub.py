@@ -2,9 +2,9 @@
 
 On a shared store (Redis) other processes append to the same rooms, so the hub also runs
 two background loops: news (what others append is published as they append it, and goes
-to ``Room.receive``) and the beat (every second, who is connected here is published with
-an expiry, who is connected elsewhere comes back as ``Room.elsewhere``, and one read over
-the logs of every loaded room brings whatever news went missing).
+to ``Room.receive``) and the beat (every second, for each loaded room, who is connected
+here is published with an expiry, who is connected elsewhere comes back as
+``Room.elsewhere``, and a read of its log brings whatever news went missing).
 """
 
 from __future__ import annotations
