@@ -9,7 +9,10 @@ each event reached each room once, in order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import orjson
 import pytest
@@ -26,20 +29,30 @@ from .redisserver import RedisServer
 pytestmark = pytest.mark.redis
 
 
+@contextlib.asynccontextmanager
+async def one_room_on_two_hubs(url: str, settings: Settings) -> AsyncIterator[tuple[Room, Room]]:
+    """A new room made on one hub and loaded on a second, as two processes would."""
+    one, two = (Hub(RedisStore(url), settings) for _ in range(2))
+    await one.start()
+    await two.start()
+    try:
+        code, _ = await one.create_room("Rapat koordinasi")
+        here = await one.room(code)
+        there = await two.room(code)
+        assert here is not None and there is not None
+        yield here, there
+    finally:
+        await one.stop()
+        await two.stop()
+
+
 def test_two_hubs_writing_one_room_at_once_agree_with_the_log(
     tmp_path: Path, redis_server: RedisServer
 ) -> None:
     settings = Settings(data=str(tmp_path), redis_url=redis_server.url, snapshot_every=50)
 
     async def scenario() -> None:
-        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
-        await one.start()
-        await two.start()
-        try:
-            code, _ = await one.create_room("Rapat koordinasi")
-            here = await one.room(code)
-            there = await two.room(code)
-            assert here is not None and there is not None
+        async with one_room_on_two_hubs(redis_server.url, settings) as (here, there):
             join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
             # One writer per hub (a person may write 200 cards), each joined on its hub.
             writers = [
@@ -78,7 +91,7 @@ def test_two_hubs_writing_one_room_at_once_agree_with_the_log(
             for room in (here, there):
                 seqs = [e["seq"] for e in room.recent.after(0)]
                 assert seqs == list(range(1, last + 1)), "an event was applied twice or lost"
-            fresh = await Room.load(code, RedisStore(redis_server.url), settings)
+            fresh = await Room.load(here.code, RedisStore(redis_server.url), settings)
             assert fresh is not None
             expected = fresh.state.model_dump()
             assert here.state.model_dump() == expected
@@ -87,9 +100,6 @@ def test_two_hubs_writing_one_room_at_once_agree_with_the_log(
             assert texts == sorted([f"a {i}" for i in range(150)] + [f"b {i}" for i in range(150)])
             await fresh.drain()
             await fresh.store.close()
-        finally:
-            await one.stop()
-            await two.stop()
 
     asyncio.run(scenario())
 
@@ -100,14 +110,7 @@ def test_news_lost_on_the_way_are_read_from_the_log_within_a_beat(
     settings = Settings(data=str(tmp_path), redis_url=redis_server.url)
 
     async def scenario() -> None:
-        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
-        await one.start()
-        await two.start()
-        try:
-            code, _ = await one.create_room("Rapat koordinasi")
-            here = await one.room(code)
-            there = await two.room(code)
-            assert here is not None and there is not None
+        async with one_room_on_two_hubs(redis_server.url, settings) as (here, there):
             join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
             await here.submit("", "", join)
             for _ in range(100):  # the news path
@@ -117,15 +120,14 @@ def test_news_lost_on_the_way_are_read_from_the_log_within_a_beat(
             assert there.state.seq == 2
             # An event that reaches the log but not the news (as when a connection drops):
             event = {"seq": 3, "at": 3, "by": "", "op_id": "", "op": join.normalised()}
-            log_key = f"spwt:{{{code}}}:log"
-            await one.store.redis.xadd(log_key, {"e": orjson.dumps(event)}, id="3-0")
+            log_key = f"spwt:{{{here.code}}}:log"
+            await cast(RedisStore, here.store).redis.xadd(
+                log_key, {"e": orjson.dumps(event)}, id="3-0"
+            )
             started = asyncio.get_running_loop().time()
             while there.state.seq < 3 or here.state.seq < 3:
                 assert asyncio.get_running_loop().time() - started < 3, "no beat read the log"
                 await asyncio.sleep(0.05)
             assert len(there.state.participants) == len(here.state.participants) == 2
-        finally:
-            await one.stop()
-            await two.stop()
 
     asyncio.run(scenario())
