@@ -49,6 +49,11 @@ class SharedStore(Protocol):
     ) -> dict[str, frozenset[str]]: ...
 
 
+def _positions(rooms: dict[str, Room]) -> dict[str, int]:
+    """Where each room's log is to be read from: after the last event it applied."""
+    return {code: room.state.seq for code, room in rooms.items()}
+
+
 def normalise_code(code: str) -> str:
     return code.strip().upper()
 
@@ -189,7 +194,7 @@ class Hub:
             try:
                 news = await store.news(NEWS_WAIT)
                 if news is None:
-                    news = await store.tail(self._positions())
+                    news = await store.tail(_positions(self.rooms))
             except Exception as error:  # Redis away, or a bug: never let the loop die
                 pause = min(max(2 * pause, 0.1), MAX_PAUSE)
                 log.warning("news: %s (next try in %.1f s)", error, pause)
@@ -217,14 +222,11 @@ class Hub:
             elsewhere = await store.presence(self.process, online, PRESENCE_TTL)
             for code, participants in elsewhere.items():
                 rooms[code].set_elsewhere(participants)
-            self._deliver(await store.tail({code: room.state.seq for code, room in rooms.items()}))
+            self._deliver(await store.tail(_positions(rooms)))
         except StoreError as error:  # Redis away: keep the last picture, try again later
             log.debug("beat: %s", error)
         except Exception:  # a bug: say so, and keep beating
             log.exception("beat failed")
-
-    def _positions(self) -> dict[str, int]:
-        return {code: room.state.seq for code, room in self.rooms.items()}
 
     def _deliver(self, news: dict[str, list[Event]]) -> None:
         for code, events in news.items():
