@@ -85,7 +85,9 @@ original event again (same `seq`); skip events whose `seq` you already have.
 An event you may not see (another participant's vote before the reveal, another's private
 card) still arrives as `{"seq","at","op":{"kind":"hidden"}}` so that sequence numbers stay
 contiguous; hidden votes carry `participation: {voters, used}`, hidden cards
-`note_count`. Times (`at`) are epoch milliseconds.
+`note_count`. After `votes.reveal` (which carries `tallies` and `voters`), every vote
+event carries its program's new `tally` (criterion → dots, or mean score) and `voters`.
+Times (`at`) are epoch milliseconds.
 """
 
 

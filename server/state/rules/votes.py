@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import ops as o
 from ..models import Program, RoomState, split_vote_key, vote_key
+from ..tally import tallies
 from .base import (
     VOTING,
     Outcome,
@@ -47,11 +48,18 @@ def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
     )
 
 
-def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> RoomState:
+def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
     mine = {k: v for k, v in s.votes.get(voter, {}).items() if k != key}
     if value:
         mine[key] = value
-    return s.model_copy(update={"votes": {**s.votes, voter: mine}})
+    after = s.model_copy(update={"votes": {**s.votes, voter: mine}})
+    if not after.votes_revealed:
+        return after
+    # Once revealed, everyone watches the tallies move; a mean cannot be updated from one
+    # score alone, so the event carries its program's new row.
+    program = split_vote_key(key)[0]
+    shown = tallies(after)
+    return after, {"tally": shown["tallies"][program], "voters": shown["voters"][program]}
 
 
 @rule("vote.cast", who="voter", phases=VOTING)

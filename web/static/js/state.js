@@ -80,10 +80,15 @@ function myVote(s, program, criterion) {
   return v ? v.value : 0;
 }
 
-function adjustTally(s, e, program, criterion, delta) {
-  if (!s.votes_revealed || !s.votes.tallies || s.settings.voting.mode !== "dots") return;
-  const row = s.votes.tallies[program] || (s.votes.tallies[program] = {});
-  row[criterion] = (row[criterion] || 0) + delta;
+function updateTally(s, op, delta) {
+  if (!s.votes_revealed || !s.votes.tallies) return;
+  if (op.tally) { // the server's new row: a mean cannot be updated from one score alone
+    s.votes.tallies[op.program] = op.tally;
+    if (s.votes.voters) s.votes.voters[op.program] = op.voters;
+  } else if (delta && s.settings.voting.mode === "dots") {
+    const row = s.votes.tallies[op.program] || (s.votes.tallies[op.program] = {});
+    row[op.criterion] = (row[op.criterion] || 0) + delta;
+  }
 }
 
 function foldCluster(s, gone, into) {
@@ -134,14 +139,15 @@ const HANDLERS = {
   },
   "vote.cast"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) + 1);
-    adjustTally(s, e, op.program, op.criterion, 1);
+    updateTally(s, op, 1);
   },
   "vote.retract"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) - 1);
-    adjustTally(s, e, op.program, op.criterion, -1);
+    updateTally(s, op, -1);
   },
   "vote.score"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
+    updateTally(s, op, 0);
   },
   "actor.add"(s, op, e) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency", local: !!e.local }; },
   "matrix.set"(s, op) {
