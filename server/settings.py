@@ -25,6 +25,7 @@ class Settings:
     rooms_per_ip_per_hour: int = 30
     snapshot_every: int = 200
     recent_events: int = 10_000
+    unload_after: float = 600.0  # s a room with no one connected stays in memory; 0: forever
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from typing import Protocol, cast
 
 from .. import metrics
@@ -73,9 +74,11 @@ class Hub:
     async def start(self) -> None:
         await self.store.open()
         self._secret = await self.store.secret()
+        if self.settings.unload_after > 0:
+            self._loops.append(asyncio.create_task(self._unload_loop(), name="spwt-unload"))
         if self.store.shared:
             shared = cast(SharedStore, self.store)
-            self._loops = [
+            self._loops += [
                 asyncio.create_task(self._news_loop(shared), name="spwt-news"),
                 asyncio.create_task(self._beat_loop(shared), name="spwt-beat"),
             ]
@@ -100,7 +103,7 @@ class Hub:
         for task in self._loops:
             task.cancel()
         await asyncio.gather(*self._loops, return_exceptions=True)
-        if self._loops:
+        if self.store.shared:
             with contextlib.suppress(StoreError, TimeoutError):  # others would see us fade
                 shared = cast(SharedStore, self.store)
                 empty: dict[str, set[str]] = {code: set() for code in self.rooms}
@@ -134,6 +137,7 @@ class Hub:
         code = normalise_code(code)
         room = self.rooms.get(code)
         if room is not None:
+            room.last_used = time.monotonic()
             return room
         if not code.isalnum() or len(code) > 32:
             return None
@@ -178,6 +182,24 @@ class Hub:
 
     def participant_of(self, code: str, token: str) -> str | None:
         return tokens.verify(self._secret, code, token)
+
+    async def _unload_loop(self) -> None:
+        """Let rooms no one has used for ``unload_after`` s go: a long-running server would
+        otherwise hold every workshop it ever served. The log keeps them; the next visitor
+        loads the room again from its snapshot and the log after it."""
+        after = self.settings.unload_after
+        while True:
+            await asyncio.sleep(min(60.0, after / 4))
+            for code, room in list(self.rooms.items()):
+                if room.idle_for() < after:
+                    continue
+                del self.rooms[code]
+                metrics.ROOMS.set(len(self.rooms))
+                try:
+                    await room.drain()
+                except Exception:  # a bug: say so, and keep unloading the others
+                    log.exception("room %s: unloading failed", code)
+                log.info("room %s: unloaded after %.0f s unused", code, after)
 
     # --- shared stores -------------------------------------------------------------------
 

@@ -112,6 +112,9 @@ class Room:
         self._held: list[Event] = []
         #: Participants online through other processes (shared stores; kept by the hub).
         self.elsewhere: frozenset[str] = frozenset()
+        #: When someone last looked the room up, connected or left (``time.monotonic``).
+        self.last_used = time.monotonic()
+        self._stopped = False
 
     # --- loading -----------------------------------------------------------------------
 
@@ -144,7 +147,10 @@ class Room:
     ) -> asyncio.Future[Event]:
         """Queue an op. The future gives its event once durable (rejections go to the sender)."""
         pending = Pending(by, op_id, op, sender)
-        self._inbox.put_nowait(pending)
+        if self._stopped:  # unloaded or shutting down: a new copy of the room will take it
+            pending.done.set_exception(Rejected("unavailable", "the room is closing here, retry"))
+        else:
+            self._inbox.put_nowait(pending)
         return pending.done
 
     async def _commit_loop(self) -> None:
@@ -397,12 +403,20 @@ class Room:
             views = [event_views(e, state).for_viewer(conn.participant, conn.role) for e in missed]
             conn.send(protocol.encode({"type": "events", "events": views}))
         self.connections.add(conn)
+        self.last_used = time.monotonic()
         self._presence_changed()
 
     def detach(self, conn: Connection) -> None:
         if conn in self.connections:
             self.connections.discard(conn)
+            self.last_used = time.monotonic()
             self._presence_changed()
+
+    def idle_for(self) -> float:
+        """Seconds since anyone used the room; 0 while connected or with writes in flight."""
+        if self.connections or self._appending or self._background or not self._inbox.empty():
+            return 0.0
+        return time.monotonic() - self.last_used
 
     def online(self) -> list[str]:
         return sorted({c.participant for c in self.connections} | self.elsewhere)
@@ -433,6 +447,7 @@ class Room:
 
     async def drain(self) -> None:
         """Finish the ops already queued and the background writes, then stop."""
+        self._stopped = True
         self._inbox.put_nowait(None)
         with contextlib.suppress(asyncio.CancelledError):
             await self._committer

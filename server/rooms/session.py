@@ -159,6 +159,8 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
     if hello.since is not None and hello.since > room.state.seq and room.store.shared:
         with contextlib.suppress(StoreError):
             await room.catch_up()  # the client saw more on another process than we have yet
+    if hub.rooms.get(room.code) is not room:  # unloaded while we waited: resume on the new copy
+        raise SessionClosed(CloseCode.TRY_AGAIN_LATER)
     room.attach(conn, hello.since, you, hub.token_for(room.code, you["id"]))
     return conn
 

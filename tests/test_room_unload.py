@@ -1,0 +1,85 @@
+"""Rooms no one uses leave memory after ``unload_after`` s and come back whole from the log."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.rooms.hub import Hub
+from server.settings import Settings
+from server.state import Rejected, parse_client_op
+from server.state.ops import ParticipantJoin
+from server.store.sqlite import SQLiteStore
+
+from .asgi import hello, new_room, next_of, op
+
+UNLOAD_AFTER = 0.2
+LONG_ENOUGH = 4 * UNLOAD_AFTER  # the sweep runs every UNLOAD_AFTER / 4 s
+
+
+def test_an_unused_room_unloads_and_comes_back_whole(tmp_path: Path) -> None:
+    async def run() -> None:
+        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=UNLOAD_AFTER))
+        await hub.start()
+        code, _ = await hub.create_room("Lokakarya")
+        room = await hub.room(code)
+        assert room is not None
+        join = ParticipantJoin(kind="participant.join", name="Ana", role="facilitator")
+        ana = (await room.submit("", "", join))["op"]["participant"]
+        await room.submit(ana, "op-0", parse_client_op({"kind": "phase.set", "phase": "issues"}))
+        card = parse_client_op({"kind": "note.add", "text": "Air bersih"})
+        first = await room.submit(ana, "op-1", card)
+        before = room.state
+
+        await asyncio.sleep(LONG_ENOUGH)
+        assert code not in hub.rooms
+        with pytest.raises(Rejected) as refused:  # a caller still holding the old copy
+            await room.submit(ana, "op-2", card)
+        assert refused.value.code == "unavailable"
+
+        again = await hub.room(code)
+        assert again is not None and again is not room
+        assert again.state == before
+        resent = await again.submit(ana, "op-1", card)  # op ids survive the unload
+        assert resent["seq"] == first["seq"] and again.state.seq == before.seq
+        await hub.stop()
+
+    asyncio.run(run())
+
+
+def test_a_connected_room_stays_and_a_client_resumes_after_the_unload(tmp_path: Path) -> None:
+    settings = Settings(data=str(tmp_path), unload_after=UNLOAD_AFTER)
+    with TestClient(create_app(settings)) as client:
+        hub = client.app.state.hub  # type: ignore[attr-defined]
+        code, key = new_room(client)
+        with client.websocket_connect(f"/ws/{code}") as ws:
+            welcome = hello(ws, key=key)
+            op(ws, "a1", "phase.set", phase="issues")
+            seq = next_of(ws, "events")["events"][0]["seq"]
+            time.sleep(LONG_ENOUGH)
+            assert code in hub.rooms  # someone is connected: it stays
+        time.sleep(LONG_ENOUGH)
+        assert code not in hub.rooms
+
+        with client.websocket_connect(f"/ws/{code}") as ws:
+            resumed = hello(ws, token=welcome["token"], since=seq)
+            assert "state" not in resumed and resumed["seq"] == seq  # the log had it all
+            assert resumed["you"]["id"] == welcome["you"]["id"]
+            assert code in hub.rooms
+
+
+def test_zero_keeps_every_room(tmp_path: Path) -> None:
+    async def run() -> None:
+        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=0))
+        await hub.start()
+        code, _ = await hub.create_room("Lokakarya")
+        await asyncio.sleep(LONG_ENOUGH)
+        assert code in hub.rooms
+        await hub.stop()
+
+    asyncio.run(run())
