@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sysconfig
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,7 +25,18 @@ from .settings import Settings
 from .store import make_store
 
 log = logging.getLogger("spwt")
-WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def web_folder() -> Path:
+    """The pages' files: web/ beside the package in a checkout (or an editable install),
+    else where a wheel's data files put them (pyproject.toml), for the environment or the user.
+    """
+    beside = Path(__file__).resolve().parent.parent / "web"
+    installed = [
+        Path(sysconfig.get_path("data", scheme)) / "share" / "spwt-board" / "web"
+        for scheme in (sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))
+    ]
+    return next((folder for folder in (beside, *installed) if folder.is_dir()), beside)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -53,7 +65,7 @@ def _page_routes() -> list[BaseRoute]:
         from .pages import page_routes
     except ImportError:
         return []
-    return page_routes(WEB)
+    return page_routes(web_folder())
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

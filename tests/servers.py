@@ -23,8 +23,17 @@ def free_port() -> int:
 class Server:
     """One ``spwt serve`` process. ``restart()`` keeps the port and the data folder."""
 
-    def __init__(self, data: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data: Path,
+        *extra: str,
+        env: dict[str, str] | None = None,
+        python: str | Path = sys.executable,
+        cwd: Path | None = None,
+    ) -> None:
         self.data = data
+        self.python = python
+        self.cwd = cwd
         self.port = free_port()
         self.extra = extra
         self.env = {**os.environ, **(env or {})}
@@ -42,13 +51,13 @@ class Server:
     def start(self) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
         command = [
-            sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+            str(self.python), "-m", "server.cli", "serve", "--host", "127.0.0.1",
             "--port", str(self.port), "--data", str(self.data), "--log-level", "warning",
             *self.extra,
         ]  # fmt: skip
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=self.env
+                command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd
             )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
