@@ -10,6 +10,7 @@ something to act on; the phase is ``issues`` when the run starts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -89,8 +90,9 @@ class ServerProcess:
         env = {**os.environ, "SPWT_ROOMS_PER_IP_PER_HOUR": "1000000"}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                self.command(), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT
-            )
+                self.command(), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                start_new_session=True,  # its own process group: see stop()
+            )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -105,7 +107,11 @@ class ServerProcess:
         raise RuntimeError(f"{self.target} did not become healthy in {timeout} s")
 
     def stop(self) -> None:
-        """SIGTERM (our server drains: clients hear 1001), then SIGKILL after 15 s."""
+        """SIGTERM (our server drains: clients hear 1001), then SIGKILL after 15 s.
+
+        The group is killed last: a supervisor killed before its ``--server-workers`` left
+        them running, and an orphaned worker went on taking CPU from the runs after it.
+        """
         if self.process is None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -114,6 +120,8 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
