@@ -18,6 +18,7 @@ from . import metrics
 from .export import render
 from .rooms.hub import Hub
 from .rooms.room import Room
+from .state.models import TimeZone
 from .state.record import build_record, record_schema
 from .store import StoreError
 
@@ -39,6 +40,7 @@ class NewRoom(BaseModel):
     region: str = ""
     horizon: Literal["PWTJP", "PWTJM", "annual"] = "PWTJM"
     language: Literal["id", "en"] = "id"
+    timezone: TimeZone = "WIB"
 
 
 def _hub(request: Request) -> Hub:
@@ -94,7 +96,7 @@ async def create_room(request: Request) -> Response:
     address = request.client.host if request.client else "?"
     if not request.app.state.creation_limit.allow(address):
         raise ApiError(429, "rate_limited", "too many rooms created from this address")
-    code, key = await hub.create_room(title, region, new.horizon, new.language)
+    code, key = await hub.create_room(title, region, new.horizon, new.language, new.timezone)
     base = str(request.base_url).rstrip("/")
     links = {
         "join": f"{base}/r/{code}",

@@ -92,3 +92,14 @@ def test_closing_the_room_takes_a_final_snapshot(client: TestClient) -> None:
     assert [(s["n"], s["final"]) for s in listing] == [(1, True)]
     final = client.get(f"/api/rooms/{room}/snapshots/1", headers=auth).json()
     assert final["snapshot"]["final"] is True and final["snapshot"]["phase"] == "closed"
+
+
+def test_reports_show_times_in_the_rooms_zone(client: TestClient) -> None:
+    assert client.post("/api/rooms", json={"title": "x", "timezone": "PST"}).status_code == 400
+    room, key = new_room(client, title="Musrenbang Jayapura", timezone="WIT")
+    auth = {"Authorization": f"Bearer {key}"}
+    record = client.get(f"/api/rooms/{room}/scenario", headers=auth).json()
+    assert record["room"]["timezone"] == "WIT"
+    assert record["room"]["created_at"].endswith("Z")  # the record itself stays in UTC
+    report = client.get(f"/api/rooms/{room}/scenario", params={"format": "md"}, headers=auth).text
+    assert "Waktu dalam WIT (UTC+9)." in report

@@ -114,7 +114,7 @@ def test_xlsx_sheets_headers_and_values() -> None:
     assert cards[1][:2] == ("Sikka sehat dan bebas stunting", "Agustina Wero")
     people = _rows(book["Peserta"])
     assert people[1] == (
-        "Maria Goreti Da Silva", "Bappeda Kabupaten Sikka", "Fasilitator", "10 Maret 2026 00.30",
+        "Maria Goreti Da Silva", "Bappeda Kabupaten Sikka", "Fasilitator", "10 Maret 2026 08.30",
     )  # fmt: skip
     assert "Layar proyektor" not in {row[0] for row in people}  # observers are not participants
     summary = dict(row[:2] for row in _rows(book["Ringkasan"]))
@@ -253,3 +253,12 @@ def test_score_mode_with_usg_criteria_and_the_final_snapshot() -> None:
     md = render(r, "md").body.decode()
     assert "| 1 | Air bersih | 4.5 | 4.5 | 4.5 | 18 |" in md
     assert "| 2 | Jalan desa | 1.5 | 1.5 | 1.5 | 6 |" in md
+
+
+def test_times_are_shown_in_the_rooms_zone() -> None:
+    moment = "2026-03-10T20:30:00Z"
+    assert catalogue("id", "UTC").datetime(moment) == "10 Maret 2026 20.30"
+    assert catalogue("id", "WIB").datetime(moment) == "11 Maret 2026 03.30"  # the next day
+    assert catalogue("en", "WITA").datetime(moment) == "11 March 2026 04:30"
+    assert catalogue("id", "WIT").zone_label == "WIT (UTC+9)"
+    assert catalogue("id", "Mars").zone == "UTC"  # unknown: as before zones existed

@@ -403,6 +403,11 @@ def test_configure_checks_values(b: Board) -> None:
     b.do(b.facilitator, "room.configure", voting={"mode": "score", "criteria": usg})
     assert [c.key for c in b.state.settings.voting.criteria] == ["urgency", "seriousness", "growth"]
     assert b.state.settings.voting.criteria[0].label == "urgency"
+    with pytest.raises(ops.InvalidOp):
+        ops.parse_client_op({"kind": "room.configure", "timezone": "PST"})
+    assert b.state.settings.timezone == "WIB"  # the default: most of Indonesia
+    b.do(b.facilitator, "room.configure", timezone="WIT")
+    assert b.state.settings.timezone == "WIT"
 
 
 def test_replay_of_the_log_gives_the_same_state(b: Board) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from server.state.models import UTC_OFFSETS
 
 LANGUAGES: tuple[str, ...] = ("id", "en")
 # C0 controls other than tab and line breaks, DEL and C1 controls: invisible in a report,
@@ -25,9 +27,12 @@ DEFAULT_LANGUAGE = "id"
 class Catalogue:
     """The strings and formats of one language. ``t("vision")`` reads a ``text`` entry."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], zone: str = "UTC") -> None:
         self.data = data
         self.language: str = data["language"]
+        #: The room's time zone (WIB, WITA, WIT or UTC): every time is shown in it.
+        self.zone = zone if zone in UTC_OFFSETS else "UTC"
+        self._offset = timezone(timedelta(hours=UTC_OFFSETS[self.zone]))
 
     def __call__(self, key: str, **values: object) -> str:
         text: str = self.data["text"][key]
@@ -63,15 +68,26 @@ class Catalogue:
         swap = {",": self.data["thousands"], ".": self.data["decimal"]}
         return "".join(swap.get(ch, ch) for ch in text)
 
+    @property
+    def zone_label(self) -> str:
+        """``WITA (UTC+8)``, or ``UTC``."""
+        hours = UTC_OFFSETS[self.zone]
+        return f"{self.zone} (UTC+{hours})" if hours else self.zone
+
+    def local(self, iso: str | None) -> datetime | None:
+        """An ISO time (the record's are UTC) as the room's clocks showed it."""
+        moment = parse_time(iso)
+        return None if moment is None else moment.astimezone(self._offset)
+
     def date(self, iso: str | None) -> str:
         """``14 November 2026`` from an ISO time; empty for a missing or unreadable one."""
-        moment = parse_time(iso)
+        moment = self.local(iso)
         if moment is None:
             return ""
         return f"{moment.day} {self.data['months'][moment.month - 1]} {moment.year}"
 
     def time(self, iso: str | None) -> str:
-        moment = parse_time(iso)
+        moment = self.local(iso)
         if moment is None:
             return ""
         separator = "." if self.language == "id" else ":"
@@ -107,8 +123,9 @@ def parse_time(iso: str | None) -> datetime | None:
 
 
 @cache
-def catalogue(language: str | None) -> Catalogue:
-    """The catalogue of ``language``; an unknown language falls back to Bahasa Indonesia."""
+def catalogue(language: str | None, zone: str = "UTC") -> Catalogue:
+    """The catalogue of ``language``, showing times in ``zone``; an unknown language falls
+    back to Bahasa Indonesia, an unknown zone (a record from before zones) to UTC."""
     chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
     text = resources.files(__package__).joinpath("catalogue", f"{chosen}.json").read_text("utf-8")
-    return Catalogue(json.loads(text))
+    return Catalogue(json.loads(text), zone)

@@ -168,7 +168,7 @@ def summary_table(r: Report) -> Table:
         (t("document_short"), room["title"]),
         (t("region"), room["region"]),
         (t("horizon"), t.name("horizons", room["horizon"])),
-        (t("date"), t.datetime(snap["taken_at"])),
+        (t("date"), f"{t.datetime(snap['taken_at'])} {t.zone}"),
         (t("room_code"), room["code"]),
         (t("snapshot"), snapshot_label(r)),
         (t("phase_at"), t.name("phases", snap["phase"])),
@@ -176,7 +176,7 @@ def summary_table(r: Report) -> Table:
         (t("vision_statement"), "\n\n".join(r.vision_statement)),
         *((t("missions") if i == 0 else "", m) for i, m in enumerate(r.missions)),
         (t("voting"), voting_summary(r)),
-        (t("times_note"), ""),
+        (t("times_note", zone=t.zone_label), ""),
     ]
     return Table(
         key="summary", header=(t.col("field"), t.col("value")), rows=rows, wide=frozenset({1})

@@ -166,7 +166,7 @@ def year_key(year: str) -> tuple[int, int, str]:
 
 def build_report(record: dict[str, Any]) -> Report:
     """Resolve ids to names and order everything as the report shows it."""
-    t = catalogue(record["room"].get("language"))
+    t = catalogue(record["room"].get("language"), record["room"].get("timezone", "UTC"))
     people = {p["id"]: p["name"] for p in record["participants"]}
     actors = {a["id"]: a for a in record["actors"]}
     clusters = {c["id"]: c["title"] for c in record["clusters"]}

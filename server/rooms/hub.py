@@ -111,7 +111,12 @@ class Hub:
         await self.store.close()
 
     async def create_room(
-        self, title: str, region: str = "", horizon: str = "PWTJM", language: str = "id"
+        self,
+        title: str,
+        region: str = "",
+        horizon: str = "PWTJM",
+        language: str = "id",
+        timezone: str = "WIB",
     ) -> tuple[str, str]:
         """A new room; returns its code and the facilitator key (shown once, stored hashed)."""
         key = secrets.token_urlsafe(24)  # 192 bits
@@ -120,7 +125,7 @@ class Hub:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             op = RoomCreate(
                 kind="room.create", code=code, title=title, region=region, horizon=horizon,
-                language=language, limits=self.settings.limits,
+                language=language, timezone=timezone, limits=self.settings.limits,
             )  # fmt: skip
             event = {"seq": 1, "at": at, "by": "", "op_id": "", "op": op.normalised()}
             meta = RoomMeta(code=code, key_hash=tokens.key_hash(key), created_at=at)

@@ -30,6 +30,9 @@ COLORS: tuple[str, ...] = ("yellow", "orange", "pink", "green", "blue", "purple"
 Role = Literal["facilitator", "participant", "observer"]
 Horizon = Literal["PWTJP", "PWTJM", "annual"]
 Language = Literal["id", "en"]
+# Indonesia's three zones keep no daylight saving: a fixed offset each, in hours from UTC.
+TimeZone = Literal["WIB", "WITA", "WIT", "UTC"]
+UTC_OFFSETS: dict[str, int] = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0}
 VotingMode = Literal["dots", "score"]
 
 
@@ -76,6 +79,7 @@ class Settings(Frozen):
     region: str = ""
     horizon: Horizon = "PWTJM"
     language: Language = "id"
+    timezone: TimeZone = "WIB"  # how reports show times; the log and the record keep UTC
     dots: int = 5
     max_per_item: int = 3
     anonymous: bool = False

@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from .models import Horizon, Language, Limits, Role, VotingMode
+from .models import Horizon, Language, Limits, Role, TimeZone, VotingMode
 
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 
@@ -39,6 +39,7 @@ class RoomCreate(Op):
     region: str = ""
     horizon: Horizon = "PWTJM"
     language: Language = "id"
+    timezone: TimeZone = "WIB"
     limits: Limits = Limits()
 
 
@@ -218,6 +219,7 @@ class RoomConfigure(Op):
     title: str | None = None
     region: str | None = None
     horizon: Horizon | None = None
+    timezone: TimeZone | None = None
     dots: Annotated[int, Field(ge=1, le=100)] | None = None
     max_per_item: Annotated[int, Field(ge=1, le=100)] | None = None
     anonymous: bool | None = None

@@ -32,6 +32,7 @@ class RoomInfo(Record):
     region: str
     horizon: str
     language: str
+    timezone: str  # how the reports show times (WIB, WITA, WIT, UTC); every time here is UTC
     created_at: str
 
 
@@ -187,7 +188,7 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
         room=RoomInfo(
             code=s.code, title=s.settings.title, region=s.settings.region,
             horizon=s.settings.horizon, language=s.settings.language,
-            created_at=iso(s.created_at) or "",
+            timezone=s.settings.timezone, created_at=iso(s.created_at) or "",
         ),
         snapshot=SnapshotMeta(
             seq=meta.seq, taken_at=iso(meta.taken_at) or "", label=meta.label,

@@ -23,7 +23,10 @@ __all__ = ["OPEN", "RULES", "Rejected", "apply", "create", "replay"]
 def create(entry: o.Entry) -> RoomState:
     """The state of a new room, from the first entry of its log (``room.create``)."""
     op: o.RoomCreate = entry.op
-    settings = Settings(title=op.title, region=op.region, horizon=op.horizon, language=op.language)
+    settings = Settings(
+        title=op.title, region=op.region, horizon=op.horizon, language=op.language,
+        timezone=op.timezone,
+    )  # fmt: skip
     return RoomState(
         code=op.code,
         created_at=entry.at,

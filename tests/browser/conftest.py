@@ -92,6 +92,8 @@ def create_room(page: Any, base: str, title: str = "Lokakarya RPJMD Kabupaten Si
     page.goto(base + "/")
     page.fill("[name=title]", title)
     page.fill("[name=region]", "Kabupaten Sikka")
+    sync_api.expect(page.locator("[name=timezone]")).to_have_value("WIB")  # most of Indonesia
+    page.select_option("[name=timezone]", "WITA")  # Sikka, in Nusa Tenggara Timur
     page.click("#create button[type=submit]")
     page.wait_for_selector("#room-code")
     return page.get_attribute("#console-link", "href")

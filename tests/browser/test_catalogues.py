@@ -28,6 +28,7 @@ DYNAMIC = [
     *(f"color.{c}" for c in ["yellow", "orange", "pink", "green", "blue", "purple", "white"]),
     *(f"format.{f}" for f in ["md", "html", "csv", "xlsx", "json", "matrix"]),
     *(f"horizon.{h}" for h in ["PWTJP", "PWTJM", "annual"]),
+    *(f"timezone.{z}" for z in ["WIB", "WITA", "WIT", "UTC"]),
     *(f"mode.{m}" for m in ["dots", "score"]),
     *(f"usg.{u}" for u in ["urgency", "seriousness", "growth"]),
     *(f"settings.{s}" for s in ["anonymous", "private_writing"]),

@@ -37,8 +37,13 @@ def test_private_anonymous_score_and_remove(server: Any, browser: Any, watch: An
     console.check("[name=private_writing]")
     console.select_option("[name=mode]", "score")
     console.fill("[data-key=set-dots]", "4")
+    console.select_option(".settings-form [name=timezone]", "WIT")
     console.click(".settings-form button[type=submit]")
     expect(console.locator("[data-key=set-dots]")).to_have_value("4")
+    console.reload()  # what the server kept, not what the form still shows
+    expect(console.locator("#status")).to_have_attribute("data-state", "online")
+    console.click(".settings summary")
+    expect(console.locator(".settings-form [name=timezone]")).to_have_value("WIT")
     shot(console, "console-settings")
 
     _phase(console, "issues", ana, ben)

@@ -215,6 +215,7 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     with fac.expect_download() as info:
         fac.locator(".snapshots li[data-n='1'] button[data-format=json]").click()
     record = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert record["room"]["timezone"] == "WITA"  # chosen on the start page
     titles = {p["title"] for p in record["programs"]}
     assert titles == {"Infrastruktur dasar", "Pariwisata"}
     infra_record = next(p for p in record["programs"] if p["title"] == "Infrastruktur dasar")

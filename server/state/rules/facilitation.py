@@ -88,7 +88,7 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
         changes["title"] = required_text(op.title or "", s.limits.title, "title")
     if "region" in given:
         changes["region"] = optional_text(op.region or "", s.limits.title, "region")
-    for flag in ("horizon", "dots", "max_per_item", "anonymous", "private_writing"):
+    for flag in ("horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing"):
         if given.get(flag) is not None:
             changes[flag] = getattr(op, flag)
     if op.phases is not None:

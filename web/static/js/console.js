@@ -10,6 +10,7 @@ import { Suggestions } from "./suggest.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
+const ZONES = ["WIB", "WITA", "WIT", "UTC"];
 
 applyStatic();
 const keyStore = `spwt:key:${room}`;
@@ -191,7 +192,7 @@ function settings(c, s) {
     })).filter((x) => x.key);
     c.send({
       kind: "room.configure",
-      title: f.get("title"), region: f.get("region"), horizon: f.get("horizon"),
+      title: f.get("title"), region: f.get("region"), horizon: f.get("horizon"), timezone: f.get("timezone"),
       dots: Number(f.get("dots")), max_per_item: Number(f.get("max_per_item")),
       anonymous: f.get("anonymous") === "on", private_writing: f.get("private_writing") === "on",
       phases: PHASES.filter((p) => p !== "lobby" && p !== "closed" && f.get(`phase-${p}`) === "on"),
@@ -202,6 +203,7 @@ function settings(c, s) {
   h("label", {}, h("span", { text: t("start.title") }), input("title", st.title, { maxlength: "120" })),
   h("label", {}, h("span", { text: t("start.region") }), input("region", st.region, { maxlength: "120" })),
   h("label", {}, h("span", { text: t("start.horizon") }), h("select", { name: "horizon" }, ["PWTJP", "PWTJM", "annual"].map((x) => h("option", { value: x, selected: st.horizon === x, text: t(`horizon.${x}`) })))),
+  h("label", {}, h("span", { text: t("start.timezone") }), h("select", { name: "timezone" }, ZONES.map((z) => h("option", { value: z, selected: st.timezone === z, text: t(`timezone.${z}`) })))),
   h("label", {}, h("span", { text: t("settings.dots") }), input("dots", st.dots, { type: "number", min: "1", max: "100" })),
   h("label", {}, h("span", { text: t("settings.max_per_item") }), input("max_per_item", st.max_per_item, { type: "number", min: "1", max: "100" })),
   check("anonymous", st.anonymous), check("private_writing", st.private_writing),

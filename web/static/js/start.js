@@ -16,7 +16,7 @@ $("#create").addEventListener("submit", async (e) => {
     const response = await fetch("/api/rooms", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ title: data.title, region: data.region, horizon: data.horizon, language: data.language }),
+      body: JSON.stringify({ title: data.title, region: data.region, horizon: data.horizon, timezone: data.timezone, language: data.language }),
     });
     const body = await response.json();
     if (!response.ok) {

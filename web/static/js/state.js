@@ -166,7 +166,7 @@ const HANDLERS = {
   "vision.set"(s, op) { s.vision = { statement: op.text, missions: op.missions || [] }; },
   "room.configure"(s, op) {
     const before = JSON.stringify(s.settings.voting);
-    for (const k of ["title", "region", "horizon", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
+    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
       if (op[k] !== undefined && op[k] !== null) s.settings[k] = op[k];
     }
     if (op.voting) {
