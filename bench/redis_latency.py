@@ -20,7 +20,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,18 +32,14 @@ from pathlib import Path
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from .process import free_port
+
 ENV = {
     "SPWT_OPS_PER_SECOND": "1000",
     "SPWT_OPS_BURST": "1000",
     "SPWT_ROOMS_PER_IP_PER_HOUR": "1000000",
     "SPWT_LIMIT_CARDS_PER_PERSON": "100000",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:

@@ -10,14 +10,9 @@ something to act on; the phase is ``issues`` when the run starts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -26,6 +21,7 @@ import orjson
 from websockets.asyncio.client import connect
 
 from .mix import Seeds
+from .process import ServedProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ("ours", "relay", "crdt")
@@ -34,14 +30,8 @@ SEED_CLUSTERS = 4
 SEED_PROGRAMS = 3
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServerProcess:
-    """One server under test; ``restart()`` keeps its port and data folder."""
+class ServerProcess(ServedProcess):
+    """One server under test; ``stop()`` then ``start()`` keeps its port and data folder."""
 
     def __init__(
         self,
@@ -51,22 +41,12 @@ class ServerProcess:
         workers: int = 1,
         relay_mode: str = "await",
     ) -> None:
+        super().__init__(target, data)
         self.target = target
         self.relay_mode = relay_mode
         self.data = data
         self.redis_url = redis_url
         self.workers = workers
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = data / f"{target}-{self.port}.log"
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     @property
     def pid(self) -> int:
@@ -88,41 +68,8 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> ServerProcess:
         self.data.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "SPWT_ROOMS_PER_IP_PER_HOUR": "1000000"}
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command(), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                start_new_session=True,  # its own process group: see stop()
-            )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.target} exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"{self.target} did not become healthy in {timeout} s")
-
-    def stop(self) -> None:
-        """SIGTERM (our server drains: clients hear 1001), then SIGKILL after 15 s.
-
-        The group is killed last: a supervisor killed before its ``--server-workers`` left
-        them running, and an orphaned worker went on taking CPU from the runs after it.
-        """
-        if self.process is None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process = None
+        self.spawn(self.command(), env, cwd=ROOT, timeout=timeout)
+        return self
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.process import ServedProcess
 
 
-class Server:
+class Server(ServedProcess):
     """One ``spwt serve`` process. ``restart()`` keeps the port and the data folder."""
 
     def __init__(
@@ -32,22 +23,12 @@ class Server:
         python: str | Path = sys.executable,
         cwd: Path | None = None,
     ) -> None:
+        super().__init__("server", data)
         self.data = data
-        self.python = python
-        self.cwd = cwd
-        self.port = free_port()
         self.extra = extra
         self.env = {**os.environ, **(env or {})}
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = data / f"server-{self.port}.log"
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+        self.python = python
+        self.cwd = cwd
 
     def start(self) -> Server:
         self.data.mkdir(parents=True, exist_ok=True)
@@ -56,46 +37,8 @@ class Server:
             "--port", str(self.port), "--data", str(self.data), "--log-level", "warning",
             *self.extra,
         ]  # fmt: skip
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd,
-                start_new_session=True,  # its own process group: see _reap()
-            )  # fmt: skip
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.http}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not become healthy")
-
-    def kill(self) -> None:
-        """``kill -9``: no chance to flush anything."""
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-            self._reap()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self._reap()
-
-    def _reap(self) -> None:
-        """Kill what is left of the group: ``--workers`` outlive a supervisor killed first."""
-        assert self.process is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process = None
+        self.spawn(command, self.env, cwd=self.cwd, timeout=20, poll=0.05)
+        return self
 
     def restart(self) -> Server:
         self.kill()

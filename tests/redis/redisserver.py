@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..servers import free_port
+from bench.process import free_port
 
 
 class RedisServer:
