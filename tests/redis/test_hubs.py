@@ -131,3 +131,51 @@ def test_news_lost_on_the_way_are_read_from_the_log_within_a_beat(
             assert len(there.state.participants) == len(here.state.participants) == 2
 
     asyncio.run(scenario())
+
+
+def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    settings = Settings(data=str(tmp_path), redis_url=redis_server.url, unload_after=0.2)
+
+    async def loaded(hub: Hub, code: str) -> Room:
+        room = await hub.room(code)
+        assert room is not None
+        return room
+
+    async def settled(rooms: tuple[Room, Room]) -> None:
+        for _ in range(100):
+            if rooms[0].state == rooms[1].state:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the two copies of the room never agreed")
+
+    async def scenario() -> None:
+        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
+        await one.start()
+        await two.start()
+        try:
+            code, _ = await one.create_room("Rapat koordinasi")
+            room = await loaded(two, code)
+            join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
+            writer = (await room.submit("", "", join))["op"]["participant"]
+            await room.submit(
+                writer, "p", parse_client_op({"kind": "phase.set", "phase": "issues"})
+            )
+            await asyncio.sleep(0.8)
+            assert code not in one.rooms and code not in two.rooms  # no one used it anywhere
+
+            room = await loaded(two, code)
+            for card in range(3):
+                op = parse_client_op({"kind": "note.add", "text": f"kartu {card}"})
+                await room.submit(writer, f"n{card}", op)
+            elsewhere = await loaded(one, code)  # loads what two wrote while it was away
+            assert elsewhere.state == room.state and len(room.state.notes) == 3
+            op = parse_client_op({"kind": "note.add", "text": "dari proses satu"})
+            await elsewhere.submit(writer, "n3", op)
+            await settled((room, elsewhere))  # and the news flow again both ways
+        finally:
+            await one.stop()
+            await two.stop()
+
+    asyncio.run(scenario())
