@@ -83,3 +83,25 @@ def test_zero_keeps_every_room(tmp_path: Path) -> None:
         await hub.stop()
 
     asyncio.run(run())
+
+
+def test_cancelling_whoever_drains_a_room_cancels_them(tmp_path: Path) -> None:
+    """The hub's stop cancels the unload loop; a drain it was awaiting must not swallow that."""
+
+    async def run() -> None:
+        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=0))
+        await hub.start()
+        code, _ = await hub.create_room("Lokakarya")
+        room = await hub.room(code)
+        assert room is not None
+        join = ParticipantJoin(kind="participant.join", name="Ana", role="participant")
+        joins = [room.submit("", "", join) for _ in range(50)]  # the committer is busy
+        draining = asyncio.create_task(room.drain())
+        await asyncio.sleep(0)
+        draining.cancel()
+        await asyncio.wait([draining])
+        assert draining.cancelled()
+        await asyncio.gather(*joins)  # the ops already queued still land
+        await hub.stop()
+
+    asyncio.run(run())

@@ -243,7 +243,8 @@ class Hub:
                 await asyncio.sleep(BEAT / slices)
 
     async def _beat(self, store: SharedStore, codes: list[str]) -> None:
-        rooms = {code: self.rooms[code] for code in codes}
+        # A room may have been unloaded since the codes were listed: skip it.
+        rooms = {code: room for code in codes if (room := self.rooms.get(code)) is not None}
         online = {code: room.local_participants() for code, room in rooms.items()}
         try:
             elsewhere = await store.presence(self.process, online, PRESENCE_TTL)

@@ -147,8 +147,9 @@ class Room:
     ) -> asyncio.Future[Event]:
         """Queue an op. The future gives its event once durable (rejections go to the sender)."""
         pending = Pending(by, op_id, op, sender)
+        self.last_used = time.monotonic()
         if self._stopped:  # unloaded or shutting down: a new copy of the room will take it
-            pending.done.set_exception(Rejected("unavailable", "the room is closing here, retry"))
+            self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
         else:
             self._inbox.put_nowait(pending)
         return pending.done
@@ -449,8 +450,7 @@ class Room:
         """Finish the ops already queued and the background writes, then stop."""
         self._stopped = True
         self._inbox.put_nowait(None)
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._committer
+        await asyncio.wait([self._committer])  # our own cancellation still reaches us
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self._presence_handle is not None:

@@ -17,7 +17,7 @@ from typing import cast
 import orjson
 import pytest
 
-from server.rooms.hub import Hub
+from server.rooms.hub import Hub, SharedStore
 from server.rooms.room import Room
 from server.settings import Settings
 from server.state import Rejected, parse_client_op
@@ -156,6 +156,8 @@ def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
         await two.start()
         try:
             code, _ = await one.create_room("Rapat koordinasi")
+            for other in range(2):  # several rooms: the beat visits them a slice at a time
+                await loaded(two, (await one.create_room(f"Rapat {other}"))[0])
             room = await loaded(two, code)
             join = ParticipantJoin(kind="participant.join", name="F", role="facilitator")
             writer = (await room.submit("", "", join))["op"]["participant"]
@@ -164,6 +166,9 @@ def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
             )
             await asyncio.sleep(0.8)
             assert code not in one.rooms and code not in two.rooms  # no one used it anywhere
+            assert not one.rooms and not two.rooms
+            # A beat that listed the rooms before they left reaches them in a later slice.
+            await two._beat(cast(SharedStore, two.store), [code])
 
             room = await loaded(two, code)
             for card in range(3):
@@ -174,6 +179,7 @@ def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
             op = parse_client_op({"kind": "note.add", "text": "dari proses satu"})
             await elsewhere.submit(writer, "n3", op)
             await settled((room, elsewhere))  # and the news flow again both ways
+            assert not any(loop.done() for loop in one._loops + two._loops)  # all still going
         finally:
             await one.stop()
             await two.stop()
