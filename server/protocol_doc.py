@@ -86,7 +86,8 @@ An event you may not see (another participant's vote before the reveal, another'
 card) still arrives as `{"seq","at","op":{"kind":"hidden"}}` so that sequence numbers stay
 contiguous; hidden votes carry `participation: {voters, used}`, hidden cards
 `note_count`. After `votes.reveal` (which carries `tallies` and `voters`), every vote
-event carries its program's new `tally` (criterion → dots, or mean score) and `voters`.
+event carries its program's new `tally` (criterion → dots, or mean score), `voters` and the
+room's `participation`.
 Times (`at`) are epoch milliseconds.
 """
 

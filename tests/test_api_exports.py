@@ -96,6 +96,9 @@ def test_closing_the_room_takes_a_final_snapshot(client: TestClient) -> None:
 
 def test_reports_show_times_in_the_rooms_zone(client: TestClient) -> None:
     assert client.post("/api/rooms", json={"title": "x", "timezone": "PST"}).status_code == 400
+    plain, key = new_room(client)
+    default = client.get(f"/api/rooms/{plain}/scenario", headers={"Authorization": f"Bearer {key}"})
+    assert default.json()["room"]["timezone"] == "WIB"  # most of Indonesia
     room, key = new_room(client, title="Musrenbang Jayapura", timezone="WIT")
     auth = {"Authorization": f"Bearer {key}"}
     record = client.get(f"/api/rooms/{room}/scenario", headers=auth).json()

@@ -262,3 +262,11 @@ def test_times_are_shown_in_the_rooms_zone() -> None:
     assert catalogue("en", "WITA").datetime(moment) == "11 March 2026 04:30"
     assert catalogue("id", "WIT").zone_label == "WIT (UTC+9)"
     assert catalogue("id", "Mars").zone == "UTC"  # unknown: as before zones existed
+
+
+def test_file_names_carry_the_day_on_the_rooms_clock() -> None:
+    r = record()
+    r["snapshot"]["taken_at"] = "2026-03-10T20:30:00Z"
+    assert render(r, "json").filename.endswith("-2026-03-11.json")  # WITA: 04.30 next day
+    r["room"]["timezone"] = "UTC"
+    assert render(r, "json").filename.endswith("-2026-03-10.json")

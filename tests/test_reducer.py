@@ -211,7 +211,7 @@ def test_votes_after_a_reveal_carry_their_programs_new_tally(b: Board) -> None:
     b.do(b.facilitator, "votes.reveal")
     event = b.do(bob, "vote.score", program=program, criterion="urgency", value=1)
     assert event["op"]["tally"] == {"feasibility": 0, "urgency": 2.5}
-    assert event["op"]["voters"] == 2
+    assert event["op"]["voters"] == 2 and event["op"]["participation"] == {"voters": 2, "used": 2}
     event = b.do(alice, "vote.score", program=program, criterion="urgency", value=None)
     assert event["op"]["tally"] == {"feasibility": 0, "urgency": 1} and event["op"]["voters"] == 1
 
@@ -405,7 +405,7 @@ def test_configure_checks_values(b: Board) -> None:
     assert b.state.settings.voting.criteria[0].label == "urgency"
     with pytest.raises(ops.InvalidOp):
         ops.parse_client_op({"kind": "room.configure", "timezone": "PST"})
-    assert b.state.settings.timezone == "WIB"  # the default: most of Indonesia
+    assert b.state.settings.timezone == "UTC"  # a room logged before zones keeps its clock
     b.do(b.facilitator, "room.configure", timezone="WIT")
     assert b.state.settings.timezone == "WIT"
 

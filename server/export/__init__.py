@@ -21,6 +21,8 @@ from typing import Any
 
 import orjson
 
+from .i18n import catalogue
+
 FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx")
 TABLES: tuple[str, ...] = ("programs", "matrix")
 MEDIA_TYPES: dict[str, str] = {
@@ -85,7 +87,9 @@ def filename(record: dict[str, Any], ext: str, suffix: str = "") -> str:
     """``spwt-<title>-<YYYY-MM-DD><suffix>.<ext>``, only ``[A-Za-z0-9._-]`` (safe in a header)."""
     room = record.get("room", {})
     title = slug(str(room.get("title", ""))) or slug(str(room.get("code", ""))) or "room"
-    taken = str(record.get("snapshot", {}).get("taken_at", ""))[:10]
-    date = taken if re.fullmatch(r"\d{4}-\d{2}-\d{2}", taken) else "undated"
+    local = catalogue(None, str(room.get("timezone", "UTC"))).local(
+        str(record.get("snapshot", {}).get("taken_at", ""))
+    )  # the day on the room's clock, as the report inside says
+    date = local.date().isoformat() if local is not None else "undated"
     name = f"spwt-{title}-{date}{suffix}.{ext}"
     return re.sub(r"[^A-Za-z0-9._-]", "", name)

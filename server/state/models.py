@@ -79,7 +79,9 @@ class Settings(Frozen):
     region: str = ""
     horizon: Horizon = "PWTJM"
     language: Language = "id"
-    timezone: TimeZone = "WIB"  # how reports show times; the log and the record keep UTC
+    # How reports show times (the log and the record keep UTC). New rooms get WIB from the
+    # API; UTC here keeps the clock of rooms logged before rooms had a zone.
+    timezone: TimeZone = "UTC"
     dots: int = 5
     max_per_item: int = 3
     anonymous: bool = False

@@ -39,7 +39,7 @@ class RoomCreate(Op):
     region: str = ""
     horizon: Horizon = "PWTJM"
     language: Language = "id"
-    timezone: TimeZone = "WIB"
+    timezone: TimeZone = "UTC"  # what a room.create logged before zones existed meant
     limits: Limits = Limits()
 
 

@@ -32,7 +32,9 @@ class RoomInfo(Record):
     region: str
     horizon: str
     language: str
-    timezone: str  # how the reports show times (WIB, WITA, WIT, UTC); every time here is UTC
+    # How the reports show times (WIB, WITA, WIT, UTC); every time here is UTC. The default
+    # keeps records frozen before rooms had a zone valid against the schema.
+    timezone: str = "UTC"
     created_at: str
 
 

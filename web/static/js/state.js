@@ -85,6 +85,7 @@ function updateTally(s, op, delta) {
   if (op.tally) { // the server's new row: a mean cannot be updated from one score alone
     s.votes.tallies[op.program] = op.tally;
     if (s.votes.voters) s.votes.voters[op.program] = op.voters;
+    if (op.participation) s.votes.participation = op.participation;
   } else if (delta && s.settings.voting.mode === "dots") {
     const row = s.votes.tallies[op.program] || (s.votes.tallies[op.program] = {});
     row[op.criterion] = (row[op.criterion] || 0) + delta;
