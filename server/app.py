@@ -71,7 +71,7 @@ def _page_routes() -> list[BaseRoute]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for ``settings`` (by default from the environment)."""
     settings = settings or Settings.from_env()
-    hub = Hub(make_store(settings.data, settings.redis_url), settings)
+    hub = Hub(make_store(settings.data, settings.redis_url, settings.sqlite_synchronous), settings)
 
     async def websocket(ws: WebSocket) -> None:
         await session.serve(ws, hub, ws.path_params["room"])

@@ -90,7 +90,7 @@ async def _export(args: argparse.Namespace) -> int:
     from .store import make_store
 
     settings = Settings.from_env(data=args.data, redis_url=args.redis_url)
-    store = make_store(settings.data, settings.redis_url)
+    store = make_store(settings.data, settings.redis_url, settings.sqlite_synchronous)
     await store.open()
     try:
         room = await Room.load(args.room.strip().upper(), store, settings)

@@ -26,6 +26,7 @@ class Settings:
     snapshot_every: int = 200
     recent_events: int = 10_000
     unload_after: float = 600.0  # s a room with no one connected stays in memory; 0: forever
+    sqlite_synchronous: str = "full"  # or "normal": survives kill -9, not a power cut
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

@@ -7,7 +7,9 @@ A new backend proves itself by passing this file. The Redis case runs against a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 
 from server.store import Conflict, Event, RoomMeta, Store, StoreError
 from server.store.memory import MemoryStore
-from server.store.sqlite import SQLiteStore
+from server.store.sqlite import CHECKPOINT_EVERY, SQLiteStore
 
 from .redis.redisserver import RedisClusterNodes, RedisServer
 
@@ -216,3 +218,35 @@ def test_the_secret_is_stable(run: Callable[[Scenario], None]) -> None:
         assert await store.secret() == first
 
     run(scenario)
+
+
+@pytest.mark.parametrize(("asked", "level"), [("full", 2), ("NORMAL", 1)])
+def test_the_sqlite_writer_syncs_as_asked(tmp_path: Path, asked: str, level: int) -> None:
+    async def scenario() -> int:
+        store = SQLiteStore(tmp_path, asked)
+        await store.open()
+        try:  # what the writer's own connection commits with (FULL 2, NORMAL 1)
+            return await store._write(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+        finally:
+            await store.close()
+
+    assert asyncio.run(scenario()) == level
+    with pytest.raises(ValueError, match="full or normal"):
+        SQLiteStore(tmp_path, "off")
+
+
+def test_normal_checkpoints_the_wal_beside_the_writer(tmp_path: Path) -> None:
+    async def scenario() -> int:
+        store = SQLiteStore(tmp_path, "normal")
+        await store.open()
+        try:
+            await _room(store, last=40)
+            await asyncio.sleep(2.5 * CHECKPOINT_EVERY)
+            # The database file alone, without the WAL: what the checkpoints copied into it.
+            alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
+            with contextlib.closing(alone):
+                return alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
+        finally:
+            await store.close()
+
+    assert asyncio.run(scenario()) == 40

@@ -7,8 +7,9 @@ from pathlib import Path
 from .base import Conflict, Event, RoomMeta, Store, StoreError, Unavailable
 
 
-def make_store(data: str | Path, redis_url: str | None = None) -> Store:
-    """The embedded SQLite store in ``data``, or the Redis store when a URL is given.
+def make_store(data: str | Path, redis_url: str | None = None, synchronous: str = "full") -> Store:
+    """The embedded SQLite store in ``data`` (``synchronous``: see store/sqlite.py), or the
+    Redis store when a URL is given.
 
     ``memory://`` gives the in-memory store (tests and engine benchmarks only).
     """
@@ -22,7 +23,7 @@ def make_store(data: str | Path, redis_url: str | None = None) -> Store:
         return RedisStore(redis_url)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore(data)
+    return SQLiteStore(data, synchronous)
 
 
 __all__ = [

@@ -5,11 +5,17 @@ waiting, runs them in one transaction (each in a savepoint, so one conflict does
 the others) and commits once with ``synchronous=FULL``: one fsync acknowledges a whole
 batch. A future resolves only after the commit returned, which is what "acknowledged only
 once durable" means here. Reads run in worker threads on their own connections.
+
+``synchronous="normal"`` (``SPWT_SQLITE_SYNCHRONOUS=normal``) is the operator's choice of
+speed over power-cut safety: each commit reaches the operating system before its ack, so a
+crashed or killed server loses nothing, but the disk sees the WAL only at checkpoints, so a
+power cut can lose the last acknowledged ops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import secrets
 import sqlite3
@@ -39,12 +45,17 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
 Job = Callable[[sqlite3.Connection], Any]
 _STOP = object()
 BATCH = 512
+CHECKPOINT_EVERY = 1.0
+log = logging.getLogger("spwt.store.sqlite")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+SYNCHRONOUS = ("full", "normal")
+
+
+def _connect(path: Path, synchronous: str = "full") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
     conn.execute("PRAGMA busy_timeout=30000")
     return conn
 
@@ -62,13 +73,19 @@ def _settle(futures: list[asyncio.Future[Any]], outcomes: list[tuple[bool, Any]]
 class SQLiteStore:
     shared = False
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, synchronous: str = "full") -> None:
+        synchronous = synchronous.lower()
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"SPWT_SQLITE_SYNCHRONOUS must be full or normal, not {synchronous!r}")
+        self.synchronous = synchronous
         self.path = Path(folder) / "spwt.sqlite3"
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._loop: asyncio.AbstractEventLoop | None = None
         #: Each room's last logged seq, known to the writer thread (and only to it).
         self._last_seq: dict[str, int] = {}
         self._writer: threading.Thread | None = None
+        self._checkpointer: threading.Thread | None = None
+        self._closing = threading.Event()
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -78,8 +95,16 @@ class SQLiteStore:
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._loop = asyncio.get_running_loop()
-        conn = await asyncio.to_thread(_connect, self.path)
+        conn = await asyncio.to_thread(_connect, self.path, self.synchronous)
         await asyncio.to_thread(conn.executescript, SCHEMA)
+        if self.synchronous == "normal":
+            # Without an fsync per commit, the checkpoints' fsyncs were what commits waited
+            # on: they run beside the writer instead, on a connection of their own.
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="spwt-sqlite-checkpoints", daemon=True
+            )
+            self._checkpointer.start()
         self._writer = threading.Thread(
             target=self._write_loop, args=(conn,), name="spwt-sqlite-writer", daemon=True
         )
@@ -90,12 +115,28 @@ class SQLiteStore:
             self._jobs.put(_STOP)
             await asyncio.to_thread(self._writer.join)
             self._writer = None
+        if self._checkpointer is not None:
+            self._closing.set()
+            await asyncio.to_thread(self._checkpointer.join)
+            self._checkpointer = None
         with self._lock:
             for conn in self._reader_conns:
                 conn.close()
             self._reader_conns.clear()
 
     # --- the writer thread -----------------------------------------------------------
+
+    def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database every CHECKPOINT_EVERY s (``normal`` only)."""
+        conn = _connect(self.path, self.synchronous)
+        try:
+            while not self._closing.wait(CHECKPOINT_EVERY):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as error:  # busy or failing disk: the WAL waits for the next
+                    log.warning("checkpoint failed: %s", error)
+        finally:
+            conn.close()
 
     def _write_loop(self, conn: sqlite3.Connection) -> None:
         while True:

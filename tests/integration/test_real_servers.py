@@ -110,8 +110,10 @@ def test_a_resend_after_reconnect_is_applied_once(server: Server) -> None:
 FAST = {"SPWT_OPS_PER_SECOND": "100000", "SPWT_OPS_BURST": "100000"}
 
 
-def test_kill_9_loses_no_acknowledged_op(tmp_path: Path) -> None:
-    server = Server(tmp_path / "data", env=FAST).start()
+@pytest.mark.parametrize("synchronous", ["full", "normal"])  # normal: safe up to power cuts
+def test_kill_9_loses_no_acknowledged_op(tmp_path: Path, synchronous: str) -> None:
+    env = {**FAST, "SPWT_SQLITE_SYNCHRONOUS": synchronous}
+    server = Server(tmp_path / "data", env=env).start()
 
     async def scenario() -> tuple[str, str, set[str]]:
         room, f = await _facilitated_room(server)
