@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from server.state import InvalidOp, Rejected, RoomState, parse_client_op, replay
 from server.state.models import NO_FIELDS, PHASES, ROLES_IN_MATRIX, split_vote_key
+from server.state.tally import program_tally, tallies
 
 from .board import Board
 
@@ -90,6 +91,9 @@ def assert_consistent(s: RoomState) -> None:
     assert s.focus is None or s.focus in {*s.notes, *s.clusters, *s.programs}
     assert all(s.role_of(p) is not None for p in s.ready)
     assert [sn.n for sn in s.snapshots] == list(range(1, len(s.snapshots) + 1))
+    counted = tallies(s)  # what a vote after a reveal sends agrees with the whole tally
+    for p in s.programs:
+        assert program_tally(s, p) == (counted["tallies"][p], counted["voters"][p])
 
 
 def resolve(s: RoomState, op: dict[str, Any]) -> dict[str, Any]:

