@@ -45,11 +45,9 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
 Job = Callable[[sqlite3.Connection], Any]
 _STOP = object()
 BATCH = 512
-CHECKPOINT_EVERY = 1.0
-log = logging.getLogger("spwt.store.sqlite")
-
-
 SYNCHRONOUS = ("full", "normal")
+CHECKPOINT_EVERY = 1.0  # s between checkpoints beside the writer (synchronous="normal")
+log = logging.getLogger("spwt.store.sqlite")
 
 
 def _connect(path: Path, synchronous: str = "full") -> sqlite3.Connection:
