@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from .i18n import catalogue
+from .i18n import local_time
 
 FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx")
 TABLES: tuple[str, ...] = ("programs", "matrix")
@@ -87,9 +87,8 @@ def filename(record: dict[str, Any], ext: str, suffix: str = "") -> str:
     """``spwt-<title>-<YYYY-MM-DD><suffix>.<ext>``, only ``[A-Za-z0-9._-]`` (safe in a header)."""
     room = record.get("room", {})
     title = slug(str(room.get("title", ""))) or slug(str(room.get("code", ""))) or "room"
-    local = catalogue(None, str(room.get("timezone", "UTC"))).local(
-        str(record.get("snapshot", {}).get("taken_at", ""))
-    )  # the day on the room's clock, as the report inside says
+    taken = str(record.get("snapshot", {}).get("taken_at", ""))
+    local = local_time(taken, str(room.get("timezone")))  # the day the report inside says
     date = local.date().isoformat() if local is not None else "undated"
     name = f"spwt-{title}-{date}{suffix}.{ext}"
     return re.sub(r"[^A-Za-z0-9._-]", "", name)

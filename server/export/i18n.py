@@ -32,7 +32,6 @@ class Catalogue:
         self.language: str = data["language"]
         #: The room's time zone (WIB, WITA, WIT or UTC): every time is shown in it.
         self.zone = zone if zone in UTC_OFFSETS else "UTC"
-        self._offset = timezone(timedelta(hours=UTC_OFFSETS[self.zone]))
 
     def __call__(self, key: str, **values: object) -> str:
         text: str = self.data["text"][key]
@@ -75,9 +74,7 @@ class Catalogue:
         return f"{self.zone} (UTC+{hours})" if hours else self.zone
 
     def local(self, iso: str | None) -> datetime | None:
-        """An ISO time (the record's are UTC) as the room's clocks showed it."""
-        moment = parse_time(iso)
-        return None if moment is None else moment.astimezone(self._offset)
+        return local_time(iso, self.zone)
 
     def date(self, iso: str | None) -> str:
         """``14 November 2026`` from an ISO time; empty for a missing or unreadable one."""
@@ -120,6 +117,14 @@ def parse_time(iso: str | None) -> datetime | None:
         return datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def local_time(iso: str | None, zone: str) -> datetime | None:
+    """An ISO time (the record's are UTC) as the clocks of ``zone`` showed it (unknown: UTC)."""
+    moment = parse_time(iso)
+    if moment is None:
+        return None
+    return moment.astimezone(timezone(timedelta(hours=UTC_OFFSETS.get(zone, 0))))
 
 
 @cache
