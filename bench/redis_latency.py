@@ -32,7 +32,7 @@ from pathlib import Path
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
-from .process import free_port
+from .process import ServedProcess, free_port
 
 ENV = {
     "SPWT_OPS_PER_SECOND": "1000",
@@ -42,26 +42,13 @@ ENV = {
 }
 
 
-def wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer")
-
-
 class Cluster:
     """The servers under test: ``processes`` spwt serve processes (and Redis if > 1)."""
 
     def __init__(self, processes: int, redis: bool, fsync: str) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="spwt-bench-"))
-        self.children: list[subprocess.Popen[bytes]] = []
-        self.ports: list[int] = []
+        self.redis: subprocess.Popen[bytes] | None = None
+        self.servers: list[ServedProcess] = []
         redis_url: str | None = None
         self.redis_url: str | None = None
         if redis:
@@ -71,30 +58,31 @@ class Cluster:
                 "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
                 "--appendonly", "yes", "--appendfsync", fsync, "--logfile", "redis.log",
             ]  # fmt: skip
-            self.children.append(subprocess.Popen(command))
+            self.redis = subprocess.Popen(command)
             time.sleep(0.3)
             redis_url = self.redis_url = f"redis://127.0.0.1:{port}/0"
         for i in range(processes):
-            port = free_port()
+            server = ServedProcess(f"server{i}", self.folder)
             command = [
-                sys.executable, "-m", "server.cli", "serve", "--port", str(port),
+                sys.executable, "-m", "server.cli", "serve", "--port", str(server.port),
                 "--data", str(self.folder / f"data{i}"), "--log-level", "warning",
             ]  # fmt: skip
             if redis_url:
                 command += ["--redis-url", redis_url]
-            child = subprocess.Popen(command, env={**os.environ, **ENV})
-            self.children.append(child)
-            self.ports.append(port)
-            wait_http(f"http://127.0.0.1:{port}/healthz", child)
+            server.spawn(command, {**os.environ, **ENV})
+            self.servers.append(server)
+        self.ports = [server.port for server in self.servers]
 
     def stop(self) -> None:
-        for child in reversed(self.children):  # the servers first, then Redis
-            child.send_signal(signal.SIGTERM)
+        for server in self.servers:  # the servers first, then Redis
+            server.stop(grace=10)
+        if self.redis is not None:
+            self.redis.send_signal(signal.SIGTERM)
             try:
-                child.wait(10)
+                self.redis.wait(10)
             except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+                self.redis.kill()
+                self.redis.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
