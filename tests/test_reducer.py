@@ -269,14 +269,14 @@ def test_program_details(b: Board) -> None:
     alice = b.join("Alice")
     program = b.program()
     b.phase("roles")
-    indicator = {"name": "Jalan mantap", "unit": "%", "baseline": "40", "targets": {"2027": "60"}}
+    indicator = {"name": "Jalan mantap", "unit": "%", "baseline": 40, "targets": {"2027": 60}}
     b.do(
         alice, "program.update", program=program, location="Kec. Topoyo", policies=["Prioritas"],
-        indicators=[indicator], budget=[{"year": "2027", "amount": 1.5e9, "source": "APBD"}],
+        indicators=[indicator], budget=[{"year": 2027, "amount": 1_500_000_000, "source": "APBD"}],
     )  # fmt: skip
     details = b.state.programs[program]
     assert details.location == "Kec. Topoyo" and details.policies == ("Prioritas",)
-    assert details.indicators[0].targets == {"2027": "60"}
+    assert details.indicators[0].targets == {"2027": 60}
     assert b.refused(alice, "program.update", program=program, policies=["x"] * 51) == "too_long"
     assert b.refused(alice, "program.update", program=program, location="x" * 121) == "too_long"
 

@@ -7,7 +7,8 @@ out once (to a snapshot, a test, a renderer) never changes under its holder.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +35,14 @@ Language = Literal["id", "en"]
 TimeZone = Literal["WIB", "WITA", "WIT", "UTC"]
 UTC_OFFSETS: dict[str, int] = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0}
 VotingMode = Literal["dots", "score"]
+Level = Literal["kabupaten", "kota", "provinsi"]
+IndicatorKind = Literal["outcome", "output"]
+# An indicator's value: a number (70, 4.5) or, for a qualitative indicator, a short text
+# ("Tersedia"). Numbers stay numbers from the form to the spreadsheet.
+Value = int | Annotated[float, Field(allow_inf_nan=False)] | str
+MAX_RUPIAH = 10**15
+# How many years a horizon spans by default, counted from the year after the room's creation.
+HORIZON_YEARS: dict[str, int] = {"PWTJP": 20, "PWTJM": 5, "annual": 1}
 
 
 NO_FIELDS: set[str] = set()
@@ -88,6 +97,10 @@ class Settings(Frozen):
     private_writing: bool = False
     phases: tuple[str, ...] = PHASES
     voting: Voting = Voting()
+    years: YearRange | None = None  # None: the default of the horizon (``plan_years``)
+    level: Level = "kabupaten"
+    venue: str = ""
+    date: str = ""  # the workshop's day as people write it in the minutes (YYYY-MM-DD)
 
 
 class Participant(Frozen):
@@ -117,20 +130,52 @@ class Cluster(Frozen):
     created_at: int
 
 
-class Indicator(Frozen):
-    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it."""
+class Planning(BaseModel):
+    """The planning rows that ops, the state and the record share: one model each, strict,
+    so a client's "70" stays text and 70 stays a number. (Not ``Frozen``: ops nested in a
+    partial op are dumped with ``exclude_unset``, which needs the fields-set record.)"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Indicator(Planning):
+    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it.
+
+    ``targets`` maps a year ("2027") to the target of that year; ``final`` is the target at
+    the end of the period (kondisi akhir). Logs written before numbers were numbers hold
+    text here, and text stays allowed for qualitative indicators.
+    """
 
     name: str
     unit: str = ""
-    baseline: str = ""
-    targets: dict[str, str] = Field(default_factory=dict)
-    final: str = ""
-
-
-class BudgetLine(Frozen):
-    year: str
-    amount: float
+    kind: IndicatorKind | None = None
+    baseline: Value | None = None
+    baseline_year: int | None = None
+    targets: dict[str, Value] = Field(default_factory=dict)
+    final: Value | None = None
     source: str = ""
+
+
+class BudgetLine(Planning):
+    """One year's indicative ceiling (pagu indikatif) of a program, in whole rupiah."""
+
+    year: int
+    amount: Annotated[int, Field(ge=0, le=MAX_RUPIAH)]
+    source: str = ""
+
+
+class YearRange(Planning):
+    """The plan's years, inclusive: one column per year in forms and tables."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=True, validate_by_name=True, serialize_by_alias=True
+    )
+
+    from_: int = Field(alias="from")
+    to: int
+
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.from_, self.to + 1))
 
 
 class Program(Frozen):
@@ -143,6 +188,10 @@ class Program(Frozen):
     location: str = ""
     timeframe: str = ""
     budget: tuple[BudgetLine, ...] = ()
+    code: str | None = None  # national nomenclature (Kepmendagri 050-5889/2021), e.g. 1.03.10
+    mission: int | None = None  # index into the vision's missions
+    goal: str = ""  # tujuan
+    target: str = ""  # sasaran
     created_at: int
 
 
@@ -210,6 +259,14 @@ class RoomState(Frozen):
     def role_of(self, participant: str) -> Role | None:
         who = self.participants.get(participant)
         return None if who is None or who.removed else who.role
+
+
+def plan_years(s: RoomState) -> YearRange:
+    """The room's years: as configured, else from the horizon and the year it was created."""
+    if s.settings.years is not None:
+        return s.settings.years
+    start = datetime.fromtimestamp(s.created_at / 1000, UTC).year + 1
+    return YearRange(from_=start, to=start + HORIZON_YEARS[s.settings.horizon] - 1)
 
 
 def vote_key(program: str, criterion: str) -> str:

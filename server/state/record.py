@@ -14,7 +14,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import ROLES_IN_MATRIX, RoomState, SnapshotInfo
+from .models import (
+    ROLES_IN_MATRIX,
+    BudgetLine,
+    Indicator,
+    RoomState,
+    SnapshotInfo,
+    YearRange,
+    plan_years,
+)
 from .tally import tallies
 from .views import notes_private
 
@@ -36,6 +44,10 @@ class RoomInfo(Record):
     # keeps records frozen before rooms had a zone valid against the schema.
     timezone: str = "UTC"
     created_at: str
+    years: YearRange | None = Field(None, description="the plan's years, inclusive")
+    level: str = "kabupaten"
+    venue: str = ""
+    date: str = ""
 
 
 class SnapshotMeta(Record):
@@ -82,18 +94,9 @@ class ClusterRow(Record):
     notes: list[str]
 
 
-class IndicatorRow(Record):
+class CodeName(Record):
+    code: str
     name: str
-    unit: str
-    baseline: str
-    targets: dict[str, str]
-    final: str
-
-
-class BudgetRow(Record):
-    year: str
-    amount: float
-    source: str
 
 
 class RoleRow(Record):
@@ -110,8 +113,8 @@ class ProgramRow(Record):
         description="per criterion, plus total (weighted) and voters; null until revealed"
     )
     quadrant: Quadrant | None
-    indicators: list[IndicatorRow]
-    budget: list[BudgetRow]
+    indicators: list[Indicator]
+    budget: list[BudgetLine] = Field(description="pagu indikatif per year, in whole rupiah")
     policies: list[str]
     strategies: list[str]
     location: str
@@ -119,6 +122,13 @@ class ProgramRow(Record):
     lead: str | None = Field(description="actor id of the single lead, if exactly one")
     roles: list[RoleRow]
     issues: list[Literal["no_lead", "several_leads"]]
+    code: str | None = Field(None, description="national nomenclature (Kepmendagri 050-5889)")
+    nomenclature: str | None = Field(None, description="the official name of the code")
+    urusan: CodeName | None = None
+    bidang: CodeName | None = None
+    mission: int | None = Field(None, description="index into vision.missions")
+    goal: str = ""
+    target: str = ""
 
 
 class ActorRow(Record):
@@ -191,6 +201,8 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             code=s.code, title=s.settings.title, region=s.settings.region,
             horizon=s.settings.horizon, language=s.settings.language,
             timezone=s.settings.timezone, created_at=iso(s.created_at) or "",
+            years=plan_years(s), level=s.settings.level, venue=s.settings.venue,
+            date=s.settings.date,
         ),
         snapshot=SnapshotMeta(
             seq=meta.seq, taken_at=iso(meta.taken_at) or "", label=meta.label,
@@ -258,8 +270,8 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 rank=rank if scores else None,
                 scores=scores.get(program.id),
                 quadrant=quadrants.get(program.id),
-                indicators=[IndicatorRow(**i.model_dump()) for i in program.indicators],
-                budget=[BudgetRow(**b.model_dump()) for b in program.budget],
+                indicators=list(program.indicators),
+                budget=list(program.budget),
                 policies=list(program.policies),
                 strategies=list(program.strategies),
                 location=program.location,
@@ -267,9 +279,29 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 lead=leads[0] if len(leads) == 1 else None,
                 roles=[RoleRow(actor=a, role=r) for a, r in roles.items() if a in s.actors],
                 issues=_lead_issues(leads),
+                mission=program.mission,
+                goal=program.goal,
+                target=program.target,
+                **_nomenclature(program.code, s.settings.level),
             )
         )
     return rows
+
+
+def _nomenclature(code: str | None, level: str) -> dict[str, Any]:
+    if not code:
+        return {"code": None}
+    from ..planning import nomenclature
+
+    entry = nomenclature.program(code, level)
+    if entry is None:
+        return {"code": code}
+    return {
+        "code": entry.code,
+        "nomenclature": entry.name,
+        "urusan": CodeName(code=entry.urusan.code, name=entry.urusan.name),
+        "bidang": CodeName(code=entry.bidang.code, name=entry.bidang.name),
+    }
 
 
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:

@@ -16,6 +16,7 @@ from ..models import (
     Timer,
     Vision,
     Voting,
+    YearRange,
     split_vote_key,
 )
 from ..tally import tallies
@@ -64,6 +65,12 @@ def _voting(s: RoomState, given: o.VotingIn) -> Voting:
     return Voting(mode=given.mode, criteria=criteria)
 
 
+def _years(given: YearRange) -> YearRange:
+    if not 2000 <= given.from_ <= given.to <= given.from_ + 24 <= 2124:
+        raise Rejected("invalid", "years: from..to must be a span of 1 to 25 years after 2000")
+    return given
+
+
 def _votes_fit(s: RoomState, settings: Settings) -> bool:
     """Whether every vote cast so far is still allowed under ``settings``."""
     if settings.voting != s.settings.voting:
@@ -98,6 +105,14 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
         changes["phases"] = tuple(op.phases)
     if op.voting is not None:
         changes["voting"] = _voting(s, op.voting)
+    if op.years is not None:
+        changes["years"] = _years(op.years)
+    if op.level is not None:
+        changes["level"] = op.level
+    if op.venue is not None:
+        changes["venue"] = optional_text(op.venue, s.limits.title, "venue")
+    if op.date is not None:
+        changes["date"] = op.date
     settings = s.settings.model_copy(update=changes)
     # Votes cast under rules that no longer hold would break the budget: restart the vote.
     votes = s.votes if _votes_fit(s, settings) else {}
