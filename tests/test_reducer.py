@@ -16,8 +16,10 @@ def b() -> Board:
     return Board()
 
 
-def test_every_client_op_has_a_rule() -> None:
-    assert set(ops.CLIENT_KINDS) <= set(RULES)
+def test_every_op_kind_has_exactly_one_rule() -> None:
+    server_kinds = {op.kind_name() for op in ops.SERVER_OPS}
+    assert set(RULES) == set(ops.CLIENT_KINDS) | server_kinds
+    assert len(ops.CLIENT_KINDS) == len(ops.CLIENT_OPS)  # no kind declared twice
 
 
 def test_ids_derive_from_the_sequence_number(b: Board) -> None:

@@ -31,7 +31,7 @@ def _outside(s: RoomState, where: str, year: object) -> Rejected:
     return Rejected("invalid", f"{where}: {year} is not a year of the plan {span.from_}-{span.to}")
 
 
-@rule("program.update", who="member", phases=ROLES)
+@rule(o.ProgramUpdate, who="member", phases=ROLES)
 def program_update(s: RoomState, e: o.Entry, op: o.ProgramUpdate) -> Outcome:
     program = program_of(s, op.program)
     given = op.model_fields_set

@@ -22,7 +22,7 @@ from .base import (
 # --- programs and votes --------------------------------------------------------------
 
 
-@rule("program.promote", who="facilitator")
+@rule(o.ProgramPromote, who="facilitator")
 def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     if any(p.cluster == cluster.id for p in s.programs.values()):
@@ -35,7 +35,7 @@ def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
     }
 
 
-@rule("program.drop", who="facilitator")
+@rule(o.ProgramDrop, who="facilitator")
 def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
     program = program_of(s, op.program)
     return s.model_copy(
@@ -61,7 +61,7 @@ def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
     return after, {"tally": row, "voters": voters, "participation": participation(after)}
 
 
-@rule("vote.cast", who="voter", phases=VOTING)
+@rule(o.VoteCast, who="voter", phases=VOTING)
 def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
     voting_mode(s, "dots")
     program_of(s, op.program)
@@ -76,7 +76,7 @@ def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
     return _set_vote(s, e.by, key, mine.get(key, 0) + 1)
 
 
-@rule("vote.retract", who="voter", phases=VOTING)
+@rule(o.VoteRetract, who="voter", phases=VOTING)
 def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
     voting_mode(s, "dots")
     program_of(s, op.program)
@@ -88,7 +88,7 @@ def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
     return _set_vote(s, e.by, key, placed - 1)
 
 
-@rule("vote.score", who="voter", phases=VOTING)
+@rule(o.VoteScore, who="voter", phases=VOTING)
 def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
     voting_mode(s, "score")
     program_of(s, op.program)
