@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import ops as o
 from ..models import Program, RoomState, split_vote_key, vote_key
-from ..tally import participation, program_tally
 from .base import (
     VOTING,
     Outcome,
@@ -52,17 +51,18 @@ def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
     mine = {k: v for k, v in s.votes.get(voter, {}).items() if k != key}
     if value:
         mine[key] = value
-    after = s.model_copy(update={"votes": {**s.votes, voter: mine}})
-    if not after.votes_revealed:
-        return after
-    # Once revealed, everyone watches the tallies move; a mean cannot be updated from one
-    # score alone, so the event carries its program's new row.
-    row, voters = program_tally(after, split_vote_key(key)[0])
-    return after, {"tally": row, "voters": voters, "participation": participation(after)}
+    return s.model_copy(update={"votes": {**s.votes, voter: mine}})
+
+
+def voting_open(s: RoomState) -> None:
+    """A reveal closes the vote, so that the results on the projector hold still."""
+    if s.votes_revealed:
+        raise Rejected("wrong_phase", "voting is closed: the votes are revealed")
 
 
 @rule(o.VoteCast, who="voter", phases=VOTING)
 def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
+    voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
     criterion_of(s, op.criterion)
@@ -78,6 +78,7 @@ def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
 
 @rule(o.VoteRetract, who="voter", phases=VOTING)
 def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
+    voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
     criterion_of(s, op.criterion)
@@ -90,6 +91,7 @@ def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
 
 @rule(o.VoteScore, who="voter", phases=VOTING)
 def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
+    voting_open(s)
     voting_mode(s, "score")
     program_of(s, op.program)
     criterion_of(s, op.criterion)

@@ -23,7 +23,7 @@ export const room = document.body.dataset.room;
 export function allowed(s, role, kind) {
   if (!s || role === "observer") return false;
   if (VOTES.has(kind)) {
-    if (role !== "participant" || s.locked) return false;
+    if (role !== "participant" || s.locked || s.votes_revealed) return false;
     return s.phase === "vote" && s.settings.voting.mode === (kind === "vote.score" ? "score" : "dots");
   }
   if (role === "facilitator") return true;
