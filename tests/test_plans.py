@@ -79,8 +79,9 @@ def test_years_outside_the_plan_are_refused(b: Board) -> None:
 
 def test_room_years_follow_the_horizon_until_configured(b: Board) -> None:
     assert plan_years(b.state) == YearRange(from_=2024, to=2028)
-    b.do(b.facilitator, "room.configure", horizon="PWTJP")
+    event = b.do(b.facilitator, "room.configure", horizon="PWTJP")
     assert plan_years(b.state) == YearRange(from_=2024, to=2043)
+    assert event["op"]["years"] == {"from": 2024, "to": 2043}  # pages never recompute them
     b.do(b.facilitator, "room.configure", horizon="annual")
     assert plan_years(b.state).years() == (2024,)
     b.do(b.facilitator, "room.configure", years={"from": 2025, "to": 2029})

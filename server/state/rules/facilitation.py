@@ -17,6 +17,7 @@ from ..models import (
     Vision,
     Voting,
     YearRange,
+    horizon_years,
     split_vote_key,
 )
 from ..tally import tallies
@@ -107,6 +108,8 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
         changes["voting"] = _voting(s, op.voting)
     if op.years is not None:
         changes["years"] = _years(op.years)
+    elif op.horizon is not None and op.horizon != s.settings.horizon:
+        changes["years"] = horizon_years(s.created_at, op.horizon)
     if op.level is not None:
         changes["level"] = op.level
     if op.venue is not None:
@@ -116,7 +119,9 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     settings = s.settings.model_copy(update=changes)
     # Votes cast under rules that no longer hold would break the budget: restart the vote.
     votes = s.votes if _votes_fit(s, settings) else {}
-    return s.model_copy(update={"settings": settings, "votes": votes})
+    after = s.model_copy(update={"settings": settings, "votes": votes})
+    # The years a new horizon brings travel with the event: no page recomputes them.
+    return (after, {"years": settings.years.model_dump()}) if "years" in changes else after
 
 
 @rule(o.PhaseSet, who="facilitator")

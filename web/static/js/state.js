@@ -152,7 +152,7 @@ const HANDLERS = {
   "vision.set"(s, op) { s.vision = { statement: op.text, missions: op.missions || [] }; },
   "room.configure"(s, op) {
     const before = JSON.stringify(s.settings.voting);
-    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
+    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases", "years", "level", "venue", "date"]) {
       if (op[k] !== undefined && op[k] !== null) s.settings[k] = op[k];
     }
     if (op.voting) {
