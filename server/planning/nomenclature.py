@@ -46,7 +46,7 @@ class ProgramCode:
     levels: tuple[str, ...]
 
     def as_record(self) -> dict[str, object]:
-        """The fields the scenario record's program carries (DESIGN.md §6)."""
+        """The fields the scenario record's program carries: code, nomenclature, urusan, bidang."""
         return {
             "code": self.code,
             "nomenclature": self.name,
