@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from ...planning import nomenclature
 from .. import ops as o
 from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
 from .base import (
@@ -110,8 +111,6 @@ def _budget_line(s: RoomState, where: str, given: BudgetLine) -> BudgetLine:
 
 
 def _code(s: RoomState, code: str) -> str:
-    from ...planning import nomenclature
-
     entry = nomenclature.program(code.strip(), s.settings.level)
     if entry is None:
         raise Rejected(
