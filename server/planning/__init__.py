@@ -1,0 +1,1 @@
+"""Planning data and rules: national nomenclature, Indonesian numbers and money."""
