@@ -39,7 +39,8 @@ Reading, in this order (the first rule that fails gives the refusal ``code``):
    digits (``1,250``: English thousands or Indonesian decimals?). ``1.250`` is one thousand
    two hundred and fifty: the Indonesian reading, since an English writer puts three
    decimals after a dot far less often than a thousands comma. ``0,125`` and ``1234,567``
-   are decimals: no English writer groups them that way.
+   are decimals: no English writer groups them that way. (So :func:`format_number` writes
+   1.001 as ``1,0010``.)
 6. Value, with integer-string arithmetic (digits are shifted, never multiplied as binary
    floats). Money: decimals the scale word does not absorb must be zeros (``Rp 1.250.000,00``
    and ``1,25 triliun`` are fine; ``4,5``, ``Rp 1.000,50`` and ``1,0000000005 miliar`` are
@@ -92,10 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ambiguous": (
         "Tidak jelas: 12.5 bisa berarti dua belas koma lima atau dua belas ribu lima ratus, "
         "1,250 bisa berarti satu koma dua lima atau seribu dua ratus lima puluh. Titik "
-        "memisahkan ribuan, koma memisahkan desimal: tulis 12,5 atau 12.500.",
+        "memisahkan ribuan, koma memisahkan desimal: tulis 12,5 atau 12.500, 1,25 atau 1.250.",
         "Ambiguous: 12.5 could mean twelve point five or twelve thousand five hundred, 1,250 "
         "one point two five or one thousand two hundred and fifty. A dot separates "
-        "thousands, a comma decimals: type 12,5 or 12.500.",
+        "thousands, a comma decimals: type 12,5 or 12.500, 1,25 or 1.250.",
     ),
     "ambiguous_unit": (
         "Tidak jelas: m kecil bisa berarti miliar atau million (juta). Tulis M (huruf besar) "
@@ -203,7 +204,9 @@ def format_rupiah(amount: int) -> str:
 
 
 def format_number(value: int | float) -> str:
-    """4.5 -> "4,5", 1250.75 -> "1.250,75": the shortest digits that read back the same."""
+    """4.5 -> "4,5", 1250.75 -> "1.250,75": the shortest digits that read back the same,
+    and 1.001 -> "1,0010" (see ``ambiguous``). parse_number() reads back any value it
+    returns; beyond 10^15 or 15 significant digits the text is still written, but refused."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"a number is an int or float, not {type(value).__name__}")
     if isinstance(value, float):
@@ -216,7 +219,9 @@ def format_number(value: int | float) -> str:
         text = str(value)
     sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _, frac = text.partition(".")
-    return sign + _group(whole) + ("," + frac if frac else "")
+    shown = _group(whole) + ("," + frac if frac else "")
+    # "1,001" would be refused as ambiguous (English thousands?); the zero says decimals.
+    return sign + (shown + "0" if _THOUSANDS_COMMA.fullmatch(shown) else shown)
 
 
 def _read(text: str, money: bool) -> tuple[bool, str, str, int]:

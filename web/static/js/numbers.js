@@ -76,7 +76,8 @@ export function formatRupiah(amount) {
   return "Rp " + group(String(amount));
 }
 
-/** 4.5 -> "4,5", 1250.75 -> "1.250,75": the shortest digits that read back the same. */
+/** 4.5 -> "4,5", 1250.75 -> "1.250,75": the shortest digits that read back the same;
+ * 1.001 -> "1,0010", since "1,001" is refused as ambiguous. */
 export function formatNumber(value) {
   if (typeof value !== "number") throw new TypeError(`a number is a number, not ${typeof value}`);
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
@@ -84,7 +85,9 @@ export function formatNumber(value) {
   const sign = text.startsWith("-") ? "-" : "";
   if (sign) text = text.slice(1);
   const [whole, frac] = text.split(".");
-  return sign + group(whole) + (frac ? "," + frac : "");
+  const shown = group(whole) + (frac ? "," + frac : "");
+  // "1,001" would be refused as ambiguous (English thousands?); the zero says decimals.
+  return sign + (THOUSANDS_COMMA.test(shown) ? shown + "0" : shown);
 }
 
 /** [negative, whole digits, decimal digits, scale exponent], or a Refusal. */
