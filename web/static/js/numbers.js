@@ -8,12 +8,12 @@
 
 const MAX_AMOUNT = "1000000000000000"; // 10^15, compared as a string of digits
 const MAX_SIGNIFICANT = 15;
-const SCALES = {
-  ribu: 3, rb: 3, k: 3,
-  juta: 6, jt: 6,
-  miliar: 9, milyar: 9,
-  triliun: 12, trilyun: 12, t: 12,
-};
+const SCALES = new Map([
+  ["ribu", 3], ["rb", 3], ["k", 3],
+  ["juta", 6], ["jt", 6],
+  ["miliar", 9], ["milyar", 9],
+  ["triliun", 12], ["trilyun", 12], ["t", 12],
+]);
 const CURRENCIES = new Set(["rp", "idr", "rupiah"]);
 const MINUS = new Set(["-", "\u2212", "\u2013"]);
 
@@ -141,7 +141,7 @@ function word(w) {
   if (bare === "m") return ["ambiguous", 0];
   const lower = bare.toLowerCase();
   if (CURRENCIES.has(lower)) return ["currency", 0];
-  if (Object.hasOwn(SCALES, lower)) return ["scale", SCALES[lower]];
+  if (SCALES.has(lower)) return ["scale", SCALES.get(lower)];
   return ["unknown", 0];
 }
 
@@ -177,14 +177,14 @@ function moneySuffix(after, currencyBefore) {
 
 /** Digits before and after the decimal comma; the dots checked and dropped. */
 function numeral(n) {
-  if (".,".includes(n[0]) || ".,".includes(n.at(-1)) || n.split(",").length > 2) refuse("separators");
+  if (".,".includes(n[0]) || ".,".includes(n[n.length - 1]) || n.split(",").length > 2) refuse("separators");
   const comma = n.indexOf(",");
   const head = comma < 0 ? n : n.slice(0, comma);
   const frac = comma < 0 ? "" : n.slice(comma + 1);
   if (frac.includes(".")) refuse("separators");
   if ((!frac && SHORT_DECIMAL.test(head)) || THOUSANDS_COMMA.test(n)) refuse("ambiguous");
   if (head.includes(".") && !GROUPED.test(head)) refuse("separators");
-  return [head.replaceAll(".", ""), frac];
+  return [head.replace(/\./g, ""), frac];
 }
 
 /** Whether digits without leading zeros are above 10^15, without Number() rounding. */
