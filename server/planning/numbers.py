@@ -54,6 +54,12 @@ Messages: every refusal code has a text in Bahasa Indonesia and in English in
 ``number.error.<code>`` (a test keeps the three equal). :class:`NumberError` carries
 ``code``, ``message_id`` and ``message_en``; ``str()`` is the English one, like the
 protocol's other messages.
+
+The table ``number_cases.json`` is a list of ``{"input", "kind": "rupiah"|"number",
+"value" | "error", "note"?}``; ``tests/test_numbers.py`` runs it here and
+``tests/browser/test_numbers_js.py`` in Chromium. The JavaScript side returns
+``{ok: true, value}`` or ``{ok: false, code}``; its amounts are exact Numbers because the
+digits are shifted as strings and 10^15 is below 2^53.
 """
 
 from __future__ import annotations
@@ -81,8 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No number yet. Type the number, for example 12.500.000 or 4,5.",
     ),
     "not_a_number": (
-        "Bukan angka. Tulis angka seperti 12.500.000, 4,5 atau 12,5 miliar.",
-        "Not a number. Type a number such as 12.500.000, 4,5 or 12,5 miliar.",
+        "Bukan angka. Tulis angka seperti 12.500.000 atau 4,5.",
+        "Not a number. Type a number such as 12.500.000 or 4,5.",
     ),
     "unknown_word": (
         "Ada kata yang tidak dikenal. Satuan yang dikenal: ribu (rb), juta (jt), miliar (M), "
