@@ -130,10 +130,15 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     ):
         raise Rejected("invalid", "both clusters are programs: drop one first")
     changes = _fold_cluster(s, cluster.id, into.id)
-    if cluster.group != into.group:  # a merge across groups belongs to the plenary
-        changes["clusters"][into.id] = into.model_copy(update={"group": None})
     focus = into.id if s.focus == cluster.id else s.focus
-    return s.model_copy(update={**changes, "focus": focus})
+    merged = s.model_copy(update={**changes, "focus": focus})
+    if cluster.group == into.group:
+        return merged
+    # A merge across groups belongs to the plenary; the event says so to the pages.
+    plenary = into.model_copy(update={"group": None})
+    return merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}}), {
+        "group": None
+    }
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)
