@@ -115,7 +115,7 @@ def test_automatic_groups_are_deterministic_and_balanced(b: Board) -> None:
 def test_the_record_names_groups_their_members_clusters_and_the_programs_origins(b: Board) -> None:
     from server.state.record import build_record
 
-    (ani, budi, *_), (ga, gb, gc) = three_groups(b)
+    (ani, budi, *_), (ga, gb, _) = three_groups(b)
     b.phase("issues")
     b.note(ani)
     b.phase("cluster")
