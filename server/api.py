@@ -21,6 +21,7 @@ from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.models import TimeZone
 from .state.record import build_record, record_schema
+from .state.text import clean
 from .store import StoreError
 
 HOUR = 3600.0
@@ -89,7 +90,7 @@ async def create_room(request: Request) -> Response:
         where = ".".join(str(p) for p in first["loc"])
         raise ApiError(400, "invalid", f"{where}: {first['msg']}") from None
     limit = hub.settings.limits.title
-    title, region = new.title.strip(), new.region.strip()
+    title, region = clean(new.title).strip(), clean(new.region).strip()
     if not title:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from ..state.text import clean_tree
 from .i18n import local_time
 
 FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx")
@@ -53,6 +54,9 @@ def render(
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     if table is not None and table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}")
+    # The state holds no bidirectional controls since they are stripped on the way in, but
+    # a snapshot stored before that rule may: no format keeps them (``state/text.py``).
+    record = clean_tree(record)
     suffix = "-matrix" if fmt == "csv" and table == "matrix" else ""
     name = filename(record, fmt, suffix)
     if fmt == "json":

@@ -25,6 +25,7 @@ from .models import (
     VotingMode,
     YearRange,
 )
+from .text import clean_tree
 
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 
@@ -369,8 +370,8 @@ def parse_client_op(data: object) -> Op:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in CLIENT_KINDS:
         raise InvalidOp(f"unknown op kind: {str(kind)[:40]!r}")
-    try:
-        return _client_ops.validate_python(data)
+    try:  # every string cleaned, so the event everyone gets is the text the state keeps
+        return _client_ops.validate_python(clean_tree(data))
     except ValidationError as error:
         raise InvalidOp(_explain(error)) from None
 
