@@ -286,4 +286,5 @@ def test_the_plan_like_table_is_one_call_with_grouped_header_and_merged_program(
     assert body[0][1]._tc is body[1][1]._tc and body[1][1]._tc is not body[2][1]._tc
     assert body[0][5]._tc is body[1][5]._tc and body[1][5]._tc is not body[2][5]._tc
     assert body[0][3].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    assert top[3].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.LANDSCAPE]  # no blank page

@@ -2,8 +2,9 @@
 
 Bappeda teams write their RPJMD and Renstra drafts in Word, so every table is a real Word
 table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``) that they
-can edit and paste; the wide ones (role matrix, indicators) and the charts sit in landscape
-sections. The charts are the report's own SVG drawn to PNG by resvg (a Rust renderer in a
+can edit and paste; the wide ones (program ranking, role matrix, indicators) and the charts
+sit in one landscape section. A new table is one more call where it belongs, e.g.
+``doc.table(plan_table(r))`` inside the landscape part. The charts are the report's own SVG drawn to PNG by resvg (a Rust renderer in a
 self-contained wheel, no system libraries), so that Word shows them as pictures.
 """
 
@@ -74,9 +75,8 @@ def _title_page(doc: WordDocument, r: Report) -> None:
     doc.facts([(t("summary_counts"), ", ".join(f"{n} {t(key)}" for n, key in counts))])
     doc.heading(t("contents"), 2)
     # Numbered by hand: Word's list numbering would run on into the missions list.
-    for n, key in enumerate((*SECTIONS, "participants", "phases"), 1):
-        doc.paragraph(f"{n}. {t(key)}")
-    doc.paragraph(t("cards"))
+    keys = (*SECTIONS, "participants", "phases")
+    doc.lines([*(f"{n}. {t(key)}" for n, key in enumerate(keys, 1)), t("cards")])
 
 
 def _vision(doc: WordDocument, r: Report) -> None:

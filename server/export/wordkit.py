@@ -121,9 +121,14 @@ class WordDocument:
 
     def orientation(self, landscape: bool) -> None:
         """Go on in ``landscape`` (or portrait) pages: a new section, unless already so."""
-        if landscape != self.landscape:
-            _page(self.doc.add_section(WD_SECTION.NEW_PAGE), landscape)
-            self.landscape = landscape
+        if landscape == self.landscape:
+            return
+        body = self.doc.element.body
+        blank = all(child.tag == qn("w:sectPr") for child in body)  # nothing written yet
+        _page(
+            self.doc.sections[-1] if blank else self.doc.add_section(WD_SECTION.NEW_PAGE), landscape
+        )
+        self.landscape = landscape
 
     @property
     def text_width(self) -> int:
@@ -154,6 +159,11 @@ class WordDocument:
             paragraph.paragraph_format.space_after = Pt(2)
             paragraph.add_run(clean(label) + ": ").bold = True
             paragraph.add_run(clean(value))
+
+    def lines(self, texts: Iterable[str]) -> None:
+        """Short paragraphs close together (a list of contents)."""
+        for text in texts:
+            self.doc.add_paragraph(clean(text)).paragraph_format.space_after = Pt(2)
 
     def items(self, texts: Iterable[str], *, numbered: bool = False) -> None:
         style = "List Number" if numbered else "List Bullet"
@@ -194,6 +204,8 @@ class WordDocument:
         for r0, c0, r1, c1 in header_blocks(head):
             cell = cells[r0][c0].merge(cells[r1][c1]) if (r1, c1) != (r0, c0) else cells[r0][c0]
             _write(cell, head[r0][c0], points, bold=True, right=False)
+            if c1 > c0:  # a group over its columns (a year over target and Rp)
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _shade(cell, HEADER_FILL)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         continued = set()
