@@ -4,8 +4,9 @@ Bappeda teams write their RPJMD and Renstra drafts in Word, so every table is a 
 table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``) that they
 can edit and paste; the wide ones (program ranking, role matrix, indicators) and the charts
 sit in one landscape section. A new table is one more call where it belongs, e.g.
-``doc.table(plan_table(r))`` inside the landscape part. The charts are the report's own SVG drawn to PNG by resvg (a Rust renderer in a
-self-contained wheel, no system libraries), so that Word shows them as pictures.
+``doc.table(plan_table(r))`` inside the landscape part. The charts are the report's own
+SVG drawn to PNG by resvg (a Rust renderer in a self-contained wheel, no system libraries),
+so that Word shows them as pictures.
 """
 
 from __future__ import annotations
