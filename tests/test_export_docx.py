@@ -169,6 +169,15 @@ def test_every_table_repeats_its_header_row_on_each_page() -> None:
         assert body.find(qn("w:cantSplit")) is not None  # a row is never cut in two
 
 
+def test_role_matrix_cells_carry_the_reports_role_colours() -> None:
+    table = _table(_docx(), "Peringkat", "Bappeda Kabupaten Sikka")
+    row = table.rows[1].cells  # stunting: Dinas Kesehatan leads, Bappeda is consulted
+    fill = {c.text: c._tc.tcPr.find(qn("w:shd")) for c in row}
+    assert fill["penanggung jawab"].get(qn("w:fill")) == "8DB3E2"
+    assert fill["dikonsultasikan"].get(qn("w:fill")) == "FDF0C4"
+    assert fill[""] is None and fill["Percepatan penurunan stunting"] is None
+
+
 def test_indicator_rows_of_one_program_share_merged_program_cells() -> None:
     document = _docx()
     table = _table(document, "Peringkat", "Indikator kinerja (tolok ukur)")

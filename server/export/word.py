@@ -28,6 +28,8 @@ from .view import Card, Report
 from .wordkit import WordDocument
 
 CHART_ZOOM = 2.0  # pixels per SVG unit: sharp when printed at the width of a landscape page
+# The HTML report's role colours, the lead's lighter so that black text stays readable.
+ROLE_FILLS = {"lead": "8DB3E2", "support": "CFE0F3", "consult": "FDF0C4", "inform": "F1F2F4"}
 SECTIONS = ("vision", "programs", "charts", "role_matrix", "indicators", "policies")
 
 
@@ -131,9 +133,7 @@ def _matrix(doc: WordDocument, r: Report) -> None:
         doc.paragraph(t("no_actors"), italic=True)
         return
     doc.paragraph(t("role_matrix_intro"))
-    doc.table(matrix_table(r))
-    roles = ("lead", "support", "consult", "inform")
-    doc.paragraph(f"{t('legend')}: " + ", ".join(t.name("roles", role) for role in roles))
+    doc.table(matrix_table(r), fills={t.name("roles", k): fill for k, fill in ROLE_FILLS.items()})
 
 
 def _indicators(doc: WordDocument, r: Report) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from docx import Document
@@ -190,9 +190,13 @@ class WordDocument:
 
     # -- tables -----------------------------------------------------------------------------
 
-    def table(self, table: Table, *, size: float | None = None) -> DocxTable:
+    def table(
+        self, table: Table, *, size: float | None = None, fills: Mapping[str, str] | None = None
+    ) -> DocxTable:
         """``table`` as a Word table: header rows bold, shaded and repeated on each page,
-        numbers in the room's format aligned right, cells merged as ``Table`` says."""
+        numbers in the room's format aligned right, cells merged as ``Table`` says. A body
+        cell whose text is a key of ``fills`` gets that background (the role matrix's roles);
+        ``size`` fixes the letters' size, otherwise the largest of TABLE_SIZES that fits."""
         head = (*table.head, table.header)
         texts = [[self._text(v) for v in row] for row in table.rows]
         count = len(table.header)
@@ -230,6 +234,8 @@ class WordDocument:
                 if (i, column) not in continued:
                     right = column in table.right or _is_number(value)
                     _write(cell, text, points, bold=False, right=right)
+                    if fills and text in fills:
+                        _shade(cell, fills[text])
         self.doc.add_paragraph()  # Word joins two tables that touch; keep them apart
         return grid
 
