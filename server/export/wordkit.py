@@ -29,6 +29,7 @@ from docx.shared import Cm, Emu, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .i18n import Catalogue, printable
 from .tables import Cell, Table
@@ -135,7 +136,8 @@ class WordDocument:
     @property
     def text_width(self) -> int:
         section = self.doc.sections[-1]
-        return int(section.page_width - section.left_margin - section.right_margin)
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        return int((width or 0) - (left or 0) - (right or 0))  # _page set all three
 
     def footer(self, text: str) -> None:
         """A footer on every page (later sections inherit it): ``text`` and the page number."""
@@ -242,9 +244,9 @@ class WordDocument:
     def _text(self, value: Cell) -> str:
         if value is None:
             return ""
-        if _is_number(value):
-            return self.t.number(value)  # 12.500.000.000 and 4,5 in Indonesian
-        return clean(str(value))
+        if isinstance(value, str):
+            return clean(value)
+        return self.t.number(value)  # 12.500.000.000 and 4,5 in Indonesian
 
     # -- the file ---------------------------------------------------------------------------
 
@@ -325,9 +327,8 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _page_number(run: object) -> None:
+def _page_number(run: Run) -> None:
     """A PAGE field: Word and LibreOffice put the page's number in its place."""
-    element = run._r  # type: ignore[attr-defined]
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             part = OxmlElement("w:fldChar")
@@ -336,8 +337,8 @@ def _page_number(run: object) -> None:
             part = OxmlElement("w:instrText")
             part.set(qn("xml:space"), "preserve")
             part.text = text
-        element.append(part)
-    run.font.size = Pt(8)  # type: ignore[attr-defined]
+        run._r.append(part)
+    run.font.size = Pt(8)
 
 
 def _stable_zip(blob: bytes, when: datetime) -> bytes:
