@@ -270,6 +270,9 @@ def test_body_spans_follow_the_key_column() -> None:
     # Same agency in consecutive programs: merged only inside each program.
     assert spans[5] == [(0, 1)]
     assert body_spans(Table(key="x", header=("a",), rows=[("1",), ("1",)])) == {}
+    rows = [("p", "A"), ("p", None), ("p", "B"), ("p", "B"), ("q", "B")]
+    inner = body_spans(Table(key="x", header=("k", "v"), rows=rows, merge=(0, 1)))
+    assert inner == {0: [(0, 3)], 1: [(0, 1), (2, 3)]}  # "q" starts afresh
 
 
 def test_the_plan_like_table_is_one_call_with_grouped_header_and_merged_program() -> None:

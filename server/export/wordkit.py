@@ -91,12 +91,13 @@ def body_spans(table: Table) -> dict[int, list[tuple[int, int]]]:
         found = []
         for first, last in runs:
             start = first
-            for i in range(first + 1, last + 2):
-                value = table.rows[i][column] if i <= last else object()
-                if i > last or value not in (None, "", table.rows[start][column]):
+            for i in range(first + 1, last + 1):
+                if table.rows[i][column] not in (None, "", table.rows[start][column]):
                     if i - 1 > start:
                         found.append((start, i - 1))
                     start = i
+            if last > start:
+                found.append((start, last))
         spans[column] = found
     return spans
 
