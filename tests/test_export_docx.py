@@ -25,6 +25,7 @@ from server.export.tables import Table
 from server.export.wordkit import WordDocument, body_spans, header_blocks
 from server.state.record import build_record
 
+from .fixtures.golden import assert_golden
 from .fixtures.workshop import Workshop, record
 
 HEADINGS_ID = [
@@ -102,6 +103,44 @@ def test_the_document_opens_and_is_a_word_file() -> None:
 
 
 @pytest.mark.parametrize(("language", "headings"), [("id", HEADINGS_ID), ("en", HEADINGS_EN)])
+def _text(element: Any) -> str:
+    """The text of a paragraph or cell, a line break shown as `` / ``."""
+    parts = element.iter(qn("w:t"), qn("w:br"), qn("w:p"))
+    return "".join(p.text or "" if p.tag == qn("w:t") else " / " for p in parts).strip(" /")
+
+
+def _outline(document: Document) -> str:
+    """The document as text, in body order: each paragraph with its style, each table row
+    with its cells (a merged cell once), each section break with its orientation."""
+    lines = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            for tr in element.iterchildren(qn("w:tr")):
+                cells = []
+                for tc in tr.iterchildren(qn("w:tc")):
+                    merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                    continued = merge is not None and merge.get(qn("w:val")) != "restart"
+                    cells.append("^" if continued else _text(tc))
+                lines.append("| " + " | ".join(cells) + " |")
+        elif element.tag == qn("w:p"):
+            style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            text = _text(element)
+            if element.find(f".//{qn('w:drawing')}") is not None:
+                text += "[picture]"
+            if text:
+                lines.append(f"[{style.get(qn('w:val')) if style is not None else ''}] {text}")
+            if element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                lines.append("---- section break ----")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("id", "sikka-docx.txt"), ("en", "sikka-en-docx.txt")]
+)
+def test_golden_outline(language: str, name: str) -> None:
+    assert_golden(name, _outline(_docx(language=language)).encode("utf-8"))
+
+
 def test_headings_in_the_rooms_language(language: str, headings: list[str]) -> None:
     document = _docx(language=language)
     assert _headings(document) == headings
