@@ -155,7 +155,8 @@ def test_any_sequence_of_ops_keeps_the_state_consistent(phase: str, steps: list)
         except InvalidOp:
             continue
         before = b.state
-        result = b.attempt(by, **op)
+        kind = op.pop("kind")
+        result = b.attempt(by, kind, **op)
         if isinstance(result, Rejected):
             assert b.state is before
         else:

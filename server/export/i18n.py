@@ -56,6 +56,10 @@ class Catalogue:
         text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
         return self._localise(text)
 
+    def value(self, value: float | str | None) -> str:
+        """An indicator's value: a number in the local format, a text as it is."""
+        return value if isinstance(value, str) else self.number(value)
+
     def grouped(self, value: int) -> str:
         return self._localise(f"{value:,}")
 

@@ -37,9 +37,12 @@ class Card:
     created_at: str
 
 
+Value = int | float | str | None  # an indicator's value: a number, or a qualitative text
+
+
 @dataclass(frozen=True)
 class Budget:
-    year: str
+    year: int | str  # a year; text only in records from before protocol v1.1
     amount: float
     source: str
 
@@ -48,9 +51,12 @@ class Budget:
 class Indicator:
     name: str
     unit: str
-    baseline: str
-    targets: tuple[str, ...]  # aligned with Report.years
-    final: str
+    baseline: Value
+    targets: tuple[Value, ...]  # aligned with Report.years
+    final: Value
+    kind: str | None = None
+    baseline_year: int | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,9 +164,9 @@ class Report:
         return any(p.indicators or p.budget for p in self.programs)
 
 
-def year_key(year: str) -> tuple[int, int, str]:
+def year_key(year: int | str) -> tuple[int, int, str]:
     """Years sort as numbers ("2025" < "2030"), any other label after them, by text."""
-    digits = re.fullmatch(r"\s*(\d{1,6})\s*", year)
+    digits = re.fullmatch(r"\s*(\d{1,6})\s*", str(year))
     return (0, int(digits.group(1)), "") if digits else (1, 0, year.casefold())
 
 
@@ -171,9 +177,12 @@ def build_report(record: dict[str, Any]) -> Report:
     actors = {a["id"]: a for a in record["actors"]}
     clusters = {c["id"]: c["title"] for c in record["clusters"]}
     criteria = tuple(_criterion(t, c) for c in record["voting"]["criteria"])
+    span = record["room"].get("years")
+    planned = {str(y) for y in range(span["from"], span["to"] + 1)} if span else set()
     years = tuple(
         sorted(
-            {y for p in record["programs"] for i in p["indicators"] for y in i["targets"]},
+            planned
+            | {y for p in record["programs"] for i in p["indicators"] for y in i["targets"]},
             key=year_key,
         )
     )
@@ -287,8 +296,11 @@ def _program(
                 name=i["name"],
                 unit=i["unit"],
                 baseline=i["baseline"],
-                targets=tuple(i["targets"].get(y, "") for y in years),
+                targets=tuple(i["targets"].get(y) for y in years),
                 final=i["final"],
+                kind=i.get("kind"),
+                baseline_year=i.get("baseline_year"),
+                source=i.get("source", ""),
             )
             for i in p["indicators"]
         ),

@@ -7,7 +7,8 @@ out once (to a snapshot, a test, a renderer) never changes under its holder.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +35,14 @@ Language = Literal["id", "en"]
 TimeZone = Literal["WIB", "WITA", "WIT", "UTC"]
 UTC_OFFSETS: dict[str, int] = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0}
 VotingMode = Literal["dots", "score"]
+Level = Literal["kabupaten", "kota", "provinsi"]
+IndicatorKind = Literal["outcome", "output"]
+# An indicator's value: a number (70, 4.5) or, for a qualitative indicator, a short text
+# ("Tersedia"). Numbers stay numbers from the form to the spreadsheet.
+Value = int | Annotated[float, Field(allow_inf_nan=False)] | str
+MAX_RUPIAH = 10**15
+# How many years a horizon spans by default, counted from the year after the room's creation.
+HORIZON_YEARS: dict[str, int] = {"PWTJP": 20, "PWTJM": 5, "annual": 1}
 
 
 NO_FIELDS: set[str] = set()
@@ -88,6 +97,14 @@ class Settings(Frozen):
     private_writing: bool = False
     phases: tuple[str, ...] = PHASES
     voting: Voting = Voting()
+    years: YearRange | None = None  # set by the reducer; None only in states stored before
+    level: Level = "kabupaten"
+    venue: str = ""
+    date: str = ""  # the workshop's day as people write it in the minutes (YYYY-MM-DD)
+    # Working groups: in a grouped phase each participant writes and clusters in their group.
+    self_select_groups: bool = False
+    grouped_phases: tuple[str, ...] = ("issues", "cluster")
+    groups_visible: bool = False
 
 
 class Participant(Frozen):
@@ -109,28 +126,71 @@ class Note(Frozen):
     cluster: str | None = None
     phase: str
     created_at: int
+    group: str | None = None  # the working group it was written in; None: the plenary
 
 
 class Cluster(Frozen):
     id: str
     title: str
     created_at: int
+    group: str | None = None
 
 
-class Indicator(Frozen):
-    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it."""
+class Group(Frozen):
+    """A working group (kelompok kerja): a table of the room that writes and clusters apart."""
+
+    id: str
+    name: str
+    rapporteur: str | None = None
+    created_at: int
+
+
+class Planning(BaseModel):
+    """The planning rows that ops, the state and the record share: one model each, strict,
+    so a client's "70" stays text and 70 stays a number. (Not ``Frozen``: ops nested in a
+    partial op are dumped with ``exclude_unset``, which needs the fields-set record.)"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Indicator(Planning):
+    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it.
+
+    ``targets`` maps a year ("2027") to the target of that year; ``final`` is the target at
+    the end of the period (kondisi akhir). Logs written before numbers were numbers hold
+    text here, and text stays allowed for qualitative indicators.
+    """
 
     name: str
     unit: str = ""
-    baseline: str = ""
-    targets: dict[str, str] = Field(default_factory=dict)
-    final: str = ""
-
-
-class BudgetLine(Frozen):
-    year: str
-    amount: float
+    kind: IndicatorKind | None = None
+    baseline: Value | None = None
+    baseline_year: int | None = None
+    targets: dict[str, Value] = Field(default_factory=dict)
+    final: Value | None = None
     source: str = ""
+
+
+class BudgetLine(Planning):
+    """One year's indicative ceiling (pagu indikatif) of a program, in whole rupiah."""
+
+    year: int
+    amount: Annotated[int, Field(ge=0, le=MAX_RUPIAH)]
+    source: str = ""
+
+
+class YearRange(Planning):
+    """The plan's years, inclusive: one column per year in forms and tables."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=True, validate_by_name=True, serialize_by_alias=True
+    )
+
+    from_: int = Field(alias="from")
+    to: int
+
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.from_, self.to + 1))
 
 
 class Program(Frozen):
@@ -143,6 +203,10 @@ class Program(Frozen):
     location: str = ""
     timeframe: str = ""
     budget: tuple[BudgetLine, ...] = ()
+    code: str | None = None  # national nomenclature (Kepmendagri 050-5889/2021), e.g. 1.03.10
+    mission: int | None = None  # index into the vision's missions
+    goal: str = ""  # tujuan
+    target: str = ""  # sasaran
     created_at: int
 
 
@@ -206,10 +270,29 @@ class RoomState(Frozen):
     timer: Timer | None = None
     ready: frozenset[str] = frozenset()
     snapshots: tuple[SnapshotInfo, ...] = ()
+    groups: dict[str, Group] = Field(default_factory=dict)
+    membership: dict[str, str] = Field(default_factory=dict)  # participant id -> group id
 
     def role_of(self, participant: str) -> Role | None:
         who = self.participants.get(participant)
         return None if who is None or who.removed else who.role
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the room works in groups now: groups exist and the phase is a grouped one."""
+        return bool(self.groups) and self.phase in self.settings.grouped_phases
+
+
+def horizon_years(created_at: int, horizon: str) -> YearRange:
+    """The default years of a horizon, counted from the year after the room was created."""
+    start = datetime.fromtimestamp(created_at / 1000, UTC).year + 1
+    return YearRange(from_=start, to=start + HORIZON_YEARS[horizon] - 1)
+
+
+def plan_years(s: RoomState) -> YearRange:
+    """The room's years. Rooms get them when created (or when the horizon changes); a state
+    stored before rooms had years falls back to its horizon's."""
+    return s.settings.years or horizon_years(s.created_at, s.settings.horizon)
 
 
 def vote_key(program: str, criterion: str) -> str:

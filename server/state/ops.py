@@ -8,11 +8,23 @@ stored in the log carry fields the reducer added (tallies on reveal, ids on join
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+import math
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from .models import Horizon, Language, Limits, Role, TimeZone, VotingMode
+from .models import (
+    BudgetLine,
+    Horizon,
+    Indicator,
+    Language,
+    Level,
+    Limits,
+    Role,
+    TimeZone,
+    VotingMode,
+    YearRange,
+)
 
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 
@@ -23,8 +35,13 @@ class Op(BaseModel):
     # Ops whose fields are "any of": only the fields the sender gave are part of the op.
     partial: ClassVar[bool] = False
 
+    @classmethod
+    def kind_name(cls) -> str:
+        """The ``kind`` this model stands for (its ``Literal``)."""
+        return cls.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr,no-any-return]
+
     def normalised(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", exclude_unset=self.partial)
+        data = self.model_dump(mode="json", exclude_unset=self.partial, by_alias=True)
         data["kind"] = self.kind  # type: ignore[attr-defined]
         return data
 
@@ -156,36 +173,64 @@ class MatrixSet(Op):
     role: str | None
 
 
-class IndicatorIn(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    name: str
-    unit: str = ""
-    baseline: str = ""
-    targets: dict[str, str] = Field(default_factory=dict)
-    final: str = ""
-
-
-class BudgetLineIn(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    year: str
-    amount: Annotated[float, Field(allow_inf_nan=False, ge=0)]
-    source: str = ""
-
-
 class ProgramUpdate(Op):
     partial: ClassVar[bool] = True
 
     kind: Literal["program.update"]
     program: str
     title: str | None = None
-    indicators: list[IndicatorIn] | None = None
+    indicators: list[Indicator] | None = None
     policies: list[str] | None = None
     strategies: list[str] | None = None
     location: str | None = None
     timeframe: str | None = None
-    budget: list[BudgetLineIn] | None = None
+    budget: list[BudgetLine] | None = None
+    code: str | None = None  # null clears
+    mission: int | None = None  # null clears
+    goal: str | None = None
+    target: str | None = None
+
+
+# --- working groups ------------------------------------------------------------------
+
+
+class GroupAdd(Op):
+    kind: Literal["group.add"]
+    name: str
+
+
+class GroupRename(Op):
+    kind: Literal["group.rename"]
+    group: str
+    name: str
+
+
+class GroupDelete(Op):
+    kind: Literal["group.delete"]
+    group: str
+
+
+class GroupAssign(Op):
+    kind: Literal["group.assign"]
+    participant: str
+    group: str | None
+
+
+class GroupJoin(Op):
+    kind: Literal["group.join"]
+    group: str
+
+
+class GroupsAuto(Op):
+    kind: Literal["groups.auto"]
+    count: Annotated[int, Field(ge=1, le=50)]
+    by: Literal["category", "org", "mixed"] = "mixed"
+
+
+class GroupRapporteur(Op):
+    kind: Literal["group.rapporteur"]
+    group: str
+    participant: str | None
 
 
 # --- facilitation --------------------------------------------------------------------
@@ -226,6 +271,13 @@ class RoomConfigure(Op):
     private_writing: bool | None = None
     phases: Annotated[list[str], Field(min_length=1, max_length=8)] | None = None
     voting: VotingIn | None = None
+    years: YearRange | None = None
+    level: Level | None = None
+    venue: str | None = None
+    date: Annotated[str, Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] | None = None
+    self_select_groups: bool | None = None
+    grouped_phases: Annotated[list[str], Field(max_length=8)] | None = None
+    groups_visible: bool | None = None
 
 
 class PhaseSet(Op):
@@ -286,33 +338,14 @@ class SnapshotTake(Op):
     label: str = ""
 
 
-CLIENT_OPS: tuple[type[Op], ...] = (
-    NoteAdd, NoteEdit, NoteDelete, NoteMove, NoteCluster,
-    ClusterAdd, ClusterRename, ClusterDelete, ClusterMerge,
-    ProgramPromote, ProgramDrop, VoteCast, VoteRetract, VoteScore,
-    ActorAdd, MatrixSet, ProgramUpdate,
-    VisionSet, RoomConfigure, PhaseSet, TimerStart, TimerStop,
-    VotesReveal, VotesHide, NotesReveal, NotesHide, FocusSet,
-    ParticipantReady, BoardLock, BoardUnlock, ParticipantRemove, SnapshotTake,
-)  # fmt: skip
+# Every op model above is a client op but the server's own two: the lists and the tagged
+# union are derived from the classes, so a new op kind is declared once (with its rule).
 SERVER_OPS: tuple[type[Op], ...] = (RoomCreate, ParticipantJoin)
+CLIENT_OPS: tuple[type[Op], ...] = tuple(op for op in Op.__subclasses__() if op not in SERVER_OPS)
+CLIENT_KINDS: frozenset[str] = frozenset(op.kind_name() for op in CLIENT_OPS)
 
-CLIENT_KINDS: frozenset[str] = frozenset(
-    op.model_fields["kind"].annotation.__args__[0]
-    for op in CLIENT_OPS  # type: ignore[union-attr]
-)
-
-ClientOp = Annotated[
-    NoteAdd | NoteEdit | NoteDelete | NoteMove | NoteCluster
-    | ClusterAdd | ClusterRename | ClusterDelete | ClusterMerge
-    | ProgramPromote | ProgramDrop | VoteCast | VoteRetract | VoteScore
-    | ActorAdd | MatrixSet | ProgramUpdate
-    | VisionSet | RoomConfigure | PhaseSet | TimerStart | TimerStop
-    | VotesReveal | VotesHide | NotesReveal | NotesHide | FocusSet
-    | ParticipantReady | BoardLock | BoardUnlock | ParticipantRemove | SnapshotTake,
-    Field(discriminator="kind"),
-]  # fmt: skip
-AnyOp = Annotated[ClientOp | RoomCreate | ParticipantJoin, Field(discriminator="kind")]
+ClientOp = Annotated[Union[CLIENT_OPS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+AnyOp = Annotated[Union[(*CLIENT_OPS, *SERVER_OPS)], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 _client_ops: TypeAdapter[Op] = TypeAdapter(ClientOp)
 _any_ops: TypeAdapter[Op] = TypeAdapter(AnyOp)
@@ -324,7 +357,8 @@ class InvalidOp(ValueError):
 
 def _explain(error: ValidationError) -> str:
     first = error.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith(("note.", "vote.")))
+    loc = first["loc"][1:]  # the first step is the union's tag: the op's kind
+    where = ".".join(str(p) for p in loc)
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
@@ -343,7 +377,19 @@ def parse_client_op(data: object) -> Op:
 
 def parse_logged_op(data: dict[str, Any]) -> Op:
     """Read an op back from the log (any kind, including the server's own)."""
+    if data.get("kind") == "program.update" and data.get("budget"):
+        data = {**data, "budget": [_budget_v1(line) for line in data["budget"]]}
     return _any_ops.validate_python(data)
+
+
+def _budget_v1(line: dict[str, Any]) -> dict[str, Any]:
+    """A budget line as logs before protocol v1.1 wrote it (year as text, amount a float)."""
+    year, amount = line.get("year"), line.get("amount")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if isinstance(amount, float) and math.isfinite(amount):
+        amount = round(amount)
+    return {**line, "year": year, "amount": amount}
 
 
 class Entry(BaseModel):

@@ -14,7 +14,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import ROLES_IN_MATRIX, RoomState, SnapshotInfo
+from ..planning import nomenclature
+from .models import (
+    ROLES_IN_MATRIX,
+    BudgetLine,
+    Indicator,
+    Level,
+    RoomState,
+    SnapshotInfo,
+    YearRange,
+    plan_years,
+)
 from .tally import tallies
 from .views import notes_private
 
@@ -36,6 +46,10 @@ class RoomInfo(Record):
     # keeps records frozen before rooms had a zone valid against the schema.
     timezone: str = "UTC"
     created_at: str
+    years: YearRange | None = Field(None, description="the plan's years, inclusive")
+    level: str = "kabupaten"
+    venue: str = ""
+    date: str = ""
 
 
 class SnapshotMeta(Record):
@@ -74,26 +88,27 @@ class NoteRow(Record):
     cluster: str | None
     phase: str
     created_at: str
+    group: str | None = Field(None, description="the working group it was written in")
 
 
 class ClusterRow(Record):
     id: str
     title: str
     notes: list[str]
+    group: str | None = None
 
 
-class IndicatorRow(Record):
+class GroupRow(Record):
+    id: str
     name: str
-    unit: str
-    baseline: str
-    targets: dict[str, str]
-    final: str
+    members: list[str]
+    rapporteur: str | None
+    clusters: list[str]
 
 
-class BudgetRow(Record):
-    year: str
-    amount: float
-    source: str
+class CodeName(Record):
+    code: str
+    name: str
 
 
 class RoleRow(Record):
@@ -110,8 +125,8 @@ class ProgramRow(Record):
         description="per criterion, plus total (weighted) and voters; null until revealed"
     )
     quadrant: Quadrant | None
-    indicators: list[IndicatorRow]
-    budget: list[BudgetRow]
+    indicators: list[Indicator]
+    budget: list[BudgetLine] = Field(description="pagu indikatif per year, in whole rupiah")
     policies: list[str]
     strategies: list[str]
     location: str
@@ -119,6 +134,14 @@ class ProgramRow(Record):
     lead: str | None = Field(description="actor id of the single lead, if exactly one")
     roles: list[RoleRow]
     issues: list[Literal["no_lead", "several_leads"]]
+    code: str | None = Field(None, description="national nomenclature (Kepmendagri 050-5889)")
+    nomenclature: str | None = Field(None, description="the official name of the code")
+    urusan: CodeName | None = None
+    bidang: CodeName | None = None
+    mission: int | None = Field(None, description="index into vision.missions")
+    goal: str = ""
+    target: str = ""
+    groups: list[str] = Field(default_factory=list, description="the groups it came from")
 
 
 class ActorRow(Record):
@@ -161,6 +184,7 @@ class ScenarioRecord(Record):
     actors: list[ActorRow]
     role_matrix: RoleMatrix
     voting: VotingRecord
+    groups: list[GroupRow] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -191,6 +215,8 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             code=s.code, title=s.settings.title, region=s.settings.region,
             horizon=s.settings.horizon, language=s.settings.language,
             timezone=s.settings.timezone, created_at=iso(s.created_at) or "",
+            years=plan_years(s), level=s.settings.level, venue=s.settings.venue,
+            date=s.settings.date,
         ),
         snapshot=SnapshotMeta(
             seq=meta.seq, taken_at=iso(meta.taken_at) or "", label=meta.label,
@@ -214,11 +240,15 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             NoteRow(
                 id=n.id, text=n.text, author=None if anonymous else n.author, color=n.color,
                 cluster=n.cluster, phase=n.phase, created_at=iso(n.created_at) or "",
+                group=n.group,
             )
             for n in notes
         ],
         clusters=[
-            ClusterRow(id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id])
+            ClusterRow(
+                id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id],
+                group=c.group,
+            )
             for c in s.clusters.values()
         ],
         programs=programs,
@@ -235,6 +265,14 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             dots=s.settings.dots, max_per_item=s.settings.max_per_item,
             revealed=s.votes_revealed,
         ),
+        groups=[
+            GroupRow(
+                id=g.id, name=g.name, rapporteur=g.rapporteur,
+                members=[p for p, member_of in s.membership.items() if member_of == g.id],
+                clusters=[c.id for c in s.clusters.values() if c.group == g.id],
+            )
+            for g in s.groups.values()
+        ],
     )  # fmt: skip
 
 
@@ -258,8 +296,8 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 rank=rank if scores else None,
                 scores=scores.get(program.id),
                 quadrant=quadrants.get(program.id),
-                indicators=[IndicatorRow(**i.model_dump()) for i in program.indicators],
-                budget=[BudgetRow(**b.model_dump()) for b in program.budget],
+                indicators=list(program.indicators),
+                budget=list(program.budget),
                 policies=list(program.policies),
                 strategies=list(program.strategies),
                 location=program.location,
@@ -267,9 +305,27 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 lead=leads[0] if len(leads) == 1 else None,
                 roles=[RoleRow(actor=a, role=r) for a, r in roles.items() if a in s.actors],
                 issues=_lead_issues(leads),
+                mission=program.mission,
+                goal=program.goal,
+                target=program.target,
+                groups=_origins(s, program.cluster),
+                **_nomenclature(program.code, s.settings.level),
             )
         )
     return rows
+
+
+def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:
+    entry = nomenclature.program(code, level) if code else None
+    return {"code": code} if entry is None else entry.as_record()
+
+
+def _origins(s: RoomState, cluster: str | None) -> list[str]:
+    """The groups whose cards or cluster a program grew from, in the order groups were made."""
+    found = {n.group for n in s.notes.values() if n.cluster == cluster and cluster}
+    if cluster in s.clusters:
+        found.add(s.clusters[cluster].group)
+    return [g for g in s.groups if g in found]
 
 
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:

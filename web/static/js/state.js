@@ -80,16 +80,10 @@ function myVote(s, program, criterion) {
   return v ? v.value : 0;
 }
 
-function updateTally(s, op, delta) {
-  if (!s.votes_revealed || !s.votes.tallies) return;
-  if (op.tally) { // the server's new row: a mean cannot be updated from one score alone
-    s.votes.tallies[op.program] = op.tally;
-    if (s.votes.voters) s.votes.voters[op.program] = op.voters;
-    if (op.participation) s.votes.participation = op.participation;
-  } else if (delta && s.settings.voting.mode === "dots") {
-    const row = s.votes.tallies[op.program] || (s.votes.tallies[op.program] = {});
-    row[op.criterion] = (row[op.criterion] || 0) + delta;
-  }
+function assign(s, participant, group) {
+  if (group) s.membership[participant] = group;
+  else delete s.membership[participant];
+  for (const g of Object.values(s.groups)) if (g.rapporteur === participant && g.id !== group) g.rapporteur = null;
 }
 
 function foldCluster(s, gone, into) {
@@ -115,6 +109,7 @@ const HANDLERS = {
     if (s.notes[op.note]) return;
     const note = { id: op.note, text: op.text, color: op.color || "yellow", x: op.x || 0, y: op.y || 0, cluster: null, phase: s.phase, created_at: e.at };
     if (e.by) note.author = e.by;
+    if (op.group) note.group = op.group;
     if (e.local) note.local = true;
     s.notes[op.note] = note;
   },
@@ -122,10 +117,29 @@ const HANDLERS = {
   "note.delete"(s, op) { delete s.notes[op.note]; release(s, op.note); },
   "note.move"(s, op) { const n = s.notes[op.note]; if (n) { n.x = op.x; n.y = op.y; } },
   "note.cluster"(s, op) { const n = s.notes[op.note]; if (n) n.cluster = op.cluster; },
-  "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, local: !!e.local }; },
+  "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, group: op.group || null, local: !!e.local }; },
   "cluster.rename"(s, op) { if (s.clusters[op.cluster]) s.clusters[op.cluster].title = op.title; },
   "cluster.delete"(s, op) { foldCluster(s, op.cluster, null); release(s, op.cluster); },
-  "cluster.merge"(s, op) { foldCluster(s, op.cluster, op.into); if (s.focus === op.cluster) s.focus = op.into; },
+  "cluster.merge"(s, op) {
+    foldCluster(s, op.cluster, op.into);
+    if (s.focus === op.cluster) s.focus = op.into;
+    if ("group" in op && s.clusters[op.into]) s.clusters[op.into].group = op.group;
+  },
+  "group.add"(s, op, e) { s.groups[op.group] = { id: op.group, name: op.name, rapporteur: null, created_at: e.at }; },
+  "group.rename"(s, op) { if (s.groups[op.group]) s.groups[op.group].name = op.name; },
+  "group.delete"(s, op) {
+    delete s.groups[op.group];
+    for (const [p, g] of Object.entries(s.membership)) if (g === op.group) delete s.membership[p];
+    for (const x of [...Object.values(s.notes), ...Object.values(s.clusters)]) if (x.group === op.group) x.group = null;
+    release(s, op.group);
+  },
+  "group.assign"(s, op) { assign(s, op.participant, op.group); },
+  "group.join"(s, op, e) { assign(s, e.by, op.group); },
+  "group.rapporteur"(s, op) { if (s.groups[op.group]) s.groups[op.group].rapporteur = op.participant; },
+  "groups.auto"(s, op, e) {
+    for (const g of op.groups) if (!s.groups[g.group]) s.groups[g.group] = { id: g.group, name: g.name, rapporteur: null, created_at: e.at };
+    s.membership = { ...op.membership };
+  },
   "program.promote"(s, op, e) {
     if (!op.program) return; // the echo waits for the server's id
     const c = s.clusters[op.cluster];
@@ -140,15 +154,12 @@ const HANDLERS = {
   },
   "vote.cast"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) + 1);
-    updateTally(s, op, 1);
   },
   "vote.retract"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) - 1);
-    updateTally(s, op, -1);
   },
   "vote.score"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
-    updateTally(s, op, 0);
   },
   "actor.add"(s, op, e) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency", local: !!e.local }; },
   "matrix.set"(s, op) {
@@ -160,14 +171,14 @@ const HANDLERS = {
   "program.update"(s, op) {
     const p = s.programs[op.program];
     if (!p) return;
-    for (const k of ["title", "indicators", "policies", "strategies", "location", "timeframe", "budget"]) {
-      if (op[k] !== undefined && op[k] !== null) p[k] = op[k];
+    for (const [k, v] of Object.entries(op)) {
+      if (k !== "kind" && k !== "program" && (v !== null || k === "code" || k === "mission")) p[k] = v;
     }
   },
   "vision.set"(s, op) { s.vision = { statement: op.text, missions: op.missions || [] }; },
   "room.configure"(s, op) {
     const before = JSON.stringify(s.settings.voting);
-    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
+    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases", "years", "level", "venue", "date"]) {
       if (op[k] !== undefined && op[k] !== null) s.settings[k] = op[k];
     }
     if (op.voting) {
