@@ -28,7 +28,7 @@ from .models import (
 from .tally import tallies
 from .views import notes_private
 
-SCHEMA = "spwt.scenario/1"
+SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
 Quadrant = Literal["priority", "enable", "later", "drop"]
 
 

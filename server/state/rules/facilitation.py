@@ -127,7 +127,7 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     votes = s.votes if _votes_fit(s, settings) else {}
     after = s.model_copy(update={"settings": settings, "votes": votes})
     # The years a new horizon brings travel with the event: no page recomputes them.
-    return (after, {"years": settings.years.model_dump()}) if "years" in changes else after
+    return (after, {"years": changes["years"].model_dump()}) if "years" in changes else after
 
 
 @rule(o.PhaseSet, who="facilitator")
