@@ -16,14 +16,16 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .charts import bars_svg, quadrant_svg
-from .i18n import printable
-from .tables import snapshot_label, voting_summary
+from .i18n import decimals, printable
+from .layout import body_parts, header_grid
+from .tables import Table, plan_table, snapshot_label, voting_summary
 from .view import Report
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+YEAR_SPAN = re.compile(r"\b\d{4}\s*[-\u2013\u2014/]\s*\d{4}\b")
 LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -44,6 +46,17 @@ def html_finalize(value: Any) -> Any:
     return printable(value) if type(value) is str else value
 
 
+def nowrap_years(value: str) -> Markup:
+    """Escaped text whose year spans ("2025–2029") never break at the dash (HTML)."""
+    escaped = str(escape(printable(value)))
+    return Markup(YEAR_SPAN.sub(r'<span class="nowrap">\g<0></span>', escaped))
+
+
+def html_lines(value: Any) -> Markup:
+    """Escaped text with its line breaks kept (``<br>``)."""
+    return Markup("<br>").join(escape(printable(str(value or ""))).split("\n"))
+
+
 def _data_uri(svg: str) -> Raw:
     return Raw("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode())
 
@@ -58,20 +71,37 @@ def _environment(kind: str) -> Environment:
         "keep_trailing_newline": True,
     }
     if kind == "html":
-        return Environment(autoescape=True, finalize=html_finalize, **common)
+        env = Environment(autoescape=True, finalize=html_finalize, **common)
+        env.filters["nowrap_years"] = nowrap_years
+        env.filters["lines"] = html_lines
+        return env
     return Environment(autoescape=False, finalize=md_escape, **common)
 
 
 def _context(report: Report) -> dict[str, Any]:
     charted = report.revealed and any(p.scores for p in report.programs)
+    plan = plan_table(report)
+    scored = [p.scores for p in report.programs if p.scores]
+    keys = [c.key for c in report.criteria] + ["total"]
     return {
         "r": report,
         "t": report.t,
         "charted": charted,
+        # One number format per column: 8,70 beside 12,06, never 8,7.
+        "places": {k: decimals(s.get(k) for s in scored) for k in keys},
+        "plan": plan,
+        "plan_head": header_grid(plan),
+        "plan_parts": body_parts(plan),
+        "cell": lambda c: _cell(report, plan, c),
         "snapshot_label": snapshot_label(report),
         "voting_summary": voting_summary(report),
         "roles": ("lead", "support", "consult", "inform"),
     }
+
+
+def _cell(report: Report, table: Table, cell: Any) -> str:
+    """A plan table cell as text in the room's language, in its number format."""
+    return report.t.formatted(cell.value, table.number_format(cell.row, cell.column))
 
 
 def render_html(report: Report) -> str:
