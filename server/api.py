@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from . import metrics
 from .export import render
+from .planning import nomenclature
 from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.models import TimeZone
@@ -207,6 +208,19 @@ async def cluster_suggestions(request: Request) -> Response:
     return JSONResponse(result)
 
 
+async def nomenclature_search(request: Request) -> Response:
+    """The program picker: ``?q=jalan&level=kabupaten`` (at most 20 matches, best first)."""
+    query = request.query_params.get("q", "")[:120]
+    level = request.query_params.get("level", "kabupaten")
+    if level not in nomenclature.LEVELS:
+        raise ApiError(400, "invalid", f"level must be one of {', '.join(nomenclature.LEVELS)}")
+    found = nomenclature.search(query, level) if query.strip() else []
+    return JSONResponse(
+        {"source": nomenclature.source(), "programs": [p.as_record() for p in found]},
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
 async def schema(request: Request) -> Response:
     return JSONResponse(record_schema())
 
@@ -228,6 +242,7 @@ routes = [
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
     Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
+    Route("/api/nomenclature", nomenclature_search),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),
     Route("/metrics", prometheus),

@@ -23,7 +23,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .state.rules import rule_table
+
 LANGUAGES = ("id", "en")
+RULES_JSON = json.dumps(rule_table(), separators=(",", ":"))
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -93,7 +96,7 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, preload=preload, **context
+            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON, preload=preload, **context
         )
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 

@@ -106,3 +106,14 @@ def test_reports_show_times_in_the_rooms_zone(client: TestClient) -> None:
     assert record["room"]["created_at"].endswith("Z")  # the record itself stays in UTC
     report = client.get(f"/api/rooms/{room}/scenario", params={"format": "md"}, headers=auth).text
     assert "Waktu dalam WIT (UTC+9)." in report
+
+
+def test_the_program_picker_searches_the_national_nomenclature(client: TestClient) -> None:
+    found = client.get("/api/nomenclature", params={"q": "air minum"}).json()
+    assert found["programs"][0]["code"] == "1.03.03"
+    assert "050-5889" in found["source"]
+    roads = client.get("/api/nomenclature", params={"q": "jalan", "level": "provinsi"}).json()
+    assert roads["programs"][0]["nomenclature"] == "PROGRAM PENYELENGGARAAN JALAN"
+    assert client.get("/api/nomenclature", params={"q": ""}).json()["programs"] == []
+    refused = client.get("/api/nomenclature", params={"q": "jalan", "level": "desa"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid"

@@ -7,6 +7,7 @@ import pytest
 from server.state import Entry, parse_logged_op, replay
 from server.state.models import YearRange, plan_years
 from server.state.ops import InvalidOp
+from server.state.record import build_record
 
 from .board import Board
 
@@ -79,8 +80,9 @@ def test_years_outside_the_plan_are_refused(b: Board) -> None:
 
 def test_room_years_follow_the_horizon_until_configured(b: Board) -> None:
     assert plan_years(b.state) == YearRange(from_=2024, to=2028)
-    b.do(b.facilitator, "room.configure", horizon="PWTJP")
+    event = b.do(b.facilitator, "room.configure", horizon="PWTJP")
     assert plan_years(b.state) == YearRange(from_=2024, to=2043)
+    assert event["op"]["years"] == {"from": 2024, "to": 2043}  # pages never recompute them
     b.do(b.facilitator, "room.configure", horizon="annual")
     assert plan_years(b.state).years() == (2024,)
     b.do(b.facilitator, "room.configure", years={"from": 2025, "to": 2029})
@@ -144,3 +146,19 @@ def test_logs_before_numbers_still_replay(b: Board) -> None:
     details = state.programs[program]
     assert details.indicators[0].targets == {"2025": "60"} and details.indicators[0].final == "80"
     assert details.budget[0].year == 2025 and details.budget[0].amount == 1_500_000_000
+
+
+def test_codes_come_from_the_national_nomenclature_at_the_rooms_level(b: Board) -> None:
+    program = b.program()
+    update(b, program, code=" 1.03.10 ")
+    assert b.state.programs[program].code == "1.03.10"
+    record = build_record(b.state).to_json_dict()["programs"][0]
+    assert record["nomenclature"] == "PROGRAM PENYELENGGARAAN JALAN"
+    assert record["bidang"]["code"] == "1.03" and record["urusan"]["code"] == "1"
+    assert b.refused(b.facilitator, "program.update", program=program, code="9.99.99") == "invalid"
+    # 7.01 (kecamatan) belongs to kabupaten and kota; a province has no such program.
+    update(b, program, code="7.01.02")
+    b.do(b.facilitator, "room.configure", level="provinsi")
+    assert b.refused(b.facilitator, "program.update", program=program, code="7.01.02") == "invalid"
+    update(b, program, code=None)
+    assert build_record(b.state).to_json_dict()["programs"][0]["code"] is None

@@ -97,7 +97,7 @@ class Settings(Frozen):
     private_writing: bool = False
     phases: tuple[str, ...] = PHASES
     voting: Voting = Voting()
-    years: YearRange | None = None  # None: the default of the horizon (``plan_years``)
+    years: YearRange | None = None  # set by the reducer; None only in states stored before
     level: Level = "kabupaten"
     venue: str = ""
     date: str = ""  # the workshop's day as people write it in the minutes (YYYY-MM-DD)
@@ -261,12 +261,16 @@ class RoomState(Frozen):
         return None if who is None or who.removed else who.role
 
 
+def horizon_years(created_at: int, horizon: str) -> YearRange:
+    """The default years of a horizon, counted from the year after the room was created."""
+    start = datetime.fromtimestamp(created_at / 1000, UTC).year + 1
+    return YearRange(from_=start, to=start + HORIZON_YEARS[horizon] - 1)
+
+
 def plan_years(s: RoomState) -> YearRange:
-    """The room's years: as configured, else from the horizon and the year it was created."""
-    if s.settings.years is not None:
-        return s.settings.years
-    start = datetime.fromtimestamp(s.created_at / 1000, UTC).year + 1
-    return YearRange(from_=start, to=start + HORIZON_YEARS[s.settings.horizon] - 1)
+    """The room's years. Rooms get them when created (or when the horizon changes); a state
+    stored before rooms had years falls back to its horizon's."""
+    return s.settings.years or horizon_years(s.created_at, s.settings.horizon)
 
 
 def vote_key(program: str, criterion: str) -> str:

@@ -14,10 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..planning import nomenclature
 from .models import (
     ROLES_IN_MATRIX,
     BudgetLine,
     Indicator,
+    Level,
     RoomState,
     SnapshotInfo,
     YearRange,
@@ -300,20 +302,9 @@ def _ranks(totals: list[int | float]) -> list[int | None]:
     return ranks
 
 
-def _nomenclature(code: str | None, level: str) -> dict[str, Any]:
-    if not code:
-        return {"code": None}
-    from ..planning import nomenclature
-
-    entry = nomenclature.program(code, level)
-    if entry is None:
-        return {"code": code}
-    return {
-        "code": entry.code,
-        "nomenclature": entry.name,
-        "urusan": CodeName(code=entry.urusan.code, name=entry.urusan.name),
-        "bidang": CodeName(code=entry.bidang.code, name=entry.bidang.name),
-    }
+def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:
+    entry = nomenclature.program(code, level) if code else None
+    return {"code": code} if entry is None else entry.as_record()
 
 
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import ops as o
-from .models import PhaseSpan, RoomState, Settings
+from .models import PhaseSpan, RoomState, Settings, horizon_years
 from .rules import OPEN, RULES, Event, Rejected, Rule
 
 __all__ = ["OPEN", "RULES", "Rejected", "apply", "create", "replay"]
@@ -25,7 +25,7 @@ def create(entry: o.Entry) -> RoomState:
     op: o.RoomCreate = entry.op
     settings = Settings(
         title=op.title, region=op.region, horizon=op.horizon, language=op.language,
-        timezone=op.timezone,
+        timezone=op.timezone, years=horizon_years(entry.at, op.horizon),
     )  # fmt: skip
     return RoomState(
         code=op.code,

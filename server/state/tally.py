@@ -20,8 +20,8 @@ def tallies(s: RoomState) -> dict[str, Any]:
 
 
 def program_tally(s: RoomState, program: str) -> tuple[dict[str, float], int]:
-    """One program's row of ``tallies`` and its voters, without counting the others: what a
-    vote after a reveal sends (1,000 voters with 3 dots each: 0.5 ms). Votes only ever name
+    """One program's row of ``tallies`` and its voters, without counting the others
+    (1,000 voters with 3 dots each: 0.5 ms). Votes only ever name
     the room's criteria (changing them restarts the vote), so their keys are all to look up.
     """
     keys = {c.key: vote_key(program, c.key) for c in s.settings.voting.criteria}

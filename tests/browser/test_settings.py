@@ -78,10 +78,10 @@ def test_private_anonymous_score_and_remove(server: Any, browser: Any, watch: An
     row = ana.locator("table.ranking tbody tr").first
     expect(row).to_contain_text("3")  # mean of 4 and 2
     expect(row).to_contain_text("8")  # 3 + 5
-    # Scores given after the reveal move the means everyone sees.
-    ana_program.locator("[data-criterion=feasibility] button.score", has_text="5").click()
+    # The reveal closes the vote: the results hold still on every screen.
+    expect(ana_program.locator("[data-criterion=feasibility] button.score").first).to_be_disabled()
     for page in (ana, ben, console):
-        expect(page.locator("table.ranking tbody tr").first).to_contain_text("9.5")  # 4.5 + 5
+        expect(page.locator("table.ranking tbody tr").first).to_contain_text("8")
 
     # Removing a participant ends their session with a clear message.
     console.locator("#controls .people li", has_text="Ben").locator("button").click()

@@ -50,9 +50,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(kind: str, who: Who, phases: Iterable[str] | None = None) -> Callable[..., Any]:
+def rule(op: type[o.Op], who: Who, phases: Iterable[str] | None = None) -> Callable[..., Any]:
+    """Bind the handler of ``op``'s kind, with who may send it and in which phases.
+
+    The op's model and its rule stand side by side; the kind is read from the model.
+    """
+
     def register(handler: Callable[..., Outcome]) -> Callable[..., Outcome]:
-        RULES[kind] = Rule(handler, who, None if phases is None else frozenset(phases))
+        RULES[op.kind_name()] = Rule(handler, who, None if phases is None else frozenset(phases))
         return handler
 
     return register

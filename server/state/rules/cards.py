@@ -23,7 +23,7 @@ from .base import (
 # --- cards ---------------------------------------------------------------------------
 
 
-@rule("note.add", who="member", phases=WRITING)
+@rule(o.NoteAdd, who="member", phases=WRITING)
 def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     text = required_text(op.text, s.limits.text)
     color = op.color or COLORS[0]
@@ -44,7 +44,7 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     }  # fmt: skip
 
 
-@rule("note.edit", who="member", phases=OPEN)
+@rule(o.NoteEdit, who="member", phases=OPEN)
 def note_edit(s: RoomState, e: o.Entry, op: o.NoteEdit) -> Outcome:
     note = note_of(s, op.note)
     own_or_facilitator(s, e, note)
@@ -53,7 +53,7 @@ def note_edit(s: RoomState, e: o.Entry, op: o.NoteEdit) -> Outcome:
     return s.model_copy(update={"notes": {**s.notes, note.id: edited}}), {"text": text}
 
 
-@rule("note.delete", who="member", phases=OPEN)
+@rule(o.NoteDelete, who="member", phases=OPEN)
 def note_delete(s: RoomState, e: o.Entry, op: o.NoteDelete) -> Outcome:
     note = note_of(s, op.note)
     own_or_facilitator(s, e, note)
@@ -61,7 +61,7 @@ def note_delete(s: RoomState, e: o.Entry, op: o.NoteDelete) -> Outcome:
     return s.model_copy(update={"notes": notes, "focus": release_focus(s, note.id)})
 
 
-@rule("note.move", who="member", phases=OPEN)
+@rule(o.NoteMove, who="member", phases=OPEN)
 def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
     note = note_of(s, op.note)
     if s.phase != "cluster":
@@ -73,7 +73,7 @@ def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
 # --- clusters ------------------------------------------------------------------------
 
 
-@rule("cluster.add", who="member", phases=CLUSTERING)
+@rule(o.ClusterAdd, who="member", phases=CLUSTERING)
 def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
     title = required_text(op.title, s.limits.title, "title")
     cluster = Cluster(id=f"c{e.seq}", title=title, created_at=e.at)
@@ -83,7 +83,7 @@ def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
     }
 
 
-@rule("cluster.rename", who="member", phases=CLUSTERING)
+@rule(o.ClusterRename, who="member", phases=CLUSTERING)
 def cluster_rename(s: RoomState, e: o.Entry, op: o.ClusterRename) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     title = required_text(op.title, s.limits.title, "title")
@@ -105,14 +105,14 @@ def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
     return {"notes": notes, "programs": programs, "clusters": clusters}
 
 
-@rule("cluster.delete", who="member", phases=CLUSTERING)
+@rule(o.ClusterDelete, who="member", phases=CLUSTERING)
 def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     changes = _fold_cluster(s, cluster.id, None)
     return s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
 
 
-@rule("cluster.merge", who="member", phases=CLUSTERING)
+@rule(o.ClusterMerge, who="member", phases=CLUSTERING)
 def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     cluster, into = cluster_of(s, op.cluster), cluster_of(s, op.into)
     if cluster.id == into.id:
@@ -126,7 +126,7 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     return s.model_copy(update={**changes, "focus": focus})
 
 
-@rule("note.cluster", who="member", phases=CLUSTERING)
+@rule(o.NoteCluster, who="member", phases=CLUSTERING)
 def note_cluster(s: RoomState, e: o.Entry, op: o.NoteCluster) -> Outcome:
     note = note_of(s, op.note)
     if op.cluster is not None:

@@ -17,6 +17,7 @@ from ..models import (
     Vision,
     Voting,
     YearRange,
+    horizon_years,
     split_vote_key,
 )
 from ..tally import tallies
@@ -25,7 +26,7 @@ from .base import Outcome, Rejected, optional_text, required_text, rule, text_li
 # --- server ops ----------------------------------------------------------------------
 
 
-@rule("participant.join", who="server")
+@rule(o.ParticipantJoin, who="server")
 def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome:
     pid = f"u{len(s.participants) + 1}"
     name = required_text(op.name, s.limits.title, "name")
@@ -41,7 +42,7 @@ def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome
 # --- facilitation --------------------------------------------------------------------
 
 
-@rule("vision.set", who="facilitator")
+@rule(o.VisionSet, who="facilitator")
 def vision_set(s: RoomState, e: o.Entry, op: o.VisionSet) -> Outcome:
     statement = optional_text(op.text, s.limits.text * 4, "vision")
     missions = text_list(op.missions, s.limits.text, "missions")
@@ -87,7 +88,7 @@ def _votes_fit(s: RoomState, settings: Settings) -> bool:
     return True
 
 
-@rule("room.configure", who="facilitator")
+@rule(o.RoomConfigure, who="facilitator")
 def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     given = op.model_dump(exclude_unset=True, exclude={"kind"})
     changes: dict[str, Any] = {}
@@ -107,6 +108,8 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
         changes["voting"] = _voting(s, op.voting)
     if op.years is not None:
         changes["years"] = _years(op.years)
+    elif op.horizon is not None and op.horizon != s.settings.horizon:
+        changes["years"] = horizon_years(s.created_at, op.horizon)
     if op.level is not None:
         changes["level"] = op.level
     if op.venue is not None:
@@ -116,10 +119,12 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     settings = s.settings.model_copy(update=changes)
     # Votes cast under rules that no longer hold would break the budget: restart the vote.
     votes = s.votes if _votes_fit(s, settings) else {}
-    return s.model_copy(update={"settings": settings, "votes": votes})
+    after = s.model_copy(update={"settings": settings, "votes": votes})
+    # The years a new horizon brings travel with the event: no page recomputes them.
+    return (after, {"years": settings.years.model_dump()}) if "years" in changes else after
 
 
-@rule("phase.set", who="facilitator")
+@rule(o.PhaseSet, who="facilitator")
 def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
     allowed = {*s.settings.phases, "lobby", "closed"}
     if op.phase not in PHASES or op.phase not in allowed:
@@ -140,39 +145,39 @@ def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
     return s.model_copy(update=changes)
 
 
-@rule("timer.start", who="facilitator")
+@rule(o.TimerStart, who="facilitator")
 def timer_start(s: RoomState, e: o.Entry, op: o.TimerStart) -> Outcome:
     timer = Timer(started_at=e.at, seconds=op.seconds, ends_at=e.at + op.seconds * 1000)
     return s.model_copy(update={"timer": timer}), {"ends_at": timer.ends_at}
 
 
-@rule("timer.stop", who="facilitator")
+@rule(o.TimerStop, who="facilitator")
 def timer_stop(s: RoomState, e: o.Entry, op: o.TimerStop) -> Outcome:
     return s.model_copy(update={"timer": None})
 
 
-@rule("votes.reveal", who="facilitator")
+@rule(o.VotesReveal, who="facilitator")
 def votes_reveal(s: RoomState, e: o.Entry, op: o.VotesReveal) -> Outcome:
     return s.model_copy(update={"votes_revealed": True}), tallies(s)
 
 
-@rule("votes.hide", who="facilitator")
+@rule(o.VotesHide, who="facilitator")
 def votes_hide(s: RoomState, e: o.Entry, op: o.VotesHide) -> Outcome:
     return s.model_copy(update={"votes_revealed": False})
 
 
-@rule("notes.reveal", who="facilitator")
+@rule(o.NotesReveal, who="facilitator")
 def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
     cards = [n.model_dump(mode="json") for n in s.notes.values()]
     return s.model_copy(update={"notes_revealed": True}), {"notes": cards}
 
 
-@rule("notes.hide", who="facilitator")
+@rule(o.NotesHide, who="facilitator")
 def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
     return s.model_copy(update={"notes_revealed": False})
 
 
-@rule("focus.set", who="facilitator")
+@rule(o.FocusSet, who="facilitator")
 def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
     target = op.target
     if target is not None and not (
@@ -182,23 +187,23 @@ def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
     return s.model_copy(update={"focus": target})
 
 
-@rule("participant.ready", who="member")
+@rule(o.ParticipantReady, who="member")
 def participant_ready(s: RoomState, e: o.Entry, op: o.ParticipantReady) -> Outcome:
     ready = s.ready | {e.by} if op.ready else s.ready - {e.by}
     return s.model_copy(update={"ready": ready})
 
 
-@rule("board.lock", who="facilitator")
+@rule(o.BoardLock, who="facilitator")
 def board_lock(s: RoomState, e: o.Entry, op: o.BoardLock) -> Outcome:
     return s.model_copy(update={"locked": True})
 
 
-@rule("board.unlock", who="facilitator")
+@rule(o.BoardUnlock, who="facilitator")
 def board_unlock(s: RoomState, e: o.Entry, op: o.BoardUnlock) -> Outcome:
     return s.model_copy(update={"locked": False})
 
 
-@rule("participant.remove", who="facilitator")
+@rule(o.ParticipantRemove, who="facilitator")
 def participant_remove(s: RoomState, e: o.Entry, op: o.ParticipantRemove) -> Outcome:
     who = s.participants.get(op.participant)
     if who is None or who.removed:
@@ -221,7 +226,7 @@ def _snapshot(s: RoomState, e: o.Entry, label: str, phase: str, final: bool) -> 
     )
 
 
-@rule("snapshot.take", who="facilitator")
+@rule(o.SnapshotTake, who="facilitator")
 def snapshot_take(s: RoomState, e: o.Entry, op: o.SnapshotTake) -> Outcome:
     label = optional_text(op.label, s.limits.title, "label")
     snapshot = _snapshot(s, e, label, s.phase, final=s.phase == "closed")

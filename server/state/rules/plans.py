@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from ...planning import nomenclature
 from .. import ops as o
 from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
 from .base import (
@@ -31,7 +32,7 @@ def _outside(s: RoomState, where: str, year: object) -> Rejected:
     return Rejected("invalid", f"{where}: {year} is not a year of the plan {span.from_}-{span.to}")
 
 
-@rule("program.update", who="member", phases=ROLES)
+@rule(o.ProgramUpdate, who="member", phases=ROLES)
 def program_update(s: RoomState, e: o.Entry, op: o.ProgramUpdate) -> Outcome:
     program = program_of(s, op.program)
     given = op.model_fields_set
@@ -110,8 +111,6 @@ def _budget_line(s: RoomState, where: str, given: BudgetLine) -> BudgetLine:
 
 
 def _code(s: RoomState, code: str) -> str:
-    from ...planning import nomenclature
-
     entry = nomenclature.program(code.strip(), s.settings.level)
     if entry is None:
         raise Rejected(

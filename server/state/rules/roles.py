@@ -16,7 +16,7 @@ from .base import (
 # --- roles and program details -------------------------------------------------------
 
 
-@rule("actor.add", who="member", phases=ROLES)
+@rule(o.ActorAdd, who="member", phases=ROLES)
 def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
     name = required_text(op.name, s.limits.title, "name")
     if op.category not in ACTOR_CATEGORIES:
@@ -30,7 +30,7 @@ def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
     }
 
 
-@rule("matrix.set", who="member", phases=ROLES)
+@rule(o.MatrixSet, who="member", phases=ROLES)
 def matrix_set(s: RoomState, e: o.Entry, op: o.MatrixSet) -> Outcome:
     program_of(s, op.program)
     if op.actor not in s.actors:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import ops as o
 from ..models import Program, RoomState, split_vote_key, vote_key
-from ..tally import participation, program_tally
 from .base import (
     VOTING,
     Outcome,
@@ -22,7 +21,7 @@ from .base import (
 # --- programs and votes --------------------------------------------------------------
 
 
-@rule("program.promote", who="facilitator")
+@rule(o.ProgramPromote, who="facilitator")
 def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     if any(p.cluster == cluster.id for p in s.programs.values()):
@@ -35,7 +34,7 @@ def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
     }
 
 
-@rule("program.drop", who="facilitator")
+@rule(o.ProgramDrop, who="facilitator")
 def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
     program = program_of(s, op.program)
     return s.model_copy(
@@ -52,17 +51,18 @@ def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
     mine = {k: v for k, v in s.votes.get(voter, {}).items() if k != key}
     if value:
         mine[key] = value
-    after = s.model_copy(update={"votes": {**s.votes, voter: mine}})
-    if not after.votes_revealed:
-        return after
-    # Once revealed, everyone watches the tallies move; a mean cannot be updated from one
-    # score alone, so the event carries its program's new row.
-    row, voters = program_tally(after, split_vote_key(key)[0])
-    return after, {"tally": row, "voters": voters, "participation": participation(after)}
+    return s.model_copy(update={"votes": {**s.votes, voter: mine}})
 
 
-@rule("vote.cast", who="voter", phases=VOTING)
+def voting_open(s: RoomState) -> None:
+    """A reveal closes the vote, so that the results on the projector hold still."""
+    if s.votes_revealed:
+        raise Rejected("wrong_phase", "voting is closed: the votes are revealed")
+
+
+@rule(o.VoteCast, who="voter", phases=VOTING)
 def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
+    voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
     criterion_of(s, op.criterion)
@@ -76,8 +76,9 @@ def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
     return _set_vote(s, e.by, key, mine.get(key, 0) + 1)
 
 
-@rule("vote.retract", who="voter", phases=VOTING)
+@rule(o.VoteRetract, who="voter", phases=VOTING)
 def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
+    voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
     criterion_of(s, op.criterion)
@@ -88,8 +89,9 @@ def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
     return _set_vote(s, e.by, key, placed - 1)
 
 
-@rule("vote.score", who="voter", phases=VOTING)
+@rule(o.VoteScore, who="voter", phases=VOTING)
 def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
+    voting_open(s)
     voting_mode(s, "score")
     program_of(s, op.program)
     criterion_of(s, op.criterion)

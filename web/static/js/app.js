@@ -6,30 +6,22 @@ import { isDragging } from "./drag.js";
 import { Link } from "./link.js";
 import { Room } from "./state.js";
 
-const OPEN = ["lobby", "vision", "issues", "cluster", "vote", "roles"];
-const PHASE_RULES = {
-  "note.add": ["vision", "issues"], "note.edit": OPEN, "note.delete": OPEN, "note.move": OPEN,
-  "cluster.add": ["cluster"], "cluster.rename": ["cluster"], "cluster.delete": ["cluster"],
-  "cluster.merge": ["cluster"], "note.cluster": ["cluster"],
-  "vote.cast": ["vote"], "vote.retract": ["vote"], "vote.score": ["vote"],
-  "actor.add": ["roles"], "matrix.set": ["roles"], "program.update": ["roles"],
-};
-const VOTES = new Set(["vote.cast", "vote.retract", "vote.score"]);
-const MEMBER = new Set([...Object.keys(PHASE_RULES), "participant.ready"]);
+// Who may send which op kind in which phase: the server's rule table, sent with the page.
+const RULES = JSON.parse(document.body.dataset.rules || "{}");
 
 export const room = document.body.dataset.room;
 
 /** Whether ``role`` may send ``kind`` now: the server's gate, for disabling controls. */
 export function allowed(s, role, kind) {
-  if (!s || role === "observer") return false;
-  if (VOTES.has(kind)) {
-    if (role !== "participant" || s.locked) return false;
-    return s.phase === "vote" && s.settings.voting.mode === (kind === "vote.score" ? "score" : "dots");
+  const rule = RULES[kind];
+  if (!s || !rule || role === "observer") return false;
+  const inPhase = !rule.phases || rule.phases.includes(s.phase);
+  if (rule.who === "voter") {
+    const mode = kind === "vote.score" ? "score" : "dots";
+    return role === "participant" && !s.locked && !s.votes_revealed && inPhase && s.settings.voting.mode === mode;
   }
   if (role === "facilitator") return true;
-  if (!MEMBER.has(kind) || s.locked) return false;
-  const phases = PHASE_RULES[kind];
-  return !phases || phases.includes(s.phase);
+  return rule.who === "member" && !s.locked && inPhase;
 }
 
 export function start(o) {

@@ -80,18 +80,6 @@ function myVote(s, program, criterion) {
   return v ? v.value : 0;
 }
 
-function updateTally(s, op, delta) {
-  if (!s.votes_revealed || !s.votes.tallies) return;
-  if (op.tally) { // the server's new row: a mean cannot be updated from one score alone
-    s.votes.tallies[op.program] = op.tally;
-    if (s.votes.voters) s.votes.voters[op.program] = op.voters;
-    if (op.participation) s.votes.participation = op.participation;
-  } else if (delta && s.settings.voting.mode === "dots") {
-    const row = s.votes.tallies[op.program] || (s.votes.tallies[op.program] = {});
-    row[op.criterion] = (row[op.criterion] || 0) + delta;
-  }
-}
-
 function foldCluster(s, gone, into) {
   for (const n of Object.values(s.notes)) if (n.cluster === gone) n.cluster = into;
   for (const p of Object.values(s.programs)) if (p.cluster === gone) p.cluster = into;
@@ -140,15 +128,12 @@ const HANDLERS = {
   },
   "vote.cast"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) + 1);
-    updateTally(s, op, 1);
   },
   "vote.retract"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) - 1);
-    updateTally(s, op, -1);
   },
   "vote.score"(s, op, e, me) {
     if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
-    updateTally(s, op, 0);
   },
   "actor.add"(s, op, e) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency", local: !!e.local }; },
   "matrix.set"(s, op) {
@@ -160,14 +145,14 @@ const HANDLERS = {
   "program.update"(s, op) {
     const p = s.programs[op.program];
     if (!p) return;
-    for (const k of ["title", "indicators", "policies", "strategies", "location", "timeframe", "budget"]) {
-      if (op[k] !== undefined && op[k] !== null) p[k] = op[k];
+    for (const [k, v] of Object.entries(op)) {
+      if (k !== "kind" && k !== "program" && (v !== null || k === "code" || k === "mission")) p[k] = v;
     }
   },
   "vision.set"(s, op) { s.vision = { statement: op.text, missions: op.missions || [] }; },
   "room.configure"(s, op) {
     const before = JSON.stringify(s.settings.voting);
-    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases"]) {
+    for (const k of ["title", "region", "horizon", "timezone", "dots", "max_per_item", "anonymous", "private_writing", "phases", "years", "level", "venue", "date"]) {
       if (op[k] !== undefined && op[k] !== null) s.settings[k] = op[k];
     }
     if (op.voting) {
