@@ -47,7 +47,7 @@ def html_finalize(value: Any) -> Any:
 
 
 def nowrap_years(value: str) -> Markup:
-    """Escaped text whose year spans ("2025–2029") never break at the dash (HTML)."""
+    """Escaped text whose year spans ("2025-2029", en dash too) never break at the dash."""
     escaped = str(escape(printable(value)))
     return Markup(YEAR_SPAN.sub(r'<span class="nowrap">\g<0></span>', escaped))
 
@@ -92,16 +92,29 @@ def _context(report: Report) -> dict[str, Any]:
         "plan": plan,
         "plan_head": header_grid(plan),
         "plan_parts": body_parts(plan),
+        "plan_right": {c for row in plan.rows for c, v in enumerate(row) if _is_number(v)},
         "cell": lambda c: _cell(report, plan, c),
+        "plan_cell": lambda row, column, value: _plan_cell(report, plan, row, column, value),
         "snapshot_label": snapshot_label(report),
         "voting_summary": voting_summary(report),
         "roles": ("lead", "support", "consult", "inform"),
     }
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _cell(report: Report, table: Table, cell: Any) -> str:
     """A plan table cell as text in the room's language, in its number format."""
     return report.t.formatted(cell.value, table.number_format(cell.row, cell.column))
+
+
+def _plan_cell(report: Report, table: Table, row: int, column: int, value: Any) -> str:
+    """A plan table cell for Markdown: numbers formatted, lines joined (a row is a line)."""
+    if isinstance(value, int | float):
+        return report.t.formatted(value, table.number_format(row, column))
+    return " — ".join(str(value or "").split("\n"))
 
 
 def render_html(report: Report) -> str:
