@@ -99,10 +99,10 @@ def test_markdown_keeps_user_text_literal() -> None:
     assert any("&lt;img src=x onerror=alert(&#39;program&#39;)&gt;" in svg for svg in svgs)
 
 
-@pytest.mark.parametrize("table", ["programs", "matrix"])
+@pytest.mark.parametrize("table", ["programs", "plan", "matrix"])
 def test_csv_cells_cannot_start_a_formula(table: str) -> None:
     body = render(record(hostile=True), "csv", table=table).body.decode("utf-8-sig")
-    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=";") for cell in row]
     assert not [c for c in cells if c.startswith(FORMULA)]
     if table == "matrix":
         assert "'" + HOSTILE_ACTOR in cells
@@ -169,7 +169,7 @@ def test_anonymous_authors_appear_in_no_format() -> None:
 def test_scores_not_revealed_render_gracefully(language: str) -> None:
     r = record(reveal=False, language=language)
     assert all(p["scores"] is None and p["rank"] is None for p in r["programs"])
-    pending = {"id": "Suara belum dibuka", "en": "Not revealed yet"}[language]
+    pending = {"id": "Hasil penilaian belum dibuka", "en": "Not revealed yet"}[language]
     md = render(r, "md").body.decode()
     html = render(r, "html").body.decode()
     assert pending in md and pending in html
@@ -178,5 +178,7 @@ def test_scores_not_revealed_render_gracefully(language: str) -> None:
     book = openpyxl.load_workbook(io.BytesIO(render(r, "xlsx").body))
     first = next(book.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert first[0] is None and first[3] is None  # no rank, no score
-    rows = list(csv.reader(io.StringIO(render(r, "csv").body.decode("utf-8-sig"))))
+    sep = {"id": ";", "en": ","}[language]
+    body = render(r, "csv").body.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=sep))
     assert rows[1][0] == "" and len(rows) == 7
