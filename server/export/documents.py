@@ -93,12 +93,40 @@ def _context(report: Report) -> dict[str, Any]:
         "plan_head": header_grid(plan),
         "plan_parts": body_parts(plan),
         "plan_right": {c for row in plan.rows for c, v in enumerate(row) if _is_number(v)},
+        "plan_widths": _widths(report, plan),
         "cell": lambda c: _cell(report, plan, c),
         "plan_cell": lambda row, column, value: _plan_cell(report, plan, row, column, value),
         "snapshot_label": snapshot_label(report),
         "voting_summary": voting_summary(report),
         "roles": ("lead", "support", "consult", "inform"),
     }
+
+
+def _widths(report: Report, table: Table) -> list[float]:
+    """Column widths in percent for a fixed table layout, from what each column holds.
+
+    An automatic layout lets a heading or a total label that spans many columns widen the
+    first of them (the unit column grew wider than the program's); here a number column is
+    as wide as its widest number (digits are about 0.6 em), a short text column as its
+    longest line up to 10 characters, and the wide text columns share the rest.
+    """
+    needs = []
+    for c in range(len(table.header)):
+        cells = [(r, row[c]) for r, row in enumerate(table.rows) if r not in table.kinds]
+        totals = [(r, table.rows[r][c]) for r in table.kinds if c]
+        if c in table.wide:
+            needs.append(14.0 if c <= table.fixed else 9.0)  # program and indicator first
+            continue
+        numbers = [
+            len(report.t.formatted(v, table.number_format(r, c)))
+            for r, v in cells + totals
+            if _is_number(v)
+        ]
+        texts = [len(line) for _, v in cells if isinstance(v, str) for line in v.split("\n")]
+        longest = max([*numbers, min(max(texts, default=0), 10), 5])
+        needs.append(longest * 0.56 + 0.9)
+    whole = sum(needs)
+    return [round(100 * n / whole, 2) for n in needs]
 
 
 def _is_number(value: Any) -> bool:
