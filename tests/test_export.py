@@ -24,6 +24,8 @@ GOLDEN_CASES = [
     ("html", None, {}, "sikka.html"),
     ("csv", None, {}, "sikka-programs.csv"),
     ("csv", "matrix", {}, "sikka-matrix.csv"),
+    ("csv", "plan", {}, "sikka-plan.csv"),
+    ("csv", "plan", {"language": "en"}, "sikka-plan-en.csv"),
     ("json", None, {}, "sikka.json"),
     ("md", None, {"language": "en"}, "sikka-en.md"),
     ("html", None, {"language": "en"}, "sikka-en.html"),

@@ -33,7 +33,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 OUR_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "h4",
     "dl", "dt", "dd", "ul", "ol", "li", "b", "nav", "a", "main", "section", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "span", "br", "small", "figure",
+    "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "br", "small", "figure",
     "figcaption", "article", "div", "footer",
     "svg", "rect", "text", "line", "g", "circle", "tspan",
 }  # fmt: skip

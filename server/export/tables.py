@@ -193,7 +193,7 @@ def plan_table(r: Report) -> Table:
             for n, i in enumerate(p.indicators or (None,)):
                 cells: list[Cell] = [None] * width
                 if n == 0:
-                    cells[0], cells[1] = p.code, _plan_program(p)
+                    cells[0], cells[1] = p.code or None, _plan_program(p)
                     for a, y in zip(amounts, years, strict=True):
                         cells[a] = _num(p.amount(y))
                     cells[total] = _num(p.budget_total)
