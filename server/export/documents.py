@@ -102,31 +102,41 @@ def _context(report: Report) -> dict[str, Any]:
     }
 
 
+PAGE_EM = 132.7  # A4 landscape less 2 x 8 mm (281 mm), in em of the printed table (6 pt)
+TEXT_WEIGHT = {True: 3.0, False: 2.0}  # program and indicator lines get more than the others
+
+
+def _text_em(text: str) -> float:
+    """The printed width of a short text in em: digits 0.64, dots and commas 0.32, letters
+    about 0.6 (DejaVu and Noto Sans), plus the cell's padding."""
+    narrow = sum(1 for ch in text if ch in ".,:;/ ")
+    return (len(text) - narrow) * 0.64 + narrow * 0.32 + 0.6
+
+
 def _widths(report: Report, table: Table) -> list[float]:
     """Column widths in percent for a fixed table layout, from what each column holds.
 
     An automatic layout lets a heading or a total label that spans many columns widen the
-    first of them (the unit column grew wider than the program's); here a number column is
-    as wide as its widest number (digits are about 0.6 em), a short text column as its
-    longest line up to 10 characters, and the wide text columns share the rest.
+    first of them (the unit column grew wider than the program's). Here a number column is
+    exactly as wide as its widest number on the printed page (so 142.600.000.000 fits), a
+    short text column as its longest line up to 10 characters, and the wide text columns
+    share what is left of an A4 landscape line.
     """
-    needs = []
+    needs: dict[int, float] = {}
     for c in range(len(table.header)):
-        cells = [(r, row[c]) for r, row in enumerate(table.rows) if r not in table.kinds]
-        totals = [(r, table.rows[r][c]) for r in table.kinds if c]
         if c in table.wide:
-            needs.append(14.0 if c <= table.fixed else 9.0)  # program and indicator first
             continue
-        numbers = [
-            len(report.t.formatted(v, table.number_format(r, c)))
-            for r, v in cells + totals
-            if _is_number(v)
-        ]
-        texts = [len(line) for _, v in cells if isinstance(v, str) for line in v.split("\n")]
-        longest = max([*numbers, min(max(texts, default=0), 10), 5])
-        needs.append(longest * 0.56 + 0.9)
-    whole = sum(needs)
-    return [round(100 * n / whole, 2) for n in needs]
+        lines = [report.t.formatted(v, table.number_format(r, c)) for r, row in
+                 enumerate(table.rows) for v in (row[c],) if _is_number(v)]  # fmt: skip
+        lines += [line[:10] for r, row in enumerate(table.rows) if r not in table.kinds
+                  and isinstance(row[c], str) for line in row[c].split("\n")]  # fmt: skip
+        needs[c] = max([_text_em(line) for line in lines] + [4.3])  # "Target" fits
+    left = max(PAGE_EM - sum(needs.values()), 5.0 * len(table.wide))
+    weights = {c: TEXT_WEIGHT[c <= table.fixed] for c in table.wide}
+    for c, weight in weights.items():
+        needs[c] = left * weight / sum(weights.values())
+    whole = sum(needs.values())
+    return [round(100 * needs[c] / whole, 2) for c in range(len(table.header))]
 
 
 def _is_number(value: Any) -> bool:
