@@ -292,3 +292,14 @@ def test_indonesian_report_uses_the_facilitators_words() -> None:
         assert word not in text, word
     for word in ("Dokumen Hasil", "Kode lokakarya", "Penilaian", "5 suara per kriteria"):
         assert word in text, word
+
+
+def test_the_cli_passes_sep_and_the_plan_table() -> None:
+    from server.cli import parser
+
+    args = parser().parse_args(["export", "SKA7Q2", "--format", "csv", "--table", "plan",
+                                "--sep", ","])  # fmt: skip
+    assert (args.table, args.sep) == ("plan", ",")
+    assert parser().parse_args(["export", "SKA7Q2"]).sep is None  # by the room's language
+    with pytest.raises(SystemExit):
+        parser().parse_args(["export", "SKA7Q2", "--sep", "|"])
