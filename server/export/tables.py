@@ -5,6 +5,12 @@ so the CSV and XLSX writers stay dumb. Numbers stay numbers (a spreadsheet sums 
 indikatif); everything else is text. ``neutralise`` is applied by the writers to every
 text cell, because a spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
 formula (CSV/formula injection).
+
+``plan_table`` is the RPJMD/Renstra table with a layout beyond rows and columns: a two-level
+header (``groups``), program cells merged over their indicators (``blocks`` x ``merge``),
+mission headings and total rows (``kinds``) and a number format per cell (``formats``).
+``layout.py`` turns that into spanned cells for every writer that can merge (HTML, XLSX,
+DOCX); CSV and Markdown read the flat ``header`` and ``rows``.
 """
 
 from __future__ import annotations
