@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import SEPARATORS
 from .i18n import parse_time
 from .layout import Spanned, body_grid, header_grid
 from .tables import (
@@ -45,7 +46,6 @@ THIN = Side(style="thin", color="9AA7B6")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MIN_WIDTH, MAX_WIDTH, WIDE = 8, 45, 60
 PLAN_WIDE = 38  # the plan table's text columns wrap sooner: 20 columns share one page width
-SEPARATORS: tuple[str, ...] = (",", ";")
 A4 = 9  # openpyxl's paperSize for A4
 LANDSCAPE_FROM = 8  # columns from which a sheet prints in landscape
 
