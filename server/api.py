@@ -166,6 +166,7 @@ async def _respond(request: Request, record: dict[str, Any]) -> Response:
             record,
             request.query_params.get("format", "json"),
             table=request.query_params.get("table"),
+            sep=request.query_params.get("sep"),
         )
     except ValueError as error:
         raise ApiError(400, "invalid", str(error)) from None

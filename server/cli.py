@@ -111,7 +111,7 @@ async def _export(args: argparse.Namespace) -> int:
         await store.close()
     from .export import render
 
-    body = render(record, args.format, table=args.table).body
+    body = render(record, args.format, table=args.table, sep=args.sep).body
     if args.output in (None, "-"):
         sys.stdout.buffer.write(body)
     else:
@@ -145,7 +145,10 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format", default="md", choices=["json", "md", "html", "csv", "xlsx", "docx"]
     )
-    export.add_argument("--table", default=None, choices=["programs", "matrix"])
+    export.add_argument("--table", default=None, choices=["programs", "plan", "matrix"])
+    export.add_argument(
+        "--sep", default=None, choices=[",", ";"], help="CSV separator (default: by language)"
+    )
     export.add_argument("--snapshot", type=int, default=None)
     export.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))
     export.add_argument("--redis-url", default=None)

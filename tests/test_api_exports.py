@@ -110,6 +110,25 @@ def test_unknown_formats_are_a_typed_error(client: TestClient) -> None:
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
 
 
+def test_csv_separator_follows_the_language_and_the_sep_parameter(client: TestClient) -> None:
+    room, key = new_room(client, title="Lokakarya Sikka", language="id")
+    auth, url = {"Authorization": f"Bearer {key}"}, f"/api/rooms/{room}/scenario"
+    default = client.get(url, params={"format": "csv"}, headers=auth)
+    assert default.content.startswith(b"\xef\xbb\xbfPeringkat;Program;")
+    comma = client.get(url, params={"format": "csv", "sep": ","}, headers=auth)
+    assert comma.content.startswith(b"\xef\xbb\xbfPeringkat,Program,")
+    plan = client.get(url, params={"format": "csv", "table": "plan"}, headers=auth)
+    assert plan.status_code == 200 and plan.text.lstrip("\ufeff").startswith("Kode;")
+    assert plan.headers["content-disposition"].endswith('-plan.csv"')
+    english, english_auth = _workshop(client)
+    semicolon = client.get(
+        f"/api/rooms/{english}/scenario", params={"format": "csv", "sep": ";"}, headers=english_auth
+    )
+    assert semicolon.text.lstrip("\ufeff").startswith("Rank;Program;")
+    refused = client.get(url, params={"format": "csv", "sep": "|"}, headers=auth)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid"
+
+
 def test_closing_the_room_takes_a_final_snapshot(client: TestClient) -> None:
     room, key = new_room(client)
     auth: dict[str, Any] = {"Authorization": f"Bearer {key}"}

@@ -24,6 +24,8 @@ GOLDEN_CASES = [
     ("html", None, {}, "sikka.html"),
     ("csv", None, {}, "sikka-programs.csv"),
     ("csv", "matrix", {}, "sikka-matrix.csv"),
+    ("csv", "plan", {}, "sikka-plan.csv"),
+    ("csv", "plan", {"language": "en"}, "sikka-plan-en.csv"),
     ("json", None, {}, "sikka.json"),
     ("md", None, {"language": "en"}, "sikka-en.md"),
     ("html", None, {"language": "en"}, "sikka-en.html"),
@@ -75,9 +77,9 @@ def _rows(sheet: object) -> list[tuple[object, ...]]:
 def test_xlsx_sheets_headers_and_values() -> None:
     book = _workbook()
     assert book.sheetnames == [
-        "Ringkasan", "Program", "Matriks peran", "Indikator", "Kartu", "Peserta",
+        "Ringkasan", "Program", "Matriks peran", "Rencana program", "Kartu", "Peserta",
     ]  # fmt: skip
-    for sheet in book.worksheets:
+    for sheet in book.worksheets[:3] + book.worksheets[4:]:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in sheet[1])
         widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
@@ -94,20 +96,14 @@ def test_xlsx_sheets_headers_and_values() -> None:
     assert matrix[1][1] == "Percepatan penurunan stunting"
     assert "penanggung jawab" in matrix[1]
     assert matrix[6][-1] == "lebih dari satu penanggung jawab"
-    indicators = _rows(book["Indikator"])
-    header = indicators[0]
-    assert header[:5] == (
-        "Peringkat", "Program", "Indikator kinerja (tolok ukur)", "Satuan", "Kondisi awal",
+    plan = _rows(book["Rencana program"])
+    assert plan[0][0] == "Indikasi rencana program prioritas yang disertai kebutuhan pendanaan"
+    assert plan[2][:5] == (
+        "Kode", "Urusan / bidang urusan / program", "Indikator kinerja (tolok ukur)", "Satuan",
+        "Kondisi awal",
     )  # fmt: skip
-    assert header[5:10] == tuple(f"Target {y}" for y in range(2025, 2030))
-    assert header[10:] == (
-        "Kondisi akhir", "Pagu indikatif (Rp)", "Sumber dana",
-        "Perangkat daerah penanggung jawab", "Lokasi",
-    )  # fmt: skip
-    budget = header.index("Pagu indikatif (Rp)")
-    total = sum(b["amount"] for p in record()["programs"] for b in p["budget"])
-    assert sum(row[budget] or 0 for row in indicators[1:]) == total
-    assert len(indicators) - 1 == sum(len(p["indicators"]) for p in record()["programs"])
+    assert plan[2][6:16:2] == tuple(str(y) for y in range(2025, 2030))
+    assert plan[3][4:8] == ("Capaian", "Tahun", "Target", "Rp")
     cards = _rows(book["Kartu"])
     assert cards[0][:2] == ("Isi kartu", "Penulis")
     assert len(cards) - 1 == len(record()["notes"])
@@ -118,13 +114,13 @@ def test_xlsx_sheets_headers_and_values() -> None:
     )  # fmt: skip
     assert "Layar proyektor" not in {row[0] for row in people}  # observers are not participants
     summary = dict(row[:2] for row in _rows(book["Ringkasan"]))
-    assert summary["Rekaman skenario S-PWT"].startswith("Lokakarya S-PWT")
+    assert summary["Dokumen hasil S-PWT"].startswith("Lokakarya S-PWT")
 
 
 def test_xlsx_speaks_english_in_an_english_room() -> None:
     book = _workbook({"language": "en"})
     assert book.sheetnames == [
-        "Summary", "Programs", "Role matrix", "Indicators", "Cards", "Participants",
+        "Summary", "Programs", "Role matrix", "Program plan", "Cards", "Participants",
     ]  # fmt: skip
     programs = _rows(book["Programs"])
     assert programs[0][:5] == ("Rank", "Program", "Cluster", "Feasibility", "Urgency")
@@ -136,16 +132,15 @@ def test_csv_is_excel_friendly_utf8_with_the_ranked_programs() -> None:
     out = render(record(), "csv")
     assert out.media_type == "text/csv; charset=utf-8"
     assert out.body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
-    rows = list(csv.reader(io.StringIO(out.body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(out.body.decode("utf-8-sig")), delimiter=";"))
     assert b"\r\n" in out.body
     assert rows[0][0] == "Peringkat"
     assert [r[1] for r in rows[1:3]] == [
         "Percepatan penurunan stunting",
         "Penyediaan air minum dan sanitasi perdesaan",
     ]
-    matrix = list(
-        csv.reader(io.StringIO(render(record(), "csv", table="matrix").body.decode("utf-8-sig")))
-    )
+    body = render(record(), "csv", table="matrix").body.decode("utf-8-sig")
+    matrix = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert matrix[0][2:10] == [a["name"] for a in record()["actors"]]
 
 

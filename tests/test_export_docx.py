@@ -287,7 +287,7 @@ PLAN = Table(
         ("1.03.10", "Jalan", "Jembatan", 4.5, None, "Dinas PUPR"),
         ("1.03.03", "Air minum", "Rumah tangga", 80, 2_000_000_000, "Dinas PUPR"),
     ],
-    merge=(1, 0, 4, 5),
+    runs=(1, 0, 4, 5),
     right=frozenset({3}),
 )
 
@@ -310,7 +310,7 @@ def test_body_spans_follow_the_key_column() -> None:
     assert spans[5] == [(0, 1)]
     assert body_spans(Table(key="x", header=("a",), rows=[("1",), ("1",)])) == {}
     rows = [("p", "A"), ("p", None), ("p", "B"), ("p", "B"), ("q", "B")]
-    inner = body_spans(Table(key="x", header=("k", "v"), rows=rows, merge=(0, 1)))
+    inner = body_spans(Table(key="x", header=("k", "v"), rows=rows, runs=(0, 1)))
     assert inner == {0: [(0, 3)], 1: [(0, 1), (2, 3)]}  # "q" starts afresh
 
 

@@ -57,6 +57,42 @@ def test_weighted_totals_in_score_mode() -> None:
     assert scores == {"urgency": 4.5, "feasibility": 3, "total": 12, "voters": 2}
 
 
+def _scored_room(values: dict[str, tuple[int, int]]) -> Board:
+    """Score mode on feasibility and urgency; ``values``: program -> (feasibility, urgency)
+    that each of three participants gives."""
+    b = Board()
+    voters = [b.join(f"Peserta {i}") for i in range(3)]
+    programs = {name: b.program(name) for name in values}
+    criteria = [{"key": "feasibility"}, {"key": "urgency"}]
+    b.do(b.facilitator, "room.configure", voting={"mode": "score", "criteria": criteria})
+    b.phase("vote")
+    for voter in voters:
+        for name, (feasible, urgent) in values.items():
+            b.do(voter, "vote.score", program=programs[name], criterion="feasibility",
+                 value=feasible)  # fmt: skip
+            b.do(voter, "vote.score", program=programs[name], criterion="urgency", value=urgent)
+    b.do(b.facilitator, "votes.reveal")
+    return b
+
+
+def test_score_mode_places_programs_in_quadrants_at_the_medians_of_the_means() -> None:
+    b = _scored_room({"Jalan": (5, 5), "Air": (2, 5), "Sekolah": (5, 2), "Pasar": (1, 1)})
+    programs = build_record(b.state).to_json_dict()["programs"]
+    assert {p["title"]: p["quadrant"] for p in programs} == {
+        "Jalan": "priority", "Air": "enable", "Sekolah": "later", "Pasar": "drop",
+    }  # fmt: skip
+    assert {p["title"]: p["scores"]["feasibility"] for p in programs}["Air"] == 2
+
+
+def test_equal_totals_share_a_rank() -> None:
+    """Competition ranking: 10, 7, 7, 2 rank 1, 2, 2, 4 (list order decides no tie)."""
+    b = _scored_room({"A": (5, 5), "B": (5, 2), "C": (2, 5), "D": (1, 1)})
+    programs = build_record(b.state).to_json_dict()["programs"]
+    assert [(p["title"], p["rank"]) for p in programs] == [
+        ("A", 1), ("B", 2), ("C", 2), ("D", 4),
+    ]  # fmt: skip
+
+
 def test_lead_checks() -> None:
     b = Board()
     none, one, two = b.program("A"), b.program("B"), b.program("C")

@@ -8,8 +8,10 @@ as it did when it was taken.
 - ``json``: the canonical record, pretty-printed.
 - ``md`` / ``html``: the report a Bappeda team pastes into its planning draft
   (``documents.py``, templates in ``templates/``, charts in ``charts.py``).
-- ``csv``: the program table, or the role matrix with ``table="matrix"`` (``sheets.py``).
-- ``xlsx``: a workbook with a summary, programs, role matrix, indicators, cards, participants.
+- ``csv``: the program table, the plan table with ``table="plan"`` or the role matrix with
+  ``table="matrix"`` (``sheets.py``); ``;`` and the decimal comma in a room in Bahasa
+  Indonesia, ``,`` and the decimal point in English; ``sep`` overrides.
+- ``xlsx``: a workbook with a summary, programs, role matrix, plan table, cards, participants.
 - ``docx``: the HTML report as a Word document, its tables real Word tables (``word.py``).
 """
 
@@ -26,7 +28,8 @@ from ..state.text import clean_tree
 from .i18n import local_time
 
 FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx", "docx")
-TABLES: tuple[str, ...] = ("programs", "matrix")
+TABLES: tuple[str, ...] = ("programs", "plan", "matrix")
+SEPARATORS: tuple[str, ...] = (",", ";")
 MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
@@ -45,12 +48,18 @@ class Rendered:
 
 
 def render(
-    record: dict[str, Any], fmt: str, *, table: str | None = None, pretty: bool = True
+    record: dict[str, Any],
+    fmt: str,
+    *,
+    table: str | None = None,
+    pretty: bool = True,
+    sep: str | None = None,
 ) -> Rendered:
-    """The record in format ``fmt``. Raises ValueError for an unknown format or table.
+    """The record in format ``fmt``. Raises ValueError for an unknown format, table or sep.
 
-    ``table`` chooses the CSV table (``programs``, the default, or ``matrix``); the other
-    formats hold every table and accept only a valid name or None.
+    ``table`` chooses the CSV table (``programs``, the default, ``plan`` or ``matrix``); the
+    other formats hold every table and accept only a valid name or None. ``sep`` (``,`` or
+    ``;``) overrides the CSV separator the room's language chooses; others accept None too.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
@@ -59,7 +68,9 @@ def render(
     # The state holds no bidirectional controls since they are stripped on the way in, but
     # a snapshot stored before that rule may: no format keeps them (``state/text.py``).
     record = clean_tree(record)
-    suffix = "-matrix" if fmt == "csv" and table == "matrix" else ""
+    if sep is not None and sep not in SEPARATORS:
+        raise ValueError(f"sep must be one of {' '.join(SEPARATORS)}")
+    suffix = f"-{table}" if fmt == "csv" and table in ("plan", "matrix") else ""
     name = filename(record, fmt, suffix)
     if fmt == "json":
         option = orjson.OPT_INDENT_2 if pretty else 0
@@ -77,14 +88,15 @@ def render(
         from .word import render_docx  # python-docx and resvg load only for a Word report
 
         return Rendered(render_docx(report), MEDIA_TYPES[fmt], name)
-    from .sheets import write_csv, write_xlsx
+    from .sheets import csv_separator, write_csv, write_xlsx
 
     if fmt == "xlsx":
         return Rendered(write_xlsx(report), MEDIA_TYPES[fmt], name)
-    from .tables import matrix_table, programs_table
+    from .tables import matrix_table, plan_table, programs_table
 
-    chosen = matrix_table(report) if table == "matrix" else programs_table(report)
-    return Rendered(write_csv(chosen), MEDIA_TYPES[fmt], name)
+    chosen = {"matrix": matrix_table, "plan": plan_table}.get(table or "", programs_table)
+    separator = sep or csv_separator(record["room"].get("language"))
+    return Rendered(write_csv(chosen(report), separator), MEDIA_TYPES[fmt], name)
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import math
 import statistics
+import textwrap
 from collections import defaultdict
 
 from markupsafe import escape
 
-from .i18n import Catalogue, printable
+from .i18n import Catalogue, decimals, printable
 from .view import Program, Report
 
 FONT = "Noto Sans, DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -37,8 +38,17 @@ def _text(value: str) -> str:
     return str(escape(printable(value)))
 
 
-def _short(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+def _wrap(value: str, width: int) -> list[str]:
+    """A program title over as many lines as it needs (never cut: the title is the point)."""
+    return textwrap.wrap(printable(value), width, break_on_hyphens=False) or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], step: float = 14.0) -> str:
+    """``tspan`` lines starting at baseline ``y``, each ``step`` lower."""
+    return "".join(
+        f'<tspan x="{_n(x)}" y="{_n(y + n * step)}">{_text(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
 
 
 def _n(value: float) -> str:
@@ -72,7 +82,7 @@ def quadrant_svg(report: Report) -> str:
     labels = {c.key: c.label for c in report.criteria}
     size, left, top = 360.0, 58.0, 20.0
     legend_x = left + size + 28
-    height = max(top + size + 54, top + 14 + 20 * len(scored) + 24 * 4)
+    height = max(top + size + 54, top + 14 + _legend_height(scored) + 24 * 4)
     xs = [p.scores["feasibility"] for p in scored if p.scores]
     ys = [p.scores["urgency"] for p in scored if p.scores]
     x_max, x_step = _axis_max(xs)
@@ -177,18 +187,26 @@ def _dots(scored: list[Program], px: object, py: object) -> list[str]:
     return body
 
 
+LEGEND_WRAP = 52  # characters per line of a program title in the quadrant legend
+
+
+def _legend_height(scored: list[Program]) -> float:
+    return sum(6 + 14 * len(_wrap(p.title, LEGEND_WRAP)) for p in scored)
+
+
 def _quadrant_legend(t: Catalogue, scored: list[Program], x: float, top: float) -> list[str]:
     body = []
     y = top + 8
     for p in scored:
         ink = QUADRANT_COLOURS.get(p.quadrant or "drop", QUADRANT_COLOURS["drop"])[0]
+        lines = _wrap(p.title, LEGEND_WRAP)
         body.append(
             f'<circle cx="{_n(x + 8)}" cy="{_n(y)}" r="8" fill="{ink}"/>'
             f'<text x="{_n(x + 8)}" y="{_n(y + 3.5)}" text-anchor="middle" font-size="9.5" '
             f'font-weight="bold" fill="#fff">{p.rank or ""}</text>'
-            f'<text x="{_n(x + 22)}" y="{_n(y + 4)}">{_text(_short(p.title, 50))}</text>'
+            f"<text>{_lines(x + 22, y + 4, lines)}</text>"
         )
-        y += 20
+        y += 6 + 14 * len(lines)
     y += 10
     for key, (ink, tint) in QUADRANT_COLOURS.items():
         body.append(
@@ -201,40 +219,53 @@ def _quadrant_legend(t: Catalogue, scored: list[Program], x: float, top: float) 
     return body
 
 
+BAR_WRAP = 46  # characters per line of a program title beside its bar
+
+
 def bars_svg(report: Report) -> str:
-    """Programs in rank order, each bar stacked by criterion contribution (score x weight)."""
+    """Programs in rank order, each bar stacked by criterion contribution (score x weight).
+
+    The label is the rank (``2=`` for a shared one) and the whole title, wrapped over lines;
+    a row is as tall as its label.
+    """
     t = report.t
     scored = [p for p in report.programs if p.scores is not None]
-    label_w, bar_x, bar_w, row = 300.0, 308.0, 330.0, 26.0
+    label_w, bar_x, bar_w = 300.0, 308.0, 330.0
     width = bar_x + bar_w + 50
     body, legend_bottom = _series_legend(report, bar_x, width)
     top = legend_bottom + 10
-    height = top + row * len(scored) + 12
+    labels = [_wrap(f"{report.rank_label(p)}. {p.title}", BAR_WRAP) for p in scored]
+    rows = [max(26.0, 14.0 * len(lines) + 10) for lines in labels]
+    height = top + sum(rows) + 12
     totals = [p.scores.get("total", 0.0) for p in scored if p.scores]
     scale_max, _ = _axis_max(totals)
-    for n, p in enumerate(scored):
+    places = decimals(totals)  # one format for all totals, as in the table
+    y = top
+    for p, lines, row in zip(scored, labels, rows, strict=True):
         assert p.scores is not None
-        y = top + n * row
+        first = y + row / 2 - 7 * (len(lines) - 1) + 4.5  # the lines centred on the bar
         body.append(
-            f'<text x="{_n(label_w)}" y="{_n(y + 16)}" text-anchor="end">'
-            f"<title>{_text(p.title)}</title>{p.rank or ''}. {_text(_short(p.title, 44))}</text>"
+            f'<text text-anchor="end"><title>{_text(p.title)}</title>'
+            f"{_lines(label_w, first, lines)}</text>"
         )
         x = bar_x
+        bar_y = y + row / 2 - 8.5
         for i, c in enumerate(report.criteria):
             length = p.scores.get(c.key, 0.0) * c.weight / scale_max * bar_w
             if length > 0:
                 body.append(
-                    f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="{_n(length)}" height="17" '
+                    f'<rect x="{_n(x)}" y="{_n(bar_y)}" width="{_n(length)}" height="17" '
                     f'fill="{SERIES[i % len(SERIES)]}"/>'
                 )
             x += length
         body.append(
-            f'<text x="{_n(x + 5)}" y="{_n(y + 16.5)}" font-weight="bold">'
-            f"{t.number(p.scores.get('total', 0.0))}</text>"
+            f'<text x="{_n(x + 5)}" y="{_n(bar_y + 12.5)}" font-weight="bold">'
+            f"{t.fixed(p.scores.get('total', 0.0), places)}</text>"
         )
+        y += row
     body.append(
         f'<line x1="{_n(bar_x)}" y1="{_n(top)}" x2="{_n(bar_x)}" '
-        f'y2="{_n(top + row * len(scored))}" stroke="{GRID}"/>'
+        f'y2="{_n(top + sum(rows))}" stroke="{GRID}"/>'
     )
     return _svg(width, height, t("chart_bars_alt"), body)
 

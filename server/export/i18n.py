@@ -56,9 +56,29 @@ class Catalogue:
         text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
         return self._localise(text)
 
-    def value(self, value: float | str | None) -> str:
-        """An indicator's value: a number in the local format, a text as it is."""
-        return value if isinstance(value, str) else self.number(value)
+    def value(self, value: float | str | None, decimals: int | None = None) -> str:
+        """An indicator's value: a number in the local format, a text as it is; with
+        ``decimals``, always that many (a row or column of values reads alike)."""
+        if isinstance(value, str):
+            return value
+        return self.number(value) if decimals is None else self.fixed(value, decimals)
+
+    def fixed(self, value: float | None, decimals: int) -> str:
+        """``value`` grouped, with exactly ``decimals`` decimals (``23,0`` beside ``20,5``)."""
+        if value is None:
+            return ""
+        return self._localise(f"{value:,.{decimals}f}")
+
+    def formatted(self, value: float | str | None, fmt: str | None) -> str:
+        """A cell as a spreadsheet with number format ``fmt`` would show it in this language:
+        ``#,##0.0`` gives one decimal, ``0`` no digit grouping (years)."""
+        if value is None or isinstance(value, str):
+            return value or ""
+        if fmt is None:
+            return self.number(value)
+        places = len(fmt.split(".", 1)[1].rstrip(";")) if "." in fmt else 0
+        text = f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
+        return self._localise(text)
 
     def grouped(self, value: int) -> str:
         return self._localise(f"{value:,}")
@@ -108,6 +128,23 @@ class Catalogue:
         hours, minutes = divmod(minutes, 60)
         h, m = ("j", "mnt") if self.language == "id" else ("h", "min")
         return f"{hours} {h} {minutes:02d} {m}" if hours else f"{minutes} {m}"
+
+
+def decimals(values: object, most: int = 2) -> int:
+    """How many decimals a set of numbers needs to be shown alike: the most any of them has
+    (at most ``most``); texts and whole numbers need none."""
+    needed = 0
+    for value in values:  # type: ignore[attr-defined]
+        if isinstance(value, float) and not value.is_integer():
+            text = f"{value:.{most}f}".rstrip("0")
+            needed = max(needed, len(text.split(".")[1]))
+    return needed
+
+
+def number_format(places: int, grouped: bool = True) -> str:
+    """The spreadsheet number format of ``places`` decimals: ``#,##0``, ``#,##0.0`` …"""
+    base = "#,##0" if grouped else "0"
+    return base + ("." + "0" * places if places else "")
 
 
 def printable(text: str) -> str:

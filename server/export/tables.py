@@ -5,22 +5,51 @@ so the CSV and XLSX writers stay dumb. Numbers stay numbers (a spreadsheet sums 
 indikatif); everything else is text. ``neutralise`` is applied by the writers to every
 text cell, because a spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
 formula (CSV/formula injection).
+
+``plan_table`` is the RPJMD/Renstra table with a layout beyond rows and columns: a two-level
+header (``groups``), program cells merged over their indicators (``blocks`` x ``merge``),
+mission headings and total rows (``kinds``) and a number format per cell (``formats``).
+``layout.py`` turns that into spanned cells for every writer that can merge (HTML, XLSX,
+DOCX); CSV and Markdown read the flat ``header`` and ``rows``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .view import Program, Report
+from .i18n import decimals, number_format
+from .view import Budget, Indicator, Program, Report
 
 Cell = str | int | float | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+RUPIAH = "[$Rp-421] #,##0"  # whole rupiah; "-421" (Indonesian) groups with dots everywhere
+YEAR = "0"  # a year is never grouped ("2024", not "2.024")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A cell of a table's upper header row over ``span`` columns. With ``sub`` (one label
+    per column) the columns have a lower header row each; without, the label is the header
+    of its one column and spans both rows."""
+
+    label: str
+    span: int = 1
+    sub: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Table:
+    """Plain cells plus what a layout needs; CSV reads ``header`` and ``rows`` only.
+
+    Rows hold every value once: a merged column (``merge``) has its value on the first row of
+    its block and ``None`` below, so a column sum is right in any writer. Writers that can
+    merge cells (HTML, XLSX, DOCX) span that value over the block's rows.
+    """
+
     key: str  # "programs", "matrix", … (the sheet name comes from the catalogue)
-    header: tuple[str, ...]
+    header: tuple[str, ...]  # one flat name per column (CSV, Markdown)
     rows: list[tuple[Cell, ...]]
     numeric: dict[int, str] = field(default_factory=dict)  # column -> number format
     wide: frozenset[int] = frozenset()  # columns of long text, wrapped in XLSX
@@ -28,11 +57,30 @@ class Table:
     # and Rp columns). In a document, equal neighbours in one of these rows are one cell, and
     # a cell equal to the one above it (``header`` included) extends that cell down.
     head: tuple[tuple[str, ...], ...] = ()
-    # Columns whose cells span rows in a document. The first is the key: its equal
+    # Columns whose cells span rows in a Word table (``wordkit``). The first is the key: its equal
     # consecutive cells are one cell. Each other column, inside a run of the key, joins a cell
     # to the one above when it is equal or empty (the budget written on a program's first row).
-    merge: tuple[int, ...] = ()
+    runs: tuple[int, ...] = ()
     right: frozenset[int] = frozenset()  # text columns that hold numbers (targets): aligned right
+    title: str = ""  # written above the table where a table has a title (XLSX, DOCX)
+    groups: tuple[Group, ...] = ()  # a two-level header, when not empty
+    blocks: tuple[tuple[int, int], ...] = ()  # (first row, row count) merged in ``merge``
+    merge: frozenset[int] = frozenset()
+    kinds: dict[int, str] = field(default_factory=dict)  # row -> "heading" | "total"
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column)
+    fixed: int = 0  # leading columns that stay in view (XLSX frozen panes)
+
+    def number_format(self, row: int, column: int) -> str | None:
+        """The format of one cell: its own, else its column's."""
+        return self.formats.get((row, column), self.numeric.get(column))
+
+    def label_span(self, row: int) -> int:
+        """How many columns a heading or total row's first cell covers: a heading the whole
+        width, a total up to its first value."""
+        cells = self.rows[row]
+        if self.kinds.get(row) == "heading":
+            return len(cells)
+        return next((n for n, v in enumerate(cells) if n and v not in (None, "")), len(cells))
 
 
 def neutralise(value: str) -> str:
@@ -51,18 +99,25 @@ def _join(items: tuple[str, ...] | list[str]) -> str:
 
 
 def programs_table(r: Report) -> Table:
-    """The ranked program table, one row per program (also the default CSV)."""
+    """The ranked program table, one row per program (also the default CSV), with the pagu
+    of each plan year beside the total."""
     t = r.t
     header = (
         t.col("rank"), t.col("program"), t.col("cluster"),
         *(c.label for c in r.criteria), t.col("total"), t.col("voters"), t.col("quadrant"),
         t.col("lead"), t.col("support"), t.col("consult"), t.col("inform"),
-        t.col("location"), t.col("timeframe"), t.col("budget"), t.col("sources"),
+        t.col("location"), t.col("timeframe"), t.col("budget"),
+        *(t.col("budget_year", year=y) for y in r.years), t.col("sources"),
         t.col("policies"), t.col("strategies"), t.col("issues"),
+        t.col("code"), t.col("nomenclature"), t.col("mission"), t.col("goal"),
+        t.col("target_text"),
     )  # fmt: skip
     rows = []
     for p in r.programs:
         scores = p.scores or {}
+        mission = (
+            r.missions[p.mission] if p.mission is not None and p.mission < len(r.missions) else ""
+        )
         rows.append(
             (
                 p.rank, p.title, p.cluster,
@@ -70,18 +125,25 @@ def programs_table(r: Report) -> Table:
                 _num(scores.get("total")), _num(scores.get("voters")),
                 t.name("quadrants", p.quadrant),
                 p.lead, *(_join(p.by_role.get(k, ())) for k in ("support", "consult", "inform")),
-                p.location, p.timeframe, _num(p.budget_total), p.sources,
+                p.location, p.timeframe, _num(p.budget_total),
+                *(_num(p.amount(y)) for y in r.years), p.sources,
                 _join(p.policies), _join(p.strategies), _issues(r, p),
+                p.code, p.nomenclature, mission, p.goal, p.target,
             )
         )  # fmt: skip
     budget_col = header.index(t.col("budget"))
+    money = range(budget_col, budget_col + 1 + len(r.years))
+    scored = range(3, 4 + len(r.criteria))  # each criterion's column, then the total
+    alike = {c: number_format(decimals(row[c] for row in rows)) for c in scored}
+    after = budget_col + len(r.years)
     return Table(
         key="programs",
         header=header,
         rows=rows,
-        numeric={budget_col: "#,##0"},
-        wide=frozenset({1, budget_col + 2, budget_col + 3}),
-    )
+        numeric={**alike, **dict.fromkeys(money, RUPIAH)},
+        wide=frozenset({1, after + 2, after + 3, len(header) - 4, len(header) - 2,
+                        len(header) - 1}),
+    )  # fmt: skip
 
 
 def _issues(r: Report, p: Program) -> str:
@@ -104,42 +166,85 @@ def matrix_table(r: Report) -> Table:
     return Table(key="matrix", header=header, rows=rows, wide=frozenset({1}))
 
 
-def indicators_table(r: Report) -> Table:
-    """The RPJMD/Renstra program matrix: one row per indicator, targets per year.
+def plan_table(r: Report) -> Table:
+    """The RPJMD/Renstra table "Indikasi rencana program prioritas yang disertai kebutuhan
+    pendanaan": one row per indicator, programs under their mission, a Jumlah row and a
+    total per funding source.
 
-    The pagu indikatif (the program's whole budget) is written on the program's first row
-    only, so that summing the column gives the right total.
+    Columns: kode; urusan / bidang urusan / program; indikator; satuan; kondisi awal and its
+    year; target and Rp per plan year; kondisi akhir target and total Rp; perangkat daerah
+    penanggung jawab; lokasi. Program cells (kode, program, Rp, lead, lokasi) are on the
+    program's first row only (``merge``), so sums of the Rp columns are right.
     """
-    t = r.t
+    t, years = r.t, r.years
+    per_year = [c for y in years for c in (t.col("target", year=y), t.col("amount_year", year=y))]
     header = (
-        t.col("rank"), t.col("program"), t.col("indicator"), t.col("unit"), t.col("baseline"),
-        *(t.col("target", year=y) for y in r.years), t.col("final"),
-        t.col("budget"), t.col("sources"), t.col("lead"), t.col("location"),
+        t.col("code"), t.col("plan_program"), t.col("indicator"), t.col("unit"),
+        t.col("baseline"), t.col("baseline_year_flat"), *per_year,
+        t.col("final"), t.col("final_amount"), t.col("lead"), t.col("location"),
     )  # fmt: skip
-    blank = ("",) * len(r.years)
+    pair = (t.col("year_target"), t.col("year_amount"))
+    groups = (
+        Group(t.col("code")), Group(t.col("plan_program")), Group(t.col("indicator")),
+        Group(t.col("unit")),
+        Group(t.col("baseline"), 2, (t.col("baseline_value"), t.col("baseline_year"))),
+        *(Group(y, 2, pair) for y in years), Group(t.col("final"), 2, pair),
+        Group(t.col("lead")), Group(t.col("location")),
+    )  # fmt: skip
+    amounts = [6 + 2 * n + 1 for n in range(len(years))]
+    final, total = 6 + 2 * len(years), 7 + 2 * len(years)
+    values = [4, *(a - 1 for a in amounts), final]  # the columns of an indicator's values
     rows: list[tuple[Cell, ...]] = []
-    for p in r.programs:
-        indicators = p.indicators or (None,)
-        for n, i in enumerate(indicators):
-            first = n == 0
-            rows.append(
-                (
-                    p.rank, p.title,
-                    *((i.name, i.unit, i.baseline, *i.targets, i.final) if i else ("",) * 3
-                      + blank + ("",)),
-                    _num(p.budget_total) if first else None, p.sources if first else "",
-                    p.lead, p.location,
-                )
-            )  # fmt: skip
-    budget_col = 6 + len(r.years)
+    blocks: list[tuple[int, int]] = []
+    kinds: dict[int, str] = {}
+    formats: dict[tuple[int, int], str] = {}
+    width = len(header)
+    for heading, programs in r.by_mission():
+        if heading:
+            kinds[len(rows)] = "heading"
+            rows.append((heading, *(None,) * (width - 1)))
+        for p in programs:
+            blocks.append((len(rows), max(1, len(p.indicators))))
+            for n, i in enumerate(p.indicators or (None,)):
+                cells: list[Cell] = [None] * width
+                if n == 0:
+                    cells[0], cells[1] = p.code or None, _plan_program(p)
+                    for a, y in zip(amounts, years, strict=True):
+                        cells[a] = _num(p.amount(y))
+                    cells[total] = _num(p.budget_total)
+                    cells[width - 2], cells[width - 1] = p.lead, p.location
+                if i is not None:
+                    cells[2], cells[3] = _indicator(r, i), i.unit
+                    cells[4], cells[5] = _value(i.baseline), i.baseline_year
+                    for a, v in zip(amounts, i.targets, strict=True):
+                        cells[a - 1] = _value(v)
+                    cells[final] = _value(i.final)
+                    places = decimals(cells[c] for c in values)
+                    for c in values:
+                        formats[(len(rows), c)] = number_format(places)
+                rows.append(tuple(cells))
+    for label, lines in _totals(r):
+        kinds[len(rows)] = "total"
+        cells = [None] * width
+        cells[0] = label
+        for a, y in zip(amounts, years, strict=True):
+            cells[a] = _num(sum(b.amount for b in lines if str(b.year) == y))
+        cells[total] = _num(sum(b.amount for b in lines))
+        rows.append(tuple(cells))
+    money = dict.fromkeys([*amounts, total], RUPIAH)
     return Table(
-        key="indicators",
+        key="plan",
         header=header,
         rows=rows,
-        numeric={budget_col: "#,##0"},
-        wide=frozenset({1, 2}),
-        merge=(1, 0, budget_col, budget_col + 1, budget_col + 2, budget_col + 3),
-        right=frozenset(range(4, budget_col)),  # baseline, targets and final, alike
+        numeric={**money, 5: YEAR},
+        wide=frozenset({1, 2, width - 2, width - 1}),
+        title=t("indicators"),
+        groups=groups,
+        blocks=tuple(blocks),
+        merge=frozenset({0, 1, *amounts, total, width - 2, width - 1}),
+        kinds=kinds,
+        formats=formats,
+        fixed=2,
     )
 
 
@@ -170,6 +275,43 @@ def ranking_table(r: Report) -> Table:
         wide=frozenset({1}),
         right=frozenset({0}),
     )
+
+
+def _value(value: object) -> Cell:
+    return _num(value) if isinstance(value, int | float) else value  # type: ignore[return-value]
+
+
+def _plan_program(p: Program) -> str:
+    """The official name under its bidang urusan when coded, the workshop's title beside it
+    when it says something else; the title alone otherwise."""
+    if not p.nomenclature:
+        return p.title
+    lines = [f"{p.bidang[0]} {p.bidang[1]}"] if p.bidang else []
+    lines.append(p.nomenclature)
+    if p.title.casefold() != p.nomenclature.casefold():
+        lines.append(f"({p.title})")
+    return "\n".join(lines)
+
+
+def _indicator(r: Report, i: Indicator) -> str:
+    """The indicator's name; its kind and data source on a second line when known."""
+    notes = [r.t.name("kinds", i.kind)] if i.kind else []
+    if i.source:
+        notes.append(f"{r.t('data_source')}: {i.source}")
+    return i.name + ("\n" + "; ".join(notes) if notes else "")
+
+
+def _totals(r: Report) -> list[tuple[str, list[Budget]]]:
+    """The Jumlah row's budget lines, then one group per funding source (first seen first)."""
+    lines = [b for p in r.programs for b in p.budget]
+    if not lines:
+        return []
+    sources = dict.fromkeys(b.source for b in lines)
+    by_source = [
+        (r.t("source_row", source=s or r.t("no_source")), [b for b in lines if b.source == s])
+        for s in sources
+    ]
+    return [(r.t("total_row"), lines), *by_source]
 
 
 def cards_table(r: Report) -> Table:

@@ -76,6 +76,13 @@ class Program:
     policies: tuple[str, ...]
     strategies: tuple[str, ...]
     issues: tuple[str, ...]
+    code: str = ""  # national program code (Kepmendagri 050-5889), e.g. "1.03.10"
+    nomenclature: str = ""  # the official name of the code
+    urusan: tuple[str, str] | None = None  # (code, name)
+    bidang: tuple[str, str] | None = None
+    mission: int | None = None  # index into Report.missions
+    goal: str = ""
+    target: str = ""
 
     @property
     def lead(self) -> str:
@@ -93,6 +100,11 @@ class Program:
     @property
     def sources(self) -> str:
         return ", ".join(dict.fromkeys(b.source for b in self.budget if b.source))
+
+    def amount(self, year: str) -> float | None:
+        """The pagu of one plan year, over all its sources; None when none is planned."""
+        lines = [b.amount for b in self.budget if str(b.year) == year]
+        return sum(lines) if lines else None
 
 
 @dataclass(frozen=True)
@@ -152,12 +164,39 @@ class Report:
     cards: tuple[Card, ...] = field(default=())
 
     @property
+    def tied(self) -> frozenset[int]:
+        """Ranks that more than one program shares (equal totals)."""
+        ranks = [p.rank for p in self.programs if p.rank is not None]
+        return frozenset(r for r in ranks if ranks.count(r) > 1)
+
+    def rank_label(self, p: Program) -> str:
+        """``2`` or, for a shared rank, ``2=``; an en dash before the reveal."""
+        if p.rank is None:
+            return "\u2013"
+        return f"{p.rank}=" if p.rank in self.tied else str(p.rank)
+
+    def by_mission(self) -> list[tuple[str, list[Program]]]:
+        """Programs under their mission, in mission order, then those without one; in rank
+        order within. One group with an empty heading when no program names a mission."""
+        if not any(p.mission is not None for p in self.programs):
+            return [("", list(self.programs))] if self.programs else []
+        known = range(len(self.missions))
+        groups = [
+            (self.t("mission_heading", n=n + 1, text=self.missions[n]),
+             [p for p in self.programs if p.mission == n])
+            for n in known
+        ]  # fmt: skip
+        rest = [p for p in self.programs if p.mission not in known]
+        groups.append((self.t("no_mission"), rest))
+        return [(heading, programs) for heading, programs in groups if programs]
+
+    @property
     def has_quadrant(self) -> bool:
         return {"feasibility", "urgency"} <= {c.key for c in self.criteria}
 
     @property
     def has_policies(self) -> bool:
-        return any(p.policies or p.strategies for p in self.programs)
+        return any(p.policies or p.strategies or p.goal or p.target for p in self.programs)
 
     @property
     def has_indicators(self) -> bool:
@@ -307,4 +346,15 @@ def _program(
         policies=tuple(p["policies"]),
         strategies=tuple(p["strategies"]),
         issues=tuple(p["issues"]),
+        code=p.get("code") or "",
+        nomenclature=p.get("nomenclature") or "",
+        urusan=_code_name(p.get("urusan")),
+        bidang=_code_name(p.get("bidang")),
+        mission=p.get("mission"),
+        goal=p.get("goal", ""),
+        target=p.get("target", ""),
     )
+
+
+def _code_name(row: dict[str, str] | None) -> tuple[str, str] | None:
+    return (row["code"], row["name"]) if row else None

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from .charts import bars_svg, quadrant_svg
 from .i18n import parse_time
 from .tables import (
-    indicators_table,
     matrix_table,
     participants_table,
     phases_table,
+    plan_table,
     ranking_table,
     snapshot_label,
     voting_summary,
@@ -142,7 +142,7 @@ def _indicators(doc: WordDocument, r: Report) -> None:
     if not r.has_indicators:
         doc.paragraph(t("no_indicators"), italic=True)
         return
-    doc.table(indicators_table(r))
+    doc.table(plan_table(r))
 
 
 def _policies(doc: WordDocument, r: Report) -> None:

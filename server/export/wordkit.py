@@ -77,9 +77,9 @@ def body_spans(table: Table) -> dict[int, list[tuple[int, int]]]:
     See ``Table.merge``: the key column merges equal cells; the others, inside a key run,
     also take in the empty cells below a value.
     """
-    if not table.merge or not table.rows:
+    if not table.runs or not table.rows:
         return {}
-    key = table.merge[0]
+    key = table.runs[0]
     runs: list[tuple[int, int]] = []
     for i, row in enumerate(table.rows):
         if runs and row[key] == table.rows[runs[-1][0]][key]:
@@ -87,7 +87,7 @@ def body_spans(table: Table) -> dict[int, list[tuple[int, int]]]:
         else:
             runs.append((i, i))
     spans: dict[int, list[tuple[int, int]]] = {key: [s for s in runs if s[1] > s[0]]}
-    for column in table.merge[1:]:
+    for column in table.runs[1:]:
         found = []
         for first, last in runs:
             start = first

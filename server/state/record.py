@@ -120,7 +120,9 @@ class ProgramRow(Record):
     id: str
     title: str
     cluster: str | None
-    rank: int | None = Field(description="1 = highest total; null until votes are revealed")
+    rank: int | None = Field(
+        description="1 = highest total, equal totals share a rank (1, 2, 2, 4); null until revealed"
+    )
     scores: dict[str, int | float] | None = Field(
         description="per criterion, plus total (weighted) and voters; null until revealed"
     )
@@ -284,8 +286,9 @@ def _programs(s: RoomState) -> list[ProgramRow]:
         else list(s.programs.values())
     )
     quadrants = _quadrants(s, scores)
+    ranks = _ranks([scores[p.id]["total"] for p in ranked]) if scores else [None] * len(ranked)
     rows = []
-    for rank, program in enumerate(ranked, start=1):
+    for rank, program in zip(ranks, ranked, strict=True):
         roles = s.matrix.get(program.id, {})
         leads = [actor for actor, role in roles.items() if role == "lead"]
         rows.append(
@@ -293,7 +296,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 id=program.id,
                 title=program.title,
                 cluster=program.cluster,
-                rank=rank if scores else None,
+                rank=rank,
                 scores=scores.get(program.id),
                 quadrant=quadrants.get(program.id),
                 indicators=list(program.indicators),
@@ -313,6 +316,15 @@ def _programs(s: RoomState) -> list[ProgramRow]:
             )
         )
     return rows
+
+
+def _ranks(totals: list[int | float]) -> list[int | None]:
+    """Competition ranks of totals sorted high to low: equal totals share the better rank
+    (11,44 and 11,44 are both 2nd, the next is 4th), so no tie is decided by list order."""
+    ranks: list[int | None] = []
+    for n, total in enumerate(totals):
+        ranks.append(ranks[-1] if n and total == totals[n - 1] else n + 1)
+    return ranks
 
 
 def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:

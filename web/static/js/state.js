@@ -238,7 +238,8 @@ export function applyEvent(s, e, me) {
   if (handler) handler(s, e.op, e, me);
 }
 
-/** Programs with their weighted totals, best first; ``rank`` is 1-based. */
+/** Programs with their weighted totals, best first; ``rank`` is 1-based and equal totals
+ * share one (1, 2, 2, 4), as the scenario record ranks them. */
 export function ranked(s) {
   const tallies = (s.votes && s.votes.tallies) || {};
   const criteria = s.settings.voting.criteria;
@@ -248,7 +249,7 @@ export function ranked(s) {
     return { program: p, scores, total: Math.round(total * 100) / 100, voters: (s.votes.voters || {})[p.id] || 0 };
   });
   rows.sort((a, b) => b.total - a.total); // stable: ties keep the order of creation, as the record does
-  rows.forEach((r, i) => { r.rank = i + 1; });
+  rows.forEach((r, i) => { r.rank = i && r.total === rows[i - 1].total ? rows[i - 1].rank : i + 1; });
   return rows;
 }
 
