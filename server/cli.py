@@ -62,14 +62,22 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["SPWT_DATA"] = args.data
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
+    # Through the environment, so that every --workers process reads the same.
+    os.environ["SPWT_TRUSTED_PROXIES"] = args.forwarded_allow_ips
     settings = Settings.from_env()
+    proxies = list(settings.trusted_proxies)
     options = dict(
         host=args.host,
         port=args.port,
+        http="server.transport:GuardedHttp",
+        ws="server.transport:AbortingWebSocket",
         ws_max_size=settings.max_frame,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
-        proxy_headers=True,
+        # X-Forwarded-For and -Proto only from the proxies named: anyone else could give
+        # every request a new address and so walk around the limits per address.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
     )
     if args.workers > 1:
         uvicorn.run("server.cli:worker_app", factory=True, workers=args.workers, **options)
@@ -133,12 +141,41 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the board")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))
-    serve.add_argument("--redis-url", default=None)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
+        help="port to listen on (default: $PORT or 8000)",
+    )
+    serve.add_argument(
+        "--data",
+        default=os.environ.get("SPWT_DATA", "./spwt-data"),
+        help="folder of the embedded SQLite store (default: $SPWT_DATA or ./spwt-data)",
+    )
+    serve.add_argument(
+        "--redis-url",
+        default=None,
+        help="keep the rooms in Redis instead (default: $REDIS_URL); needed for --workers",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes to serve from (more than 1 needs Redis)"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("SPWT_TRUSTED_PROXIES", ""),
+        metavar="IPS",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default: $SPWT_TRUSTED_PROXIES, or none)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (default: %(default)s)",
+    )
 
     export = commands.add_parser("export", help="write a scenario record without a server")
     export.add_argument("room")

@@ -23,6 +23,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .limits import client_address
+
 LANGUAGES = ("id", "en")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -102,6 +104,15 @@ class Pages:
 
     async def _room_page(self, request: Request, template: str, page: str) -> Response:
         code = _code(request)
+        hub = getattr(request.app.state, "hub", None)
+        wait = hub.limits.refused_for(client_address(request)) if hub is not None else 0
+        if wait:  # guessing codes: refused whether this one exists or not
+            response = self.render(
+                request, "missing.html", status=429, page="missing", room="",
+                reason="fatal.too_many_codes",
+            )  # fmt: skip
+            response.headers["Retry-After"] = str(wait)
+            return response
         found, language = await _room_language(request, code) if code else (False, "id")
         if code is None or not found:
             return self.render(request, "missing.html", status=404, page="missing", room=code or "")
@@ -142,6 +153,7 @@ async def _room_language(request: Request, code: str) -> tuple[bool, str]:
         return True, "id"
     room = await hub.room(code)
     if room is None:
+        await hub.limits.missed(client_address(request))
         return False, "id"
     return True, room.state.settings.language
 
