@@ -13,6 +13,8 @@
   aborts the connection at once, and a close the peer does not answer within
   ``CLOSE_TIMEOUT`` s is aborted too: with ``SO_LINGER`` 0, so the kernel drops what was
   queued (a reset) instead of trying to deliver it to a reader that is not there.
+- **A closed WebSocket's memory is freed when it closes**, not at the next full garbage
+  collection (see ``AbortingWebSocket.connection_lost``).
 """
 
 from __future__ import annotations
@@ -105,6 +107,16 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         if closing and self.close_timer is not None:  # uvicorn's: 10 s, then an orderly close
             self.close_timer.cancel()
             self.close_timer = self.loop.call_later(CLOSE_TIMEOUT, self._close_late)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        # websockets' protocol and its parser (a generator running in it) refer to each
+        # other, so only the cyclic collector would free them: rarely, as the collector
+        # counts objects, not the ~50 KB of zlib buffers a compressed connection holds
+        # outside them (server/cli.py, tune_gc). Dropping the parser breaks the cycle: the
+        # protocol, its compressors and their buffers go now.
+        self.conn.parser = None  # type: ignore[assignment]
+        self.conn.extensions = []
 
     def _close_late(self) -> None:
         self.close_timer = None
