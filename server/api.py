@@ -15,6 +15,7 @@ from starlette.routing import Route
 from . import metrics
 from .export import render
 from .limits import client_address
+from .public import public_base
 from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.models import TimeZone
@@ -81,7 +82,7 @@ async def create_room(request: Request) -> Response:
     if not allowed:
         raise ApiError(429, "rate_limited", "too many rooms created from this address")
     code, key = await hub.create_room(title, region, new.horizon, new.language, new.timezone)
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)  # absolute: phones open them, not the facilitator's laptop
     links = {
         "join": f"{base}/r/{code}",
         "console": f"{base}/r/{code}/console#key={key}",

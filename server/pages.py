@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .limits import client_address
+from .public import is_local, public_base
 
 LANGUAGES = ("id", "en")
 CSP = (
@@ -95,12 +96,15 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, preload=preload, **context
-        )
+            lang=lang, t=t, i18n_json=as_json, preload=preload, base=public_base(request),
+            **context,
+        )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     async def start(self, request: Request) -> Response:
-        return self.render(request, "start.html", page="start", room="")
+        settings = getattr(request.app.state, "settings", None)
+        unreachable = is_local(request) and not (settings and settings.public_url)
+        return self.render(request, "start.html", page="start", room="", local=unreachable)
 
     async def _room_page(self, request: Request, template: str, page: str) -> Response:
         code = _code(request)
@@ -159,7 +163,7 @@ async def _room_language(request: Request, code: str) -> tuple[bool, str]:
 
 
 def join_url(request: Request, code: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/r/{code}"
+    return f"{public_base(request)}/r/{code}"
 
 
 def qr_svg(url: str) -> bytes:
