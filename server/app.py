@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 
 from . import api
 from .api import ApiError
+from .compression import Compression
 from .rooms import session
 from .rooms.hub import Hub
 from .security import RequestGuard, SecurityHeaders
@@ -87,7 +88,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[*api.routes, WebSocketRoute("/ws/{room}", websocket), *_page_routes()],
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders), Middleware(RequestGuard, settings=settings)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(RequestGuard, settings=settings),
+            Middleware(Compression),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.hub = hub

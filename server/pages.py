@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
+from .compression import RevalidatedFiles
 from .limits import client_address
 from .public import is_local, public_base
 
@@ -185,6 +185,6 @@ def page_routes(web_dir: pathlib.Path) -> list[BaseRoute]:
         Route("/r/{room}/console", pages.console),
         Route("/r/{room}/screen", pages.screen),
         Route("/r/{room}/qr.svg", pages.qr),
-        Mount("/static", StaticFiles(directory=web_dir / "static"), name="static"),
-        Mount("/i18n", StaticFiles(directory=web_dir / "i18n"), name="i18n"),
+        Mount("/static", RevalidatedFiles(directory=web_dir / "static"), name="static"),
+        Mount("/i18n", RevalidatedFiles(directory=web_dir / "i18n"), name="i18n"),
     ]
