@@ -50,24 +50,24 @@ def seconds_left(window: float, now: float | None = None) -> float:
 
 
 class LocalCounter:
-    """The counter of one process. Old windows are forgotten as new ones start."""
+    """The counter of one process. Windows that ended are forgotten, a sweep a second at most."""
 
     def __init__(self) -> None:
         self._counts: dict[tuple[str, float], tuple[int, int]] = {}
-        self._swept = 0
+        self._next_sweep = 0.0
 
     async def hit(self, key: str, window: float) -> int:
-        index = window_index(window)
-        if index != self._swept and len(self._counts) > 1024:
-            self._sweep(index)
+        now = time.time()
+        if len(self._counts) > 1024 and now >= self._next_sweep:
+            self._next_sweep = now + 1.0
+            self._counts = {
+                k: v for k, v in self._counts.items() if v[0] == window_index(k[1], now)
+            }
+        index = window_index(window, now)
         seen, count = self._counts.get((key, window), (index, 0))
         count = count + 1 if seen == index else 1
         self._counts[(key, window)] = (index, count)
         return count
-
-    def _sweep(self, index: int) -> None:
-        self._swept = index
-        self._counts = {k: v for k, v in self._counts.items() if v[0] == window_index(k[1])}
 
 
 class AddressLimits:
