@@ -48,12 +48,19 @@ def _hub(request: Request) -> Hub:
 
 
 async def _body(request: Request) -> Any:
-    limit = _hub(request).settings.max_body
+    settings = _hub(request).settings
+    limit = settings.max_body
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ApiError(413, "too_long", f"request body over {limit} bytes")
+    try:
+        # As long as its headers may take (server/transport.py): a body sent a byte at a
+        # time would otherwise hold the connection for good.
+        async with asyncio.timeout(settings.header_timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise ApiError(413, "too_long", f"request body over {limit} bytes")
+    except TimeoutError:
+        raise ApiError(408, "invalid", "the request body did not arrive in time") from None
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:

@@ -89,6 +89,18 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(quick: Server) -
             time.sleep(1)  # between requests: uvicorn's keep-alive (5 s) applies, not ours
 
 
+def test_a_body_that_never_arrives_is_answered_408(quick: Server) -> None:
+    with socket.create_connection(("127.0.0.1", quick.port)) as slow:
+        slow.sendall(
+            b"POST /api/rooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"title": '
+        )
+        slow.settimeout(5)
+        started = time.monotonic()
+        assert b" 408 " in slow.recv(4096).split(b"\r\n")[0]
+        assert time.monotonic() - started < 3
+
+
 def test_a_dropped_slow_reader_is_disconnected_within_five_seconds(tmp_path: Path) -> None:
     env = {
         "SPWT_OUTBOX_FRAMES": "8",
