@@ -138,7 +138,8 @@ class Pages:
         return Response(
             qr_svg(join_url(request, code)),
             media_type="image/svg+xml",
-            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+            # Not kept for long: the address in it changes with the network (--lan).
+            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
         )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from server.cli import parser
+from server.pages import qr_svg
 
 from ..servers import Server
 
@@ -63,6 +64,10 @@ def test_lan_listens_everywhere_and_links_use_the_network_address(tmp_path: Path
         assert listening_on_every_interface(server.port)
         body = server.request("POST", "/api/rooms", {"title": "Di hotspot"})
         assert body["links"]["join"] == f"http://{address}:{port}/r/{body['room']}"
+        # The QR code is of that address too, and no browser keeps it past a restart.
+        status, headers, svg = fetch(server, f"/r/{body['room']}/qr.svg")
+        assert status == 200 and headers["cache-control"] == "no-cache"
+        assert svg == qr_svg(body["links"]["join"])
     finally:
         server.stop()
 
