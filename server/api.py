@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import defaultdict, deque
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -17,7 +15,9 @@ from starlette.routing import Route
 
 from . import metrics
 from .export import render
+from .limits import client_address
 from .planning import nomenclature
+from .public import public_base
 from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.models import TimeZone
@@ -25,14 +25,14 @@ from .state.record import build_record, record_schema
 from .state.text import clean
 from .store import StoreError
 
-HOUR = 3600.0
-
 
 class ApiError(HTTPException):
     """An error answered as ``{"error": {"code", "message"}}``."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(status, message)
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status, message, headers)
         self.code = code
 
 
@@ -51,34 +51,23 @@ def _hub(request: Request) -> Hub:
 
 
 async def _body(request: Request) -> Any:
-    limit = _hub(request).settings.max_body
+    settings = _hub(request).settings
+    limit = settings.max_body
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ApiError(413, "too_long", f"request body over {limit} bytes")
+    try:
+        # As long as its headers may take (server/transport.py): a body sent a byte at a
+        # time would otherwise hold the connection for good.
+        async with asyncio.timeout(settings.header_timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise ApiError(413, "too_long", f"request body over {limit} bytes")
+    except TimeoutError:
+        raise ApiError(408, "invalid", "the request body did not arrive in time") from None
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ApiError(400, "invalid", "body is not JSON") from None
-
-
-class CreationLimit:
-    """Rooms created per client address per hour."""
-
-    def __init__(self, per_hour: int) -> None:
-        self.per_hour = per_hour
-        self.seen: defaultdict[str, deque[float]] = defaultdict(deque)
-
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        recent = self.seen[address]
-        while recent and now - recent[0] > HOUR:
-            recent.popleft()
-        if len(recent) >= self.per_hour:
-            return False
-        recent.append(now)
-        return True
 
 
 async def create_room(request: Request) -> Response:
@@ -96,11 +85,14 @@ async def create_room(request: Request) -> Response:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:
         raise ApiError(400, "too_long", f"title and region are at most {limit} characters")
-    address = request.client.host if request.client else "?"
-    if not request.app.state.creation_limit.allow(address):
+    try:
+        allowed = await hub.limits.may_create(client_address(request))
+    except StoreError:
+        raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
+    if not allowed:
         raise ApiError(429, "rate_limited", "too many rooms created from this address")
     code, key = await hub.create_room(title, region, new.horizon, new.language, new.timezone)
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)  # absolute: phones open them, not the facilitator's laptop
     links = {
         "join": f"{base}/r/{code}",
         "console": f"{base}/r/{code}/console#key={key}",
@@ -110,11 +102,22 @@ async def create_room(request: Request) -> Response:
 
 
 async def _room(request: Request) -> Room:
+    hub = _hub(request)
+    address = client_address(request)
+    wait = hub.limits.refused_for(address)
+    if wait:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "too many unknown room codes from this address",
+            {"Retry-After": str(wait)},
+        )
     try:
-        room = await _hub(request).room(request.path_params["room"])
+        room = await hub.room(request.path_params["room"])
     except StoreError:
         raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
     if room is None:
+        await hub.limits.missed(address)
         raise ApiError(404, "not_found", "no such room")
     return room
 

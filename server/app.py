@@ -17,10 +17,11 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from . import api
-from .api import ApiError, CreationLimit
+from .api import ApiError
+from .compression import Compression
 from .rooms import session
 from .rooms.hub import Hub
-from .security import SecurityHeaders
+from .security import RequestGuard, SecurityHeaders
 from .settings import Settings
 from .store import make_store
 
@@ -87,10 +88,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[*api.routes, WebSocketRoute("/ws/{room}", websocket), *_page_routes()],
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(RequestGuard, settings=settings),
+            Middleware(Compression),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.hub = hub
     app.state.settings = settings
-    app.state.creation_limit = CreationLimit(settings.rooms_per_ip_per_hour)
     return app

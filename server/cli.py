@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import io
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from .public import lan_address
 from .settings import Settings
 
 
@@ -38,6 +40,16 @@ def worker_app() -> Any:
     return app
 
 
+def banner(url: str, lan: bool) -> str:
+    """What ``spwt serve`` prints at start: the address to open, and its QR code."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    where = "phones on this network or this laptop's hotspot open" if lan else "links point to"
+    return f"\n  S-PWT Board, {where}:\n\n    {url}\n\n{out.getvalue()}"
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -62,15 +74,36 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["SPWT_DATA"] = args.data
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
+    # Through the environment, so that every --workers process reads the same.
+    os.environ["SPWT_TRUSTED_PROXIES"] = args.forwarded_allow_ips
+    host, public_url = args.host, args.public_url
+    if args.lan:
+        host = "0.0.0.0"
+        if not public_url:
+            address = lan_address()
+            if address is None:
+                print("spwt serve --lan: this machine has no network address", file=sys.stderr)
+                return 2
+            public_url = f"http://{address}:{args.port}"
+    if public_url:
+        os.environ["SPWT_PUBLIC_URL"] = public_url.rstrip("/")
     settings = Settings.from_env()
+    proxies = list(settings.trusted_proxies)
     options = dict(
-        host=args.host,
+        host=host,
         port=args.port,
+        http="server.transport:GuardedHttp",
+        ws="server.transport:AbortingWebSocket",
         ws_max_size=settings.max_frame,
         log_level=args.log_level,
         timeout_graceful_shutdown=5,
-        proxy_headers=True,
+        # X-Forwarded-For and -Proto only from the proxies named: anyone else could give
+        # every request a new address and so walk around the limits per address.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
     )
+    if public_url:
+        print(banner(public_url.rstrip("/"), lan=args.lan), flush=True)
     if args.workers > 1:
         uvicorn.run("server.cli:worker_app", factory=True, workers=args.workers, **options)
         return 0
@@ -132,13 +165,60 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="spwt", description="S-PWT Board")
     commands = top.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the board")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    serve.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))
-    serve.add_argument("--redis-url", default=None)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the board",
+        description="Serve the board: its pages, the API and the rooms' WebSockets. Settings "
+        "beyond these options come from SPWT_* variables (docs/deploy.md).",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "8000")),
+        help="port to listen on (default: $PORT or 8000)",
+    )
+    serve.add_argument(
+        "--data",
+        default=os.environ.get("SPWT_DATA", "./spwt-data"),
+        help="folder of the embedded SQLite store (default: $SPWT_DATA or ./spwt-data)",
+    )
+    serve.add_argument(
+        "--redis-url",
+        default=None,
+        help="keep the rooms in Redis instead (default: $REDIS_URL); needed for --workers",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes to serve from (more than 1 needs Redis)"
+    )
+    serve.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on every interface and print the address (and a QR code) that phones on "
+        "the same network or this laptop's hotspot can open; links and QR codes use it",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("SPWT_PUBLIC_URL") or None,
+        metavar="URL",
+        help="the address people open, for every link and QR code, e.g. behind a proxy or a "
+        "domain: https://papan.example (default: $SPWT_PUBLIC_URL)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("SPWT_TRUSTED_PROXIES", ""),
+        metavar="IPS",
+        help="comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (default: $SPWT_TRUSTED_PROXIES, or none)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (default: %(default)s)",
+    )
 
     export = commands.add_parser("export", help="write a scenario record without a server")
     export.add_argument("room")

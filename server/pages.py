@@ -21,8 +21,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
+from .compression import RevalidatedFiles
+from .limits import client_address
+from .public import is_local, public_base
 from .state.rules import rule_table
 
 LANGUAGES = ("id", "en")
@@ -96,15 +98,27 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON, preload=preload, **context
-        )
+            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON, preload=preload,
+            base=public_base(request), **context,
+        )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     async def start(self, request: Request) -> Response:
-        return self.render(request, "start.html", page="start", room="")
+        settings = getattr(request.app.state, "settings", None)
+        unreachable = is_local(request) and not (settings and settings.public_url)
+        return self.render(request, "start.html", page="start", room="", local=unreachable)
 
     async def _room_page(self, request: Request, template: str, page: str) -> Response:
         code = _code(request)
+        hub = getattr(request.app.state, "hub", None)
+        wait = hub.limits.refused_for(client_address(request)) if hub is not None else 0
+        if wait:  # guessing codes: refused whether this one exists or not
+            response = self.render(
+                request, "missing.html", status=429, page="missing", room="",
+                reason="fatal.too_many_codes",
+            )  # fmt: skip
+            response.headers["Retry-After"] = str(wait)
+            return response
         found, language = await _room_language(request, code) if code else (False, "id")
         if code is None or not found:
             return self.render(request, "missing.html", status=404, page="missing", room=code or "")
@@ -126,7 +140,8 @@ class Pages:
         return Response(
             qr_svg(join_url(request, code)),
             media_type="image/svg+xml",
-            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+            # Not kept for long: the address in it changes with the network (--lan).
+            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
         )
 
 
@@ -145,12 +160,13 @@ async def _room_language(request: Request, code: str) -> tuple[bool, str]:
         return True, "id"
     room = await hub.room(code)
     if room is None:
+        await hub.limits.missed(client_address(request))
         return False, "id"
     return True, room.state.settings.language
 
 
 def join_url(request: Request, code: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/r/{code}"
+    return f"{public_base(request)}/r/{code}"
 
 
 def qr_svg(url: str) -> bytes:
@@ -172,6 +188,6 @@ def page_routes(web_dir: pathlib.Path) -> list[BaseRoute]:
         Route("/r/{room}/console", pages.console),
         Route("/r/{room}/screen", pages.screen),
         Route("/r/{room}/qr.svg", pages.qr),
-        Mount("/static", StaticFiles(directory=web_dir / "static"), name="static"),
-        Mount("/i18n", StaticFiles(directory=web_dir / "i18n"), name="i18n"),
+        Mount("/static", RevalidatedFiles(directory=web_dir / "static"), name="static"),
+        Mount("/i18n", RevalidatedFiles(directory=web_dir / "i18n"), name="i18n"),
     ]

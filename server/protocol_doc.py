@@ -55,8 +55,8 @@ reasons are in `../shared/DESIGN.md` §3.
 
 | request | answer |
 |---|---|
-| `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}` |
-| `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404` |
+| `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}`: absolute URLs, from the public URL when one is set (`--public-url`, `--lan`) |
+| `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404`; after too many unknown codes from the address, `429` with `Retry-After` on every room route (the socket closes with 4429) |
 | `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx\\|docx` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
@@ -64,7 +64,9 @@ reasons are in `../shared/DESIGN.md` §3.
 | `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
 
 Scenario and snapshot requests need `Authorization: Bearer <facilitator key or resume
-token>`. Errors are JSON: `{"error": {"code", "message"}}`.
+token>`. Errors are JSON: `{"error": {"code", "message"}}`. A `POST` needs
+`Content-Type: application/json` (else `415`) and, from a browser page, an `Origin` of the
+board's own or a configured one (else `403`); so does the WebSocket handshake (`403`).
 
 ## WebSocket `/ws/{room}`
 

@@ -13,8 +13,14 @@ from .state.models import Limits
 class Settings:
     data: str = "./spwt-data"
     redis_url: str | None = None
-    public_origins: tuple[str, ...] = ()  # empty: any origin may open a socket
+    #: The address people open (join links, QR codes; its origin may open sockets).
+    public_url: str | None = None
+    #: Further page origins that may open sockets and POST (besides the request's own host).
+    public_origins: tuple[str, ...] = ()
+    #: Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: none.
+    trusted_proxies: tuple[str, ...] = ()
     hello_timeout: float = 10.0
+    header_timeout: float = 30.0  # s a client may take to send a request's headers
     max_frame: int = 64 * 1024
     max_body: int = 64 * 1024
     ops_per_second: float = 20.0
@@ -23,6 +29,8 @@ class Settings:
     outbox_frames: int = 512
     participants_per_room: int = 2000
     rooms_per_ip_per_hour: int = 30
+    #: Lookups of codes that are no room, per address per minute, before 429 / 4429.
+    misses_per_minute: int = 30
     snapshot_every: int = 200
     recent_events: int = 10_000
     unload_after: float = 600.0  # s a room with no one connected stays in memory; 0: forever
@@ -37,7 +45,7 @@ class Settings:
             raw = os.environ.get(f"SPWT_{f.name.upper()}")
             if raw is None or f.name == "limits":
                 continue
-            if f.name == "public_origins":
+            if f.type == "tuple[str, ...]":
                 values[f.name] = tuple(o.strip() for o in raw.split(",") if o.strip())
             elif f.type in ("int", "float"):
                 values[f.name] = int(raw) if f.type == "int" else float(raw)

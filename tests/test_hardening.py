@@ -69,10 +69,13 @@ def test_participants_per_room(tmp_path: Any) -> None:
 
 def test_request_body_size(tmp_path: Any) -> None:
     with _client(tmp_path, max_body=1024) as client:
-        response = client.post("/api/rooms", content=b'{"title":"' + b"x" * 5000 + b'"}')
+        json_body = {"content-type": "application/json"}
+        response = client.post(
+            "/api/rooms", content=b'{"title":"' + b"x" * 5000 + b'"}', headers=json_body
+        )
         assert response.status_code == 413
         assert response.json()["error"]["code"] == "too_long"
-        response = client.post("/api/rooms", content=b"not json")
+        response = client.post("/api/rooms", content=b"not json", headers=json_body)
         assert response.status_code == 400
 
 

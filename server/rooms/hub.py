@@ -17,6 +17,7 @@ import time
 from typing import Protocol, cast
 
 from .. import metrics
+from ..limits import AddressLimits, Counter, LocalCounter
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
@@ -70,6 +71,11 @@ class Hub:
         self.ready = False
         self.process = secrets.token_hex(6)  # names this process in shared presence
         self._loops: list[asyncio.Task[None]] = []
+        # On Redis the store counts, so that a limit holds once across every process.
+        counter = cast(Counter, store) if store.shared else LocalCounter()
+        self.limits = AddressLimits(
+            counter, settings.rooms_per_ip_per_hour, settings.misses_per_minute
+        )
 
     async def start(self) -> None:
         await self.store.open()

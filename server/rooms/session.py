@@ -16,6 +16,8 @@ from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import metrics
+from ..limits import client_address
+from ..origins import origin_allowed
 from ..state import InvalidOp, Rejected, parse_client_op
 from ..state.ops import ParticipantJoin
 from ..state.text import clean
@@ -62,17 +64,22 @@ async def _close(ws: WebSocket, code: CloseCode) -> None:
 async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
     """The whole life of one socket on ``/ws/{code}``."""
     settings = hub.settings
-    origin = ws.headers.get("origin")
-    if settings.public_origins and origin not in settings.public_origins:
-        await ws.close(1008)  # before accepting: the browser sees a refused handshake
+    if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"), settings):
+        await ws.close(1008)  # before accepting: the handshake is refused with 403
         return
     await ws.accept()
     code = normalise_code(code)
+    address = client_address(ws)
+    if hub.limits.refused_for(address):  # guessing codes: no answer that tells them apart
+        await _close(ws, CloseCode.RATE_LIMITED)
+        return
     try:
         room = await hub.room(code)
     except StoreError:  # the room is not loaded here and the store is away: come back later
         await _close(ws, CloseCode.TRY_AGAIN_LATER)
         return
+    if room is None:
+        await hub.limits.missed(address)
     try:
         conn = await _greet(ws, hub, room)
     except TimeoutError:

@@ -325,3 +325,19 @@ class RedisStore:
                     others.update(participants)
             found[code] = frozenset(others)
         return found
+
+    # --- limits shared by every process (server/limits.py) -----------------------------
+
+    async def hit(self, key: str, window: float) -> int:
+        """One more hit on ``key`` in the current window of ``window`` s; the window's hits.
+
+        Fixed windows numbered from the epoch: every process counts into the same key, which
+        expires with its window.
+        """
+        index = int(time.time() // window)
+        name = f"{PREFIX}:limit:{key}:{index}"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, int(window) + 1)
+            count, _ = await self._call(pipe.execute())
+        return int(count)

@@ -193,7 +193,10 @@ def test_a_stalled_reader_is_dropped_and_the_others_keep_their_pace(tmp_path: Pa
             delays.append(time.perf_counter() - started)
         delays.sort()
         assert delays[len(delays) // 2] < 0.05, "the calm client was held up"
-        assert await asyncio.to_thread(read_close_code, stalled) == 1013
+        # Dropped, and reset rather than closed: it would never read a close frame queued
+        # behind all it did not read (server/transport.py).
+        with pytest.raises(ConnectionResetError):
+            await asyncio.to_thread(read_close_code, stalled)
         stalled.close()
         await f.close()
         await calm.close()

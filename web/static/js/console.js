@@ -158,7 +158,7 @@ function vision(c) {
 }
 
 function share() {
-  const join = `${location.origin}/r/${room}`;
+  const join = `${document.body.dataset.base || location.origin}/r/${room}`;
   return [
     h("p.code-small", {}, t("start.code"), " ", h("strong", { text: room })),
     h("p", {}, h("a", { href: join, text: join })),

@@ -40,7 +40,7 @@ function chime(volume = 0.25) {
 }
 
 function lobby() {
-  const join = `${location.host}/r/${room}`;
+  const join = `${(document.body.dataset.base || location.origin).replace(/^https?:\/\//, "")}/r/${room}`;
   return h("section.lobby", {},
     h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: join }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
     h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }));

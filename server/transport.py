@@ -1,0 +1,127 @@
+"""uvicorn's HTTP and WebSocket protocols, with the two deadlines a public server needs.
+
+- **Headers within ``SPWT_HEADER_TIMEOUT`` s** (30). uvicorn times out a connection idle
+  between requests, but not one that is still sending its headers: a client that sends
+  half a request line, or a byte now and then, keeps its socket forever, and enough of
+  them use up the process's file descriptors. Each request's headers now have a deadline
+  from their first byte (from the connection's start for the first request).
+- **A close never waits on the peer.** uvicorn writes a WebSocket's close frame only once
+  the socket is writable, and then waits up to 10 s for the reply before an orderly
+  close, which waits again for the kernel to deliver what is queued. A client that stopped
+  reading (dropped for falling behind, server/rooms/connection.py) would keep its socket
+  and megabytes of queued frames for good. Here a close to a peer that is not reading
+  aborts the connection at once, and a close the peer does not answer within
+  ``CLOSE_TIMEOUT`` s is aborted too: with ``SO_LINGER`` 0, so the kernel drops what was
+  queued (a reset) instead of trying to deliver it to a reader that is not there.
+- **A closed WebSocket's memory is freed when it closes**, not at the next full garbage
+  collection (see ``AbortingWebSocket.connection_lost``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from .settings import Settings
+
+CLOSE_TIMEOUT = 3.0
+_LINGER_OFF = struct.pack("ii", 1, 0)  # l_onoff 1, l_linger 0: close() resets
+
+
+def abort(transport: asyncio.Transport) -> None:
+    """Close at once, dropping whatever the kernel still holds for the peer."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_OFF)
+    transport.abort()
+
+
+class GuardedHttp(HttpToolsProtocol):
+    """httptools' protocol, with a deadline on each request's headers."""
+
+    header_timeout: float | None = None  # read from the settings by the first connection
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if GuardedHttp.header_timeout is None:
+            GuardedHttp.header_timeout = Settings.from_env().header_timeout
+        self._header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._header_timer is None:
+            timeout = GuardedHttp.header_timeout or 30.0
+            self._header_timer = self.loop.call_later(timeout, self._headers_late)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            abort(self.transport)
+
+
+class AbortingWebSocket(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol, whose closes never wait on a peer that does not read."""
+
+    async def send(self, message: Any) -> None:
+        closing = message["type"] == "websocket.close"
+        if (
+            closing
+            and self.handshake_complete
+            and not (self.close_sent or self.disconnected)
+            and not self.writable.is_set()
+        ):
+            # The peer is not reading: the close frame would queue behind all it did not read.
+            self.close_sent = True
+            code = message.get("code", 1000)
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": code})
+            abort(self.transport)
+            return
+        await super().send(message)
+        if closing and self.close_timer is not None:  # uvicorn's: 10 s, then an orderly close
+            self.close_timer.cancel()
+            self.close_timer = self.loop.call_later(CLOSE_TIMEOUT, self._close_late)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        # websockets' protocol and its parser (a generator running in it) refer to each
+        # other, so only the cyclic collector would free them: rarely, as the collector
+        # counts objects, not the ~50 KB of zlib buffers a compressed connection holds
+        # outside them (server/cli.py, tune_gc). Dropping the parser breaks the cycle: the
+        # protocol, its compressors and their buffers go now.
+        self.conn.parser = None  # type: ignore[assignment]
+        self.conn.extensions = []
+
+    def _close_late(self) -> None:
+        self.close_timer = None
+        abort(self.transport)
+
+    def keepalive_timeout(self) -> None:
+        super().keepalive_timeout()  # no pong: a dead peer, whose queued frames go too
+        abort(self.transport)
