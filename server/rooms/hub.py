@@ -17,6 +17,7 @@ import time
 from typing import Protocol, cast
 
 from .. import metrics
+from ..downloads import Exports
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
@@ -70,6 +71,7 @@ class Hub:
         self.ready = False
         self.process = secrets.token_hex(6)  # names this process in shared presence
         self._loops: list[asyncio.Task[None]] = []
+        self.exports = Exports(settings)
 
     async def start(self) -> None:
         await self.store.open()
