@@ -17,9 +17,11 @@ times a minute, in bursts of as many; beyond that, 429 with ``Retry-After``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
 import multiprocessing
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -182,5 +184,13 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if pool is None:
         # spawn: a fork would copy the loop, its sockets and the store's threads.
         context = multiprocessing.get_context("spawn")
-        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=context)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_in_the_background)
+        _POOLS[workers] = pool
     return pool
+
+
+def _in_the_background() -> None:
+    """A worker yields the CPU to the server: on a small machine a render must wait, not
+    the acks of every room (the kernel gives a niced process what the others leave)."""
+    with contextlib.suppress(OSError):
+        os.nice(10)

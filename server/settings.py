@@ -29,7 +29,7 @@ class Settings:
     sqlite_synchronous: str = "full"  # or "normal": survives kill -9, not a power cut
     export_workers: int = 1  # processes that render exports; 0: a thread of this process
     export_queue: int = 8  # renders that may wait for a worker; beyond them, 503
-    exports_per_minute: int = 10  # per key or token, in bursts of as many; beyond, 429
+    exports_per_minute: int = 30  # per key or token, in bursts of as many; beyond, 429
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
