@@ -4,6 +4,7 @@
     spwt bench workshop --targets ours,relay --json out.json
     spwt bench workshop --redis-url redis://127.0.0.1:6379/0 --server-workers 2
     spwt bench workshop --scale 0.1 --duration 2           # a quick look
+    spwt bench exports --cards 5000 --loops 4              # downloads against ack latency
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
@@ -84,6 +85,11 @@ def machine() -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["exports"]:  # a scenario of its own: one server, HTTP beside sockets
+        from . import exports
+
+        return exports.main(given[1:])
     args = parser().parse_args(argv)
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

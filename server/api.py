@@ -7,21 +7,21 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import metrics
-from .export import render
+from .downloads import Busy, Limited, Load
+from .export import FORMATS, SEPARATORS, TABLES
 from .limits import client_address
 from .planning import nomenclature
 from .public import public_base
 from .rooms.hub import Hub
 from .rooms.room import Room
-from .state.models import TimeZone
-from .state.record import build_record, record_schema
+from .state.models import RoomState, TimeZone
+from .state.record import record_schema
 from .state.text import clean
 from .store import StoreError
 
@@ -32,7 +32,7 @@ class ApiError(HTTPException):
     def __init__(
         self, status: int, code: str, message: str, headers: dict[str, str] | None = None
     ) -> None:
-        super().__init__(status, message, headers)
+        super().__init__(status, message, headers=headers)
         self.code = code
 
 
@@ -157,30 +157,55 @@ async def _facilitator(request: Request, room: Room) -> None:
         raise ApiError(403, "forbidden", "only the facilitator may ask for suggestions")
 
 
-async def _respond(request: Request, record: dict[str, Any]) -> Response:
+async def _export(request: Request, room: Room, what: str, seq: int, load: Load) -> Response:
     """The record in the asked format, as a download named after the room and the date.
 
-    Rendered in a worker thread: a Word report takes about half a second, which the event
-    loop, and with it every room's sockets, must not wait for.
+    Rendered off the event loop, once per room, state and query (``server/downloads.py``),
+    and at most ``exports_per_minute`` times a minute per key or token.
     """
+    fmt = request.query_params.get("format", "json")
+    table = request.query_params.get("table")
+    if fmt not in FORMATS:
+        raise ApiError(400, "invalid", f"format must be one of {', '.join(FORMATS)}")
+    if table is not None and table not in TABLES:
+        raise ApiError(400, "invalid", f"table must be one of {', '.join(TABLES)}")
+    sep = request.query_params.get("sep")
+    if sep is not None and sep not in SEPARATORS:
+        raise ApiError(400, "invalid", f"sep must be one of {' '.join(SEPARATORS)}")
+    exports = _hub(request).exports
     try:
-        rendered = await run_in_threadpool(
-            render,
-            record,
-            request.query_params.get("format", "json"),
-            table=request.query_params.get("table"),
-            sep=request.query_params.get("sep"),
-        )
+        exports.limit.take(_credential(request))
+    except Limited as limited:
+        metrics.EXPORTS_REFUSED.labels("limited").inc()
+        raise ApiError(
+            429, "rate_limited", "too many exports: try again later",
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None  # fmt: skip
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    try:
+        rendered = await exports.get((room.code, what, seq, query), load, fmt, table, sep)
+    except Busy as busy:
+        metrics.EXPORTS_REFUSED.labels("busy").inc()
+        raise ApiError(503, "unavailable", str(busy), headers={"Retry-After": "2"}) from None
     except ValueError as error:
         raise ApiError(400, "invalid", str(error)) from None
     headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
+def _credential(request: Request) -> str:
+    return request.headers.get("authorization", "").partition(" ")[2].strip()
+
+
 async def scenario(request: Request) -> Response:
     room = await _room(request)
     await _authorised(request, room)
-    return await _respond(request, build_record(room.state).to_json_dict())
+    state = room.state  # the state of now: later ops make another seq, another export
+
+    async def load() -> RoomState:
+        return state
+
+    return await _export(request, room, "scenario", state.seq, load)
 
 
 async def snapshots(request: Request) -> Response:
@@ -196,10 +221,17 @@ async def snapshot(request: Request) -> Response:
         n = int(request.path_params["n"])
     except ValueError:
         raise ApiError(404, "not_found", "no such snapshot") from None
-    record = await room.snapshot_record(n)
-    if record is None:
+    if not 0 < n <= len(room.state.snapshots):
         raise ApiError(404, "not_found", "no such snapshot")
-    return await _respond(request, record)
+
+    async def load() -> dict[str, Any]:
+        record = await room.snapshot_record(n)
+        if record is None:
+            raise ApiError(404, "not_found", "no such snapshot")
+        return record
+
+    seq = room.state.snapshots[n - 1].seq
+    return await _export(request, room, f"snapshot {n}", seq, load)
 
 
 async def cluster_suggestions(request: Request) -> Response:

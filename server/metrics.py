@@ -25,6 +25,26 @@ DROPPED = Counter(
     registry=REGISTRY,
 )  # fmt: skip
 
+EXPORT_RENDERS = Counter(
+    "spwt_export_renders_total", "Exports rendered (not served from the cache), by format",
+    ["format"], registry=REGISTRY,
+)  # fmt: skip
+EXPORT_CACHE_HITS = Counter(
+    "spwt_export_cache_hits_total",
+    "Exports served from the cache or from a render already in flight",
+    registry=REGISTRY,
+)
+EXPORT_SECONDS = Histogram(
+    "spwt_export_render_seconds",
+    "Time to render one export in a worker",
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+EXPORTS_REFUSED = Counter(
+    "spwt_exports_refused_total", "Export requests refused, by reason (limited, busy)",
+    ["reason"], registry=REGISTRY,
+)  # fmt: skip
+
 
 def exposition() -> bytes:
     return generate_latest(REGISTRY)

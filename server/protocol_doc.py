@@ -82,7 +82,15 @@ case the missed `events` follow). Then:
   `{"type":"pong"}`; `{"type":"error","code","message"}` for a malformed frame.
 
 Resending an op `id` after a reconnect never applies it twice: the server answers with the
-original event again (same `seq`); skip events whose `seq` you already have.
+original event again (same `seq`; `{"seq","by","op_id","op":{"kind":"hidden"}}` if the log
+no longer holds it); skip events whose `seq` you already have. So a client that lost its
+acks (closed with 4429, say) learns what was applied from the missed events after
+resuming with `since`, and by resending the ids it has not seen answered.
+
+Every accepted op comes back to its sender with its `op_id`, whatever is hidden: moving
+someone else's private card gives you your own op back (never the card's text), while the
+others get a `hidden` event. An `op_id` is its sender's: events shown without their author
+(anonymous rooms, `hidden` events) carry none.
 
 An event you may not see (another participant's vote before the reveal, another's private
 card) still arrives as `{"seq","at","op":{"kind":"hidden"}}` so that sequence numbers stay
@@ -90,7 +98,9 @@ contiguous; hidden votes carry `participation: {voters, used}`, hidden cards
 `note_count`. After `votes.reveal` (which carries `tallies` and `voters`), every vote
 event carries its program's new `tally` (criterion → dots, or mean score), `voters` and the
 room's `participation`.
-Times (`at`) are epoch milliseconds.
+Times (`at`) are epoch milliseconds. Text fields are stored without NUL and without the
+bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C): they are
+stripped, not refused.
 """
 
 

@@ -35,6 +35,9 @@ class Settings:
     recent_events: int = 10_000
     unload_after: float = 600.0  # s a room with no one connected stays in memory; 0: forever
     sqlite_synchronous: str = "full"  # or "normal": survives kill -9, not a power cut
+    export_workers: int = 1  # processes that render exports; 0: a thread of this process
+    export_queue: int = 8  # renders that may wait for a worker; beyond them, 503
+    exports_per_minute: int = 30  # per key or token, in bursts of as many; beyond, 429
     limits: Limits = field(default_factory=Limits)
 
     @classmethod

@@ -12,8 +12,10 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
-from server import api
+from server import downloads
+from server.app import create_app
 from server.export import render
+from server.settings import Settings
 
 from .asgi import event_where, hello, new_room, op
 
@@ -41,9 +43,10 @@ def _workshop(client: TestClient) -> tuple[str, dict[str, str]]:
 
 
 def test_reports_render_beside_the_event_loop(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real renderer runs, watched: in a worker thread, never on the loop."""
+    """The real renderer runs, watched: in a worker thread (``export_workers=0``; the
+    default worker process is watched the same way by the OS), never on the loop."""
     on_loop = []
 
     def watched(*args: Any, **kwargs: Any) -> Any:
@@ -54,14 +57,16 @@ def test_reports_render_beside_the_event_loop(
             on_loop.append(False)
         return render(*args, **kwargs)
 
-    monkeypatch.setattr(api, "render", watched)
-    room, auth = _workshop(client)
-    for url in (f"/api/rooms/{room}/scenario", f"/api/rooms/{room}/snapshots/1"):
-        response = client.get(url, params={"format": "docx"}, headers=auth)
-        assert response.status_code == 200
-    bad = client.get(f"/api/rooms/{room}/scenario", params={"format": "pdf"}, headers=auth)
+    monkeypatch.setattr(downloads, "render", watched)
+    settings = Settings(data=str(tmp_path), export_workers=0)
+    with TestClient(create_app(settings)) as client:
+        room, auth = _workshop(client)
+        for url in (f"/api/rooms/{room}/scenario", f"/api/rooms/{room}/snapshots/1"):
+            response = client.get(url, params={"format": "docx"}, headers=auth)
+            assert response.status_code == 200
+        bad = client.get(f"/api/rooms/{room}/scenario", params={"format": "pdf"}, headers=auth)
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
-    assert on_loop == [False, False, False]
+    assert on_loop == [False, False]  # a refused format renders nothing
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

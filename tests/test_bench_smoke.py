@@ -81,3 +81,16 @@ def test_workshop_smoke_run_measures_every_arrival(tmp_path: Path, capsys) -> No
     table = capsys.readouterr().out
     assert "| workshop | ours |" in table and "| workshop | relay |" in table
     assert elapsed < 30, f"the smoke run should take about 5 s, took {elapsed:.1f} s"
+
+
+@needs_server
+def test_exports_smoke_run_times_acks_beside_downloads(tmp_path: Path, capsys) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "exports.json"
+    argv = ["exports", "--cards", "30", "--loops", "1", "--seconds", "1", "--workers", "1"]
+    assert main([*argv, "--json", str(out)]) == 0
+    (row,) = json.loads(out.read_text())
+    assert row["samples"] == 20 and row["downloads"] >= 1
+    assert row["baseline_p50"] > 0 and row["loaded_p99"] >= row["loaded_p50"]
+    assert "| 1 (process) |" in capsys.readouterr().out

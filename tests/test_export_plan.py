@@ -230,7 +230,8 @@ def test_final_targets_align_like_the_targets() -> None:
 
 def test_the_cover_title_keeps_its_year_span_together() -> None:
     html = render(record(), "html").body.decode()
-    assert '<h1><bdi>Lokakarya S-PWT Penyusunan RPJMD <span class="nowrap">2025\u20132029</span>' in html
+    title = '<h1><bdi>Lokakarya S-PWT Penyusunan RPJMD <span class="nowrap">2025\u20132029</span>'
+    assert title in html
     assert ".nowrap { white-space: nowrap; }" in html
 
 

@@ -17,6 +17,7 @@ import time
 from typing import Protocol, cast
 
 from .. import metrics
+from ..downloads import Exports
 from ..limits import AddressLimits, Counter, LocalCounter
 from ..settings import Settings
 from ..state import Entry, create
@@ -76,6 +77,7 @@ class Hub:
         self.limits = AddressLimits(
             counter, settings.rooms_per_ip_per_hour, settings.misses_per_minute
         )
+        self.exports = Exports(settings)
 
     async def start(self) -> None:
         await self.store.open()

@@ -15,7 +15,8 @@ export function query(format) {
 export async function download(path, credential) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${credential}` } });
   if (!response.ok) {
-    toast(t("download.failed"));
+    const wait = response.headers.get("Retry-After");
+    toast(response.status === 429 && wait ? t("download.limited", { s: wait }) : t("download.failed"));
     return;
   }
   const blob = await response.blob();
