@@ -28,14 +28,16 @@ export function programForm(ctx, p) {
   const can = ctx.can("program.update");
   const years = planYears(s);
   const stamp = JSON.stringify([p, years, s.vision.missions, s.settings.level, can, document.documentElement.lang, !!ctx.codeHints]);
+  // One record per program for good: a save's outcome may arrive after a rebuild, and
+  // must reach the form on screen, not the one it was sent from.
   let form = forms.get(p.id);
-  if (!form || (form.stamp !== stamp && !form.dirty)) {
-    const open = form ? form.el.open : s.focus === p.id;
-    form = { stamp, dirty: false, status: form ? form.status : null, ctx };
-    form.el = build(form, p, years, can, open);
-    forms.set(p.id, form);
-  }
+  if (!form) forms.set(p.id, (form = { stamp: null, dirty: false, status: null, el: null }));
   form.ctx = ctx;
+  if (form.stamp !== stamp && !form.dirty) {
+    const open = form.el ? form.el.open : s.focus === p.id;
+    form.stamp = stamp;
+    form.el = build(form, p, years, can, open);
+  }
   return form.el;
 }
 
@@ -73,12 +75,13 @@ function build(form, p, years, can, open) {
   for (const b of p.budget || []) addBudget(b);
 
   const status = h("p.save-status", { role: "status", "aria-live": "polite" });
-  const say = (st) => {
+  form.say = (st) => {
     form.status = st;
     status.textContent = st ? st.text : "";
     status.className = `save-status${st ? ` ${st.kind}` : ""}`;
   };
-  if (form.status && form.status.kind !== "pending") say(form.status);
+  const say = (st) => form.say(st);
+  say(form.status);
   const changed = () => {
     form.dirty = true;
     if (form.status && form.status.kind !== "pending") say(null);
