@@ -118,6 +118,9 @@ def test_the_form_on_a_phone_saves_numbers_as_numbers(
     )
     expect(amount).to_be_focused()
     shot(phone, "phone-planform-refused")
+    shot(phone, "phone-planform-budget", full=False)  # the screen as the phone shows it
+    row.scroll_into_view_if_needed()
+    shot(phone, "phone-planform-indicator", full=False)
     assert _get(server, f"/api/rooms/{room}")["seq"] == seq  # nothing was sent
 
     amount.fill("Rp 12.500.000.000")
@@ -174,9 +177,21 @@ def test_the_console_suggests_the_code_and_accepts_it_in_one_click(
     details.locator("summary").click()
     hint = details.locator(".suggest-code")
     expect(hint).to_contain_text("Saran: 1.03.10 PROGRAM PENYELENGGARAAN JALAN", timeout=20000)
+    details.locator("[data-action=add-indicator]").click()
+    details.locator("[data-action=add-budget]").click()
+    amount = details.locator(".bud-row .f-amount input").first
+    amount.fill("750 jt")
+    amount.press("Tab")
+    expect(amount).to_have_value("Rp 750.000.000")
+    assert _small_targets(console, f"#details-{program}") == []
     shot(console, "console-planform", full=False)
+    details.locator(".ind-row").scroll_into_view_if_needed()
+    shot(console, "console-planform-rows", full=False)
     hint.locator("[data-action=code-accept]").click()
     expect(details.locator(".save-status")).to_have_text("Tersimpan")
+    # Accepting the code saves only the code: the rows being typed stay for their own save.
+    expect(details.locator(".code-current")).to_contain_text("1.03.10")
+    expect(details.locator(".bud-row .f-amount input")).to_have_value("Rp 750.000.000")
     assert _record_program(server, room, key, program)["code"] == "1.03.10"
     # The review lists the plan with the code.
     console.click(".stepper [data-phase=review]")

@@ -86,9 +86,10 @@ function build(form, p, years, can, open) {
     form.dirty = true;
     if (form.status && form.status.kind !== "pending") say(null);
   };
-  const done = (r) => {
+  // A whole save leaves nothing unsaved; accepting a code alone keeps rows being typed.
+  const outcome = (whole) => (r) => {
     if (r.ok) {
-      form.dirty = false;
+      if (whole) form.dirty = false;
       say({ kind: "saved", text: t("program.saved") });
     } else say({ kind: "error", text: r.message && r.message !== r.text ? `${r.text} ${r.message}` : r.text });
   };
@@ -98,7 +99,7 @@ function build(form, p, years, can, open) {
     hints: form.ctx.role === "facilitator" ? form.ctx.codeHints : null,
     accept: (code) => {
       say({ kind: "pending", text: t("program.saving") });
-      form.ctx.send({ kind: "program.update", program: p.id, code }, done);
+      form.ctx.send({ kind: "program.update", program: p.id, code }, outcome(false));
     },
   });
   const missions = s.vision.missions || [];
@@ -135,7 +136,7 @@ function build(form, p, years, can, open) {
       code: picker.get(), mission: mission.value === "" ? null : Number(mission.value),
       goal: goal.value, target: target.value, location: location.value, timeframe: timeframe.value,
       policies: lines(policies), strategies: lines(strategies),
-    }, done);
+    }, outcome(true));
   } },
   datalist, picker.el,
   h("div.grid2", {}, field(t("program.mission"), mission), field(t("program.goal"), goal), field(t("program.target"), target)),
