@@ -207,7 +207,10 @@ function indicatorRow(i, years, can, key, remove) {
 }
 
 function budgetRow(b, years, can, key, list, remove) {
-  const year = h("select", { "data-key": `${key}-year`, disabled: !can }, years.map((y) => h("option", { value: String(y), selected: b.year === y, text: String(y) })));
+  // A line kept from before the plan's years changed shows its own year (the server then
+  // says why it is refused) instead of silently moving to the first year of the plan.
+  const choices = b.year != null && !years.includes(b.year) ? [b.year, ...years] : years;
+  const year = h("select", { "data-key": `${key}-year`, disabled: !can }, choices.map((y) => h("option", { value: String(y), selected: b.year === y, text: String(y) })));
   const amount = box("amount", t("program.amount"), b.amount == null ? "" : showAmount(b.amount), { "data-key": `${key}-amount`, disabled: !can });
   const source = box("text", t("program.funding"), b.source, { "data-key": `${key}-source`, disabled: !can, list });
   const el = h("div.bud-row", {}, field(t("program.budget_year"), year), amount.el, source.el, removeButton(t("program.remove_budget"), can, remove));

@@ -206,8 +206,8 @@ export function reviewView(ctx) {
     if (!ind.length && !budget.length && !(p.policies || []).length && !p.code) continue;
     out.push(h("section.program-review", { "data-id": p.id }, h("h3", { text: p.title }),
       p.code ? h("p.code-current", {}, h("strong", { text: p.code })) : null,
-      ind.length ? h("ul.indicators", {}, ind.map((i) => h("li", { text: indicatorLine(s, i) }))) : null,
-      budget.length ? h("ul.budget", {}, budget.map((b) => h("li", { text: [b.year, showAmount(b.amount), b.source].filter(Boolean).join(" · ") }))) : null,
+      ind.length ? [h("h4", { text: t("program.indicators") }), h("ul.indicators", {}, ind.map((i) => h("li", { text: indicatorLine(s, i) })))] : null,
+      budget.length ? [h("h4", { text: t("program.budget") }), h("ul.budget", {}, budget.map((b) => h("li", { text: [b.year, showAmount(b.amount), b.source].filter(Boolean).join(" · ") })))] : null,
       (p.policies || []).length ? h("p", { text: `${t("program.policies")}: ${p.policies.join("; ")}` }) : null));
   }
   return out;
