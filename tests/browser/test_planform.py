@@ -228,3 +228,32 @@ def test_the_review_shows_numbers_and_money_the_indonesian_way(
     review.scroll_into_view_if_needed()
     shot(console, "console-review-plan", full=False)
     assert watch.errors == []
+
+
+def test_a_save_the_server_refuses_says_why_in_place(server: Any, browser: Any, watch: Any) -> None:
+    room, key, program = _room_in_roles(server, "Jalan desa")
+    page = watch.page(browser.new_context(viewport=PROJECTOR), "budi")
+    join(page, server.http, room, "Budi", "Bappeda")
+    details = page.locator(f"#details-{program}")
+    details.locator("summary").click()
+    details.locator("[data-action=add-budget]").click()
+    amount = details.locator(".bud-row .f-amount input").first
+    amount.fill("750 juta")
+    first = int(details.locator(".bud-row select").first.input_value())
+
+    async def move_the_years() -> None:  # the facilitator moves the plan while Budi types
+        c = Client(server.http.replace("http", "ws", 1), room)
+        await c.join(key=key, name="Fasilitator")
+        years = {"from": first + 1, "to": first + 5}
+        event = await c.until(await c.send("room.configure", years=years))
+        assert event.get("type") != "rejected", event
+        await c.close()
+
+    _run(move_the_years())
+    details.locator("[data-action=save-program]").click()
+    status = details.locator(".save-status")
+    expect(status).to_contain_text(f"budget.0.year: {first} is not a year of the plan")
+    expect(status).to_have_class("save-status error")
+    expect(page.locator(".toast")).to_have_count(0)  # said in place, not in a passing toast
+    assert _record_program(server, room, key, program)["budget"] == []
+    shot(page, "board-planform-refused-by-server", full=False)

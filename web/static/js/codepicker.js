@@ -87,7 +87,7 @@ export function codePicker(o) {
   if (o.hints) {
     o.hints.load(o.program, o.title).then((codes) => {
       const best = codes[0];
-      if (!best) return;
+      if (!best || best.code === value) return; // already chosen: nothing to suggest
       hint.replaceChildren(h("p.suggest-code", {},
         h("span", { text: t("program.code_suggest", { code: best.code, name: best.nomenclature }) }), " ",
         h("button.small.primary", { type: "button", "data-action": "code-accept", disabled: !o.can, onclick: () => { value = best.code; show(); o.accept(best.code); }, text: t("program.code_accept") })));
