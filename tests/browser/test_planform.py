@@ -221,6 +221,8 @@ def test_the_review_shows_numbers_and_money_the_indonesian_way(
     _run(plan())
     console = watch.page(browser.new_context(viewport=PROJECTOR), "review")
     console.goto(f"{server.http}/r/{room}/console#key={key}")
+    # A loaded machine may take a while to start the page: wait for it to be online.
+    expect(console.locator("#status")).to_have_attribute("data-state", "online", timeout=20000)
     review = console.locator(f".program-review[data-id={program}]")
     expect(review.locator(".indicators")).to_contain_text("awal 62,5")
     expect(review.locator(".indicators")).to_contain_text("1.250,75")
