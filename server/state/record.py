@@ -28,7 +28,7 @@ from .models import (
 from .tally import tallies
 from .views import notes_private
 
-SCHEMA = "spwt.scenario/1"
+SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
 Quadrant = Literal["priority", "enable", "later", "drop"]
 
 
@@ -88,12 +88,22 @@ class NoteRow(Record):
     cluster: str | None
     phase: str
     created_at: str
+    group: str | None = Field(None, description="the working group it was written in")
 
 
 class ClusterRow(Record):
     id: str
     title: str
     notes: list[str]
+    group: str | None = None
+
+
+class GroupRow(Record):
+    id: str
+    name: str
+    members: list[str]
+    rapporteur: str | None
+    clusters: list[str]
 
 
 class CodeName(Record):
@@ -131,6 +141,7 @@ class ProgramRow(Record):
     mission: int | None = Field(None, description="index into vision.missions")
     goal: str = ""
     target: str = ""
+    groups: list[str] = Field(default_factory=list, description="the groups it came from")
 
 
 class ActorRow(Record):
@@ -173,6 +184,7 @@ class ScenarioRecord(Record):
     actors: list[ActorRow]
     role_matrix: RoleMatrix
     voting: VotingRecord
+    groups: list[GroupRow] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -228,11 +240,15 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             NoteRow(
                 id=n.id, text=n.text, author=None if anonymous else n.author, color=n.color,
                 cluster=n.cluster, phase=n.phase, created_at=iso(n.created_at) or "",
+                group=n.group,
             )
             for n in notes
         ],
         clusters=[
-            ClusterRow(id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id])
+            ClusterRow(
+                id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id],
+                group=c.group,
+            )
             for c in s.clusters.values()
         ],
         programs=programs,
@@ -249,6 +265,14 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             dots=s.settings.dots, max_per_item=s.settings.max_per_item,
             revealed=s.votes_revealed,
         ),
+        groups=[
+            GroupRow(
+                id=g.id, name=g.name, rapporteur=g.rapporteur,
+                members=[p for p, member_of in s.membership.items() if member_of == g.id],
+                clusters=[c.id for c in s.clusters.values() if c.group == g.id],
+            )
+            for g in s.groups.values()
+        ],
     )  # fmt: skip
 
 
@@ -284,6 +308,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 mission=program.mission,
                 goal=program.goal,
                 target=program.target,
+                groups=_origins(s, program.cluster),
                 **_nomenclature(program.code, s.settings.level),
             )
         )
@@ -293,6 +318,14 @@ def _programs(s: RoomState) -> list[ProgramRow]:
 def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:
     entry = nomenclature.program(code, level) if code else None
     return {"code": code} if entry is None else entry.as_record()
+
+
+def _origins(s: RoomState, cluster: str | None) -> list[str]:
+    """The groups whose cards or cluster a program grew from, in the order groups were made."""
+    found = {n.group for n in s.notes.values() if n.cluster == cluster and cluster}
+    if cluster in s.clusters:
+        found.add(s.clusters[cluster].group)
+    return [g for g in s.groups if g in found]
 
 
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
