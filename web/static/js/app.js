@@ -93,6 +93,7 @@ export function start(o) {
       s, me: model.me, role, online: model.online, link, model,
       readOnly: role === "observer",
       focusable: true,
+      refresh: schedule, // for views whose parts arrive later (a module loaded on demand)
       can: (kind) => allowed(s, role, kind),
       send: (op, done) => {
         // An echo's local id means nothing to the server: wait for the real one.

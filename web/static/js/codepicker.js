@@ -1,10 +1,10 @@
 // The program code picker: a search over the national nomenclature (GET /api/nomenclature at
 // the room's level) that sets a program's `code`, and, on the console, the facilitation
-// assistant's suggestion (GET …/suggestions/codes) with a one-click accept.
+// assistant's suggestion (codehints.js) with a one-click accept.
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
+import { names } from "./codehints.js";
 
-const names = new Map(); // code -> official name, as the searches told us
 const WAIT = 200; // ms after the last key before asking the server
 
 async function search(q, level) {
@@ -13,30 +13,6 @@ async function search(q, level) {
   const found = (await response.json()).programs;
   for (const p of found) names.set(p.code, p.nomenclature);
   return found;
-}
-
-/** The console's code suggestions, asked once per program and title. */
-export class CodeHints {
-  constructor(room, key) {
-    this.room = room;
-    this.key = key;
-    this.asked = new Map(); // `${program}|${title}` -> promise of [{code, nomenclature}]
-  }
-
-  load(program, title) {
-    const id = `${program}|${title}`;
-    if (!this.asked.has(id)) {
-      const url = `/api/rooms/${this.room}/suggestions/codes?program=${encodeURIComponent(program)}`;
-      this.asked.set(id, fetch(url, { headers: { Authorization: `Bearer ${this.key}` } })
-        .then((r) => (r.ok ? r.json() : { codes: [] }))
-        .then((body) => {
-          for (const c of body.codes) names.set(c.code, c.nomenclature);
-          return body.codes;
-        })
-        .catch(() => []));
-    }
-    return this.asked.get(id);
-  }
 }
 
 /**

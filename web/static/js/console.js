@@ -7,7 +7,7 @@ import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
-import { CodeHints } from "./codepicker.js";
+import { CodeHints } from "./codehints.js";
 import { groupsPanel } from "./groups.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];

@@ -5,6 +5,8 @@
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { box, field, showAmount, showValue } from "./valuebox.js";
+
+export { showAmount, showValue }; // for the review, which loads this module when needed
 import { codePicker } from "./codepicker.js";
 
 const KINDS = ["outcome", "output"];

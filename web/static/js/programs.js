@@ -4,8 +4,20 @@ import { draftInput, drafts, h, s as svg } from "./dom.js";
 import { t } from "./i18n.js";
 import { focusButton, visionBlock } from "./cards.js";
 import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
-import { planYears, programForm } from "./planform.js";
-import { showAmount, showValue } from "./valuebox.js";
+
+// The program form, the code picker and the number reader are needed from the roles phase
+// on: they load then, so that joining on a phone in the lobby stays light.
+let plan = null;
+let loading = null;
+function planModule(ctx) {
+  if (!plan && !loading) {
+    loading = import("./planform.js").then((m) => {
+      plan = m;
+      ctx.refresh();
+    }, () => { loading = null; });
+  }
+  return plan;
+}
 
 export const MATRIX_ROLES = ["lead", "support", "consult", "inform"];
 export const CATEGORIES = ["agency", "dprd", "ngo", "private", "community", "other"];
@@ -169,7 +181,8 @@ export function rolesView(ctx) {
     } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") })));
   }
   out.push(matrix(ctx, actors, can));
-  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), h("div.details", {}, programsOf(s).map((p) => programForm(ctx, p))));
+  const m = planModule(ctx);
+  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), m ? h("div.details", {}, programsOf(s).map((p) => m.programForm(ctx, p))) : h("p.hint", { text: t("program.loading") }));
   return out;
 }
 
@@ -200,20 +213,23 @@ export function reviewView(ctx) {
   if (s.votes_revealed) out.push(...results(ctx));
   else out.push(h("p.hint", { text: t("results.hidden") }));
   out.push(matrix({ ...ctx }, Object.values(s.actors), false));
+  const m = planModule(ctx);
+  if (!m) return [...out, h("p.hint", { text: t("program.loading") })];
   for (const p of programsOf(s)) {
     const ind = p.indicators || [];
     const budget = p.budget || [];
     if (!ind.length && !budget.length && !(p.policies || []).length && !p.code) continue;
     out.push(h("section.program-review", { "data-id": p.id }, h("h3", { text: p.title }),
       p.code ? h("p.code-current", {}, h("strong", { text: p.code })) : null,
-      ind.length ? [h("h4", { text: t("program.indicators") }), h("ul.indicators", {}, ind.map((i) => h("li", { text: indicatorLine(s, i) })))] : null,
-      budget.length ? [h("h4", { text: t("program.budget") }), h("ul.budget", {}, budget.map((b) => h("li", { text: [b.year, showAmount(b.amount), b.source].filter(Boolean).join(" · ") })))] : null,
+      ind.length ? [h("h4", { text: t("program.indicators") }), h("ul.indicators", {}, ind.map((i) => h("li", { text: indicatorLine(m, s, i) })))] : null,
+      budget.length ? [h("h4", { text: t("program.budget") }), h("ul.budget", {}, budget.map((b) => h("li", { text: [b.year, m.showAmount(b.amount), b.source].filter(Boolean).join(" · ") })))] : null,
       (p.policies || []).length ? h("p", { text: `${t("program.policies")}: ${p.policies.join("; ")}` }) : null));
   }
   return out;
 }
 
-function indicatorLine(s, i) {
+function indicatorLine(m, s, i) {
+  const { planYears, showValue } = m;
   const targets = planYears(s).filter((y) => (i.targets || {})[y] != null).map((y) => `${y}: ${showValue(i.targets[y])}`);
   return [i.name, i.unit,
     i.baseline != null && i.baseline !== "" ? `${t("program.baseline")} ${showValue(i.baseline)}${i.baseline_year ? ` (${i.baseline_year})` : ""}` : "",
