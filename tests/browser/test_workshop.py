@@ -259,6 +259,8 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
         page.reload()
         expect(page.locator("#status")).to_have_attribute("data-state", "online")
         expect(page.locator("table.ranking")).to_be_visible()
+        # The program details come with a module loaded on demand (web/static/js/planform.js).
+        expect(page.get_by_text("Memuat rincian program…")).to_have_count(0)
         assert page.inner_text("#content") == live
     shot(fac, "console-review")
     shot(budi, "board-review")
