@@ -251,6 +251,24 @@ async def cluster_suggestions(request: Request) -> Response:
     return JSONResponse(result)
 
 
+async def code_suggestions(request: Request) -> Response:
+    """Likely nomenclature codes for ``?program=pN`` from its title and its cluster's cards.
+
+    Read-only like the cluster suggestions: the console accepts one with program.update.
+    """
+    room = await _room(request)
+    await _facilitator(request, room)
+    state = room.state
+    found = state.programs.get(request.query_params.get("program", ""))
+    if found is None:
+        raise ApiError(404, "not_found", "no such program")
+    cards = [n.text for n in state.notes.values() if found.cluster and n.cluster == found.cluster]
+    from .suggest.codes import suggest_codes  # the lexicon is read on first use
+
+    codes = await asyncio.to_thread(suggest_codes, found.title, cards, state.settings.level)
+    return JSONResponse({"program": found.id, "codes": [c.as_json() for c in codes]})
+
+
 async def nomenclature_search(request: Request) -> Response:
     """The program picker: ``?q=jalan&level=kabupaten`` (at most 20 matches, best first)."""
     query = request.query_params.get("q", "")[:120]
@@ -285,6 +303,7 @@ routes = [
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
     Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
+    Route("/api/rooms/{room}/suggestions/codes", code_suggestions),
     Route("/api/nomenclature", nomenclature_search),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),

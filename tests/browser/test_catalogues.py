@@ -15,6 +15,13 @@ REJECTIONS = [
     "forbidden", "wrong_phase", "locked", "not_found", "budget_exhausted", "item_limit",
     "too_long", "invalid", "rate_limited", "unavailable",
 ]  # fmt: skip
+# The funding sources of the budget rows (web/static/js/planform.js FUNDING) and the refusal
+# codes of web/static/js/numbers.js, shown as t(`number.error.${code}`).
+FUNDING = ["apbd_kab", "apbd_prov", "apbn", "dak", "dana_desa", "csr", "kpbu", "other"]
+NUMBER_ERRORS = [
+    "ambiguous", "ambiguous_unit", "empty", "fraction", "has_unit", "negative", "not_a_number",
+    "separators", "several_numbers", "too_large", "too_precise", "two_scales", "unknown_word",
+]  # fmt: skip
 DYNAMIC = [
     *(f"phase.{p}" for p in PHASES),
     *(f"hint.{p}" for p in PHASES),
@@ -34,6 +41,9 @@ DYNAMIC = [
     *(f"settings.{s}" for s in ["anonymous", "private_writing"]),
     *(f"program.{f}" for f in ["indicators", "policies", "strategies", "location"]),
     *(f"program.{f}" for f in ["timeframe", "budget"]),
+    *(f"program.kind.{k}" for k in ["outcome", "output"]),
+    *(f"funding.{f}" for f in FUNDING),
+    *(f"number.error.{c}" for c in NUMBER_ERRORS),
 ]
 STATIC = re.compile(r"""\bt\(\s*["']([\w.]+)["']|data-t(?:-ph|-label|-title)?="([\w.]+)\"""")
 
@@ -58,3 +68,15 @@ def test_every_string_the_pages_use_exists(lang: str) -> None:
     placeholders = {k: set(re.findall(r"\{(\w+)\}", v)) for k, v in _catalogue("id").items()}
     for key, text in strings.items():
         assert set(re.findall(r"\{(\w+)\}", text)) == placeholders[key], key
+
+
+def test_the_funding_list_is_the_forms() -> None:
+    """The catalogue test names the same sources as the form offers."""
+    source = (WEB / "static" / "js" / "planform.js").read_text()
+    listed = re.search(r"FUNDING = \[([^\]]*)\]", source)
+    assert listed and re.findall(r'"(\w+)"', listed.group(1)) == FUNDING
+
+
+def test_every_refusal_of_the_number_reader_has_its_message() -> None:
+    source = (WEB / "static" / "js" / "numbers.js").read_text()
+    assert set(re.findall(r'refuse\("(\w+)"\)', source)) == set(NUMBER_ERRORS)

@@ -196,15 +196,26 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     expect(sari.locator("table.matrix thead th")).to_have_count(4, timeout=2000)
     details = budi.locator(".program-details", has_text="Infrastruktur dasar")
     details.locator("summary").click()
-    indicator = "Rumah tangga dengan akses air minum | % | 62 | 90 | 2026: 70, 2027: 80"
-    details.locator("textarea").first.fill(indicator)
-    # Someone else's change re-renders the board: the open form and the typed text stay.
+    details.locator("[data-action=add-indicator]").click()
+    row = details.locator(".ind-row").first
+    name = row.get_by_label("Nama indikator")
+    name.fill("Rumah tangga dengan akses air minum")
+    row.get_by_label("Satuan").fill("%")
+    row.get_by_label("Kondisi awal", exact=True).fill("62")
+    targets = row.locator(".years .f-value input")  # one box per plan year, then the final
+    targets.nth(0).fill("70")
+    targets.nth(1).fill("80")
+    row.get_by_label("Kondisi akhir").fill("90")
+    years = [row.locator(".years label").nth(n).inner_text().split()[-1] for n in (0, 1)]
+    # Someone else's change re-renders the board: the open form and the typed rows stay.
     sari.fill("[data-key=actor-name]", "Dinas Pariwisata")
     sari.press("[data-key=actor-name]", "Enter")
     expect(budi.locator("table.matrix thead th")).to_have_count(5)
     expect(details).to_have_attribute("open", "")
-    expect(details.locator("textarea").first).to_have_value(indicator)
-    details.locator("button[type=submit]").click()
+    expect(name).to_have_value("Rumah tangga dengan akses air minum")
+    expect(targets.nth(1)).to_have_value("80")
+    details.locator("[data-action=save-program]").click()
+    expect(details.locator(".save-status")).to_have_text("Tersimpan")
     shot(budi, "board-roles")
     shot(sari, "phone-roles")
     fits(sari)
@@ -221,8 +232,8 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     assert titles == {"Infrastruktur dasar", "Pariwisata"}
     infra_record = next(p for p in record["programs"] if p["title"] == "Infrastruktur dasar")
     assert infra_record["rank"] == 1
-    assert infra_record["indicators"][0]["baseline"] == "62"
-    assert infra_record["indicators"][0]["targets"] == {"2026": "70", "2027": "80"}
+    assert infra_record["indicators"][0]["baseline"] == 62  # numbers stay numbers
+    assert infra_record["indicators"][0]["targets"] == {years[0]: 70, years[1]: 80}
     with fac.expect_download() as info:
         fac.locator(".downloads button[data-format=md]").click()
     assert "Sikka maju" in Path(info.value.path()).read_text(encoding="utf-8")
@@ -248,6 +259,8 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
         page.reload()
         expect(page.locator("#status")).to_have_attribute("data-state", "online")
         expect(page.locator("table.ranking")).to_be_visible()
+        # The program details come with a module loaded on demand (web/static/js/planform.js).
+        expect(page.get_by_text("Memuat rincian program…")).to_have_count(0)
         assert page.inner_text("#content") == live
     shot(fac, "console-review")
     shot(budi, "board-review")

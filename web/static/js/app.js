@@ -30,6 +30,9 @@ export function start(o) {
   let timerDone = false;
   let scheduled = false;
   let stopped = null;
+  // Ops whose sender reports the outcome in place (a form's "Tersimpan" or its error):
+  // op id -> callback({ok: true} | {ok: false, text}). Their rejections make no toast.
+  const tracked = new Map();
 
   const link = new Link({
     room,
@@ -45,12 +48,23 @@ export function start(o) {
     events(events) {
       model.events(events);
       for (const e of events) if (e.op.kind === "timer.start") timerDone = false;
+      for (const e of events) {
+        const done = e.op_id && tracked.get(e.op_id);
+        if (done) {
+          tracked.delete(e.op_id);
+          done({ ok: true });
+        }
+      }
       if (o.onEvents) o.onEvents(events, model);
       schedule();
     },
     rejected(frame) {
       model.reject(frame.id);
-      toast(rejectionText(frame.code, frame.message));
+      const text = rejectionText(frame.code, frame.message);
+      const done = tracked.get(frame.id);
+      tracked.delete(frame.id);
+      if (done) done({ ok: false, code: frame.code, text, message: frame.message || "" });
+      else toast(text);
       schedule();
     },
     presence(ids) {
@@ -79,11 +93,13 @@ export function start(o) {
       s, me: model.me, role, online: model.online, link, model,
       readOnly: role === "observer",
       focusable: true,
+      refresh: schedule, // for views whose parts arrive later (a module loaded on demand)
       can: (kind) => allowed(s, role, kind),
-      send: (op) => {
+      send: (op, done) => {
         // An echo's local id means nothing to the server: wait for the real one.
         if (JSON.stringify(op).includes('"local-')) return null;
         const id = link.send(op);
+        if (done) tracked.set(id, done);
         model.propose(id, op);
         schedule();
         return id;

@@ -7,6 +7,7 @@ import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
+import { CodeHints } from "./codehints.js";
 import { groupsPanel } from "./groups.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
@@ -26,6 +27,7 @@ try { key = key || localStorage.getItem(keyStore); } catch (e) { /* ignore */ }
 let suggestions = null;
 const app = start({ as: "participant", key, store: `spwt:${room}:f`, render, onEvents: (events) => suggestions && suggestions.events(events, app.ctx()) });
 suggestions = new Suggestions(room, key, () => app.schedule());
+const codeHints = new CodeHints(room, key);
 if (!key) {
   replace($("#main"), h("section.fatal", {}, h("h1", { text: t("console.no_key") }), h("p", { text: t("console.no_key_hint") })));
 } else {
@@ -50,6 +52,7 @@ enableDrag($("#content"), (note, cluster) => {
 
 function render(c) {
   c.onFocus = (target) => c.send({ kind: "focus.set", target });
+  c.codeHints = codeHints;
   const s = c.s;
   composer.hidden = !["vision", "issues"].includes(s.phase);
   $("#content").dataset.phase = s.phase;

@@ -5,6 +5,20 @@ import { t } from "./i18n.js";
 import { focusButton, visionBlock } from "./cards.js";
 import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
 
+// The program form, the code picker and the number reader are needed from the roles phase
+// on: they load then, so that joining on a phone in the lobby stays light.
+let plan = null;
+let loading = null;
+function planModule(ctx) {
+  if (!plan && !loading) {
+    loading = import("./planform.js").then((m) => {
+      plan = m;
+      ctx.refresh();
+    }, () => { loading = null; });
+  }
+  return plan;
+}
+
 export const MATRIX_ROLES = ["lead", "support", "consult", "inform"];
 export const CATEGORIES = ["agency", "dprd", "ngo", "private", "community", "other"];
 
@@ -167,7 +181,8 @@ export function rolesView(ctx) {
     } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") })));
   }
   out.push(matrix(ctx, actors, can));
-  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), h("div.details", {}, programsOf(s).map((p) => details(ctx, p))));
+  const m = planModule(ctx);
+  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), m ? h("div.details", {}, programsOf(s).map((p) => m.programForm(ctx, p))) : h("p.hint", { text: t("program.loading") }));
   return out;
 }
 
@@ -191,61 +206,33 @@ export function matrix(ctx, actors, can) {
     }))));
 }
 
-// Which program forms are open survives the re-renders that events cause.
-const openDetails = new Set();
-
-function lines(v) {
-  return v.split("\n").map((x) => x.trim()).filter(Boolean);
-}
-
-function details(ctx, p) {
-  const can = ctx.can("program.update");
-  const k = (f) => `${p.id}-${f}`;
-  const field = (f, value, tag = "input") => h("label", {}, h("span", { text: t(`program.${f}`) }), draftInput(tag, k(f), { value, disabled: !can, maxlength: tag === "input" ? "120" : null }));
-  const ind = p.indicators || [];
-  const targets = (i) => Object.entries(i.targets || {}).map(([y, v]) => `${y}: ${v}`).join(", ");
-  const indText = ind.map((i) => [i.name, i.unit, i.baseline, i.final, targets(i)].join(" | ").replace(/( \| )+$/, "")).join("\n");
-  const budText = (p.budget || []).map((b) => [b.year, b.amount, b.source].join(" | ")).join("\n");
-  const form = h("form.program-form", { onsubmit: (e) => {
-    e.preventDefault();
-    const get = (f) => form.querySelector(`[data-key="${k(f)}"]`).value;
-    const indicators = lines(get("indicators")).map((l) => {
-      const [name, unit = "", baseline = "", final = "", years = ""] = l.split("|").map((x) => x.trim());
-      const targets = Object.fromEntries(years.split(",").map((p) => p.split(":").map((x) => x.trim())).filter(([y, v]) => y && v));
-      return { name, unit, baseline, final, targets };
-    }).filter((i) => i.name);
-    const budget = lines(get("budget")).map((l) => {
-      const [year, amount = "0", source = ""] = l.split("|").map((x) => x.trim());
-      return { year, amount: Number(amount.replace(/[^\d.]/g, "")) || 0, source };
-    }).filter((b) => b.year);
-    ctx.send({ kind: "program.update", program: p.id, location: get("location"), timeframe: get("timeframe"), policies: lines(get("policies")), strategies: lines(get("strategies")), indicators, budget });
-    for (const f of ["location", "timeframe", "policies", "strategies", "indicators", "budget"]) drafts.delete(k(f));
-  } },
-  field("indicators", indText, "textarea"), h("p.hint", { text: t("program.indicators_hint") }),
-  field("policies", (p.policies || []).join("\n"), "textarea"),
-  field("strategies", (p.strategies || []).join("\n"), "textarea"),
-  field("location", p.location || ""), field("timeframe", p.timeframe || ""),
-  field("budget", budText, "textarea"), h("p.hint", { text: t("program.budget_hint") }),
-  h("button", { type: "submit", disabled: !can, text: t("program.save") }));
-  const el = h("details.program-details", { id: `details-${p.id}`, open: openDetails.has(p.id) || ctx.s.focus === p.id ? true : null }, h("summary", { text: p.title }), form);
-  el.addEventListener("toggle", () => (el.open ? openDetails.add(p.id) : openDetails.delete(p.id)));
-  return el;
-}
-
-/** The review: vision, ranking and chart, role matrix, indicators. Read-only. */
+/** The review: vision, ranking and chart, role matrix, each program's plan. Read-only. */
 export function reviewView(ctx) {
   const s = ctx.s;
   const out = [visionBlock(s)];
   if (s.votes_revealed) out.push(...results(ctx));
   else out.push(h("p.hint", { text: t("results.hidden") }));
   out.push(matrix({ ...ctx }, Object.values(s.actors), false));
+  const m = planModule(ctx);
+  if (!m) return [...out, h("p.hint", { text: t("program.loading") })];
   for (const p of programsOf(s)) {
-    if (!(p.indicators || []).length && !(p.policies || []).length) continue;
-    out.push(h("section.program-review", {}, h("h3", { text: p.title }),
-      (p.indicators || []).length ? h("ul", {}, p.indicators.map((i) => h("li", { text: [i.name, i.unit, i.baseline && `${t("program.baseline")} ${i.baseline}`, i.final && `${t("program.final")} ${i.final}`].filter(Boolean).join(" · ") }))) : null,
+    const ind = p.indicators || [];
+    const budget = p.budget || [];
+    if (!ind.length && !budget.length && !(p.policies || []).length && !p.code) continue;
+    out.push(h("section.program-review", { "data-id": p.id }, h("h3", { text: p.title }),
+      p.code ? h("p.code-current", {}, h("strong", { text: p.code })) : null,
+      ind.length ? [h("h4", { text: t("program.indicators") }), h("ul.indicators", {}, ind.map((i) => h("li", { text: indicatorLine(m, s, i) })))] : null,
+      budget.length ? [h("h4", { text: t("program.budget") }), h("ul.budget", {}, budget.map((b) => h("li", { text: [b.year, m.showAmount(b.amount), b.source].filter(Boolean).join(" · ") })))] : null,
       (p.policies || []).length ? h("p", { text: `${t("program.policies")}: ${p.policies.join("; ")}` }) : null));
   }
   return out;
 }
 
-
+function indicatorLine(m, s, i) {
+  const { planYears, showValue } = m;
+  const targets = planYears(s).filter((y) => (i.targets || {})[y] != null).map((y) => `${y}: ${showValue(i.targets[y])}`);
+  return [i.name, i.unit,
+    i.baseline != null && i.baseline !== "" ? `${t("program.baseline")} ${showValue(i.baseline)}${i.baseline_year ? ` (${i.baseline_year})` : ""}` : "",
+    targets.length ? `${t("program.targets")} ${targets.join(", ")}` : "",
+    i.final != null && i.final !== "" ? `${t("program.final")} ${showValue(i.final)}` : ""].filter(Boolean).join(" · ");
+}

@@ -1,0 +1,29 @@
+// The facilitation assistant's likely code of each program (GET …/suggestions/codes), for
+// the console; and the official names of the codes the page has heard of. Small and
+// loaded with the console, while the picker that shows them comes with the roles phase.
+
+export const names = new Map(); // code -> official name, as the server told us
+
+/** The console's code suggestions, asked once per program and title. */
+export class CodeHints {
+  constructor(room, key) {
+    this.room = room;
+    this.key = key;
+    this.asked = new Map(); // `${program}|${title}` -> promise of [{code, nomenclature}]
+  }
+
+  load(program, title) {
+    const id = `${program}|${title}`;
+    if (!this.asked.has(id)) {
+      const url = `/api/rooms/${this.room}/suggestions/codes?program=${encodeURIComponent(program)}`;
+      this.asked.set(id, fetch(url, { headers: { Authorization: `Bearer ${this.key}` } })
+        .then((r) => (r.ok ? r.json() : { codes: [] }))
+        .then((body) => {
+          for (const c of body.codes) names.set(c.code, c.nomenclature);
+          return body.codes;
+        })
+        .catch(() => []));
+    }
+    return this.asked.get(id);
+  }
+}
