@@ -17,6 +17,8 @@ class Settings:
     hello_timeout: float = 10.0
     max_frame: int = 64 * 1024
     max_body: int = 64 * 1024
+    max_record: int = 5 * 1024 * 1024  # a record sent to start a room from or to consolidate
+    consolidations_per_ip_per_hour: int = 60
     ops_per_second: float = 20.0
     ops_burst: int = 40
     bad_frames_before_close: int = 20
