@@ -219,7 +219,8 @@ class ImportedRecord(Part):
         if self.room.years is not None:
             return self.room.years.years()
         seen = {line.year for p in self.programs for line in p.budget}
-        seen |= {int(y) for p in self.programs for i in p.indicators for y in i.targets if y.isdigit()}
+        targets = (y for p in self.programs for i in p.indicators for y in i.targets)
+        seen |= {int(y) for y in targets if y.isdigit()}
         return tuple(sorted(seen))
 
     def actor_names(self) -> dict[str, str]:
