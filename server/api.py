@@ -16,10 +16,11 @@ from starlette.routing import Route
 
 from . import metrics
 from .export import render
-from .planning import nomenclature
+from .planning import carry, nomenclature
+from .planning.records import RecordError
 from .rooms.hub import Hub
-from .rooms.room import Room
-from .state.models import TimeZone
+from .rooms.room import Room, now_ms
+from .state.models import TimeZone, YearRange
 from .state.record import build_record, record_schema
 from .store import StoreError
 
@@ -29,9 +30,14 @@ HOUR = 3600.0
 class ApiError(HTTPException):
     """An error answered as ``{"error": {"code", "message"}}``."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, path: str | None = None) -> None:
         super().__init__(status, message)
         self.code = code
+        self.path = path  # the JSON path of the first error in the request, when known
+
+    @classmethod
+    def of(cls, error: RecordError) -> ApiError:
+        return cls(error.status, error.code, str(error), error.path)
 
 
 class NewRoom(BaseModel):
@@ -42,14 +48,19 @@ class NewRoom(BaseModel):
     horizon: Literal["PWTJP", "PWTJM", "annual"] = "PWTJM"
     language: Literal["id", "en"] = "id"
     timezone: TimeZone = "WIB"
+    # Starting from a record (``from``, read apart): the parts to carry, the plan's years,
+    # and a dry run that answers what would be carried without creating anything.
+    carry: list[str] | None = None
+    years: YearRange | None = None
+    preview: bool = False
 
 
 def _hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-async def _body(request: Request) -> Any:
-    limit = _hub(request).settings.max_body
+async def _body(request: Request, limit: int | None = None) -> Any:
+    limit = limit or _hub(request).settings.max_body
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -81,7 +92,9 @@ class CreationLimit:
 
 async def create_room(request: Request) -> Response:
     hub = _hub(request)
-    data = await _body(request)
+    settings = hub.settings
+    data = await _body(request, settings.max_body + settings.max_record)
+    source = data.pop("from", None) if isinstance(data, dict) else None
     try:
         new = NewRoom.model_validate(data)
     except ValidationError as error:
@@ -94,10 +107,25 @@ async def create_room(request: Request) -> Response:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:
         raise ApiError(400, "too_long", f"title and region are at most {limit} characters")
+    at, seed = now_ms(), None
+    if source is not None:
+        try:
+            record, seed = carry.prepare(
+                source, new.carry, new.horizon, at, new.years, settings.max_record
+            )
+        except RecordError as error:
+            raise ApiError.of(error) from None
+        region = region or record.room.region[:limit]
+        if new.preview:
+            return JSONResponse(carry.preview(record, seed))
+    elif new.preview or new.carry is not None:
+        raise ApiError(400, "invalid", "from: carry and preview need a record to start from")
     address = request.client.host if request.client else "?"
     if not request.app.state.creation_limit.allow(address):
         raise ApiError(429, "rate_limited", "too many rooms created from this address")
-    code, key = await hub.create_room(title, region, new.horizon, new.language, new.timezone)
+    code, key = await hub.create_room(
+        title, region, new.horizon, new.language, new.timezone, seed=seed, at=at
+    )
     base = str(request.base_url).rstrip("/")
     links = {
         "join": f"{base}/r/{code}",

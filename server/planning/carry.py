@@ -23,13 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from ..state import Entry, Rejected, RoomState, apply, create
 from ..state.models import YearRange, horizon_years
-from ..state.ops import CLIENT_KINDS, Op, parse_logged_op
+from ..state.ops import CLIENT_KINDS, Op, RoomCreate, parse_logged_op
 from ..state.rules.base import WRITING
-from .records import ImportedRecord, ProgramIn, RecordError
+from .records import DEFAULT_LIMIT, ImportedRecord, ProgramIn, RecordError, check_size, read_record
 
 CARRY: tuple[str, ...] = ("vision", "programs", "actors", "cards")
 Event = dict[str, Any]
@@ -251,3 +252,40 @@ def seed_log(first: Entry, seed: Seed) -> tuple[RoomState, list[Event]]:
         state, event = result
         events.append(event)
     return state, events
+
+
+def prepare(
+    source: object,
+    carry: Iterable[str] | None,
+    horizon: str,
+    created_at: int,
+    years: YearRange | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> tuple[ImportedRecord, Seed]:
+    """Everything ``POST /api/rooms`` checks of ``from`` and ``carry`` before a room exists:
+    the size, the record, the parts, the years, and every op against the rules (a dry run
+    of the new room's log). RecordError paths are seen from the request (``from.…``)."""
+    check_size(len(orjson.dumps(source)), limit)
+    try:
+        record = read_record(source)
+    except RecordError as error:
+        raise error.within("from") from None
+    chosen = choose_carry(carry)
+    span = room_years(record, horizon, created_at, years)
+    try:
+        seed = plan_seed(record, chosen, span)
+        op = RoomCreate(kind="room.create", code="PREVIEW", title="-", horizon=horizon)  # type: ignore[arg-type]
+        seed_log(Entry(seq=1, at=created_at, by="", op=op), seed)
+    except RecordError as error:
+        raise (error if error.path in ("years", "carry") else error.within("from")) from None
+    return record, seed
+
+
+def preview(record: ImportedRecord, seed: Seed) -> dict[str, Any]:
+    """What a room started from ``record`` would get: counts per part, the source, the years."""
+    configure = seed.steps[0].op
+    return {
+        "preview": seed.counts,
+        "sources": [record.source().model_dump()],
+        "years": configure.years.model_dump(),  # type: ignore[attr-defined]
+    }

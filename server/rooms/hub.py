@@ -17,6 +17,7 @@ import time
 from typing import Protocol, cast
 
 from .. import metrics
+from ..planning.carry import Seed, seed_log
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
@@ -117,10 +118,16 @@ class Hub:
         horizon: str = "PWTJM",
         language: str = "id",
         timezone: str = "WIB",
+        seed: Seed | None = None,
+        at: int | None = None,
     ) -> tuple[str, str]:
-        """A new room; returns its code and the facilitator key (shown once, stored hashed)."""
+        """A new room; returns its code and the facilitator key (shown once, stored hashed).
+
+        ``seed``: the ops that rebuild what a room started from a record carries (checked
+        before anything is written; planning/carry.py), logged right after room.create.
+        """
         key = secrets.token_urlsafe(24)  # 192 bits
-        at = now_ms()
+        at = now_ms() if at is None else at
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             op = RoomCreate(
@@ -129,10 +136,14 @@ class Hub:
             )  # fmt: skip
             event = {"seq": 1, "at": at, "by": "", "op_id": "", "op": op.normalised()}
             meta = RoomMeta(code=code, key_hash=tokens.key_hash(key), created_at=at)
+            # A seed the rules refuse raises here, before anything is written.
+            first = Entry(seq=1, at=at, by="", op=op)
+            state, seeded = seed_log(first, seed) if seed else (create(first), [])
             if await self.store.create_room(meta, event):
                 break
-        state = create(Entry(seq=1, at=at, by="", op=op))
-        self.rooms[code] = Room(state, self.store, self.settings, [event])
+        if seeded:
+            await self.store.append(code, seeded)
+        self.rooms[code] = Room(state, self.store, self.settings, [event, *seeded])
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
         return code, key
