@@ -100,8 +100,9 @@ def _programs(plan: dict[str, Any], w: _Words) -> Table:
         for m in p["members"]:
             scores = m["scores"] or {}
             rows.append((
-                p["title"], p["code"] or "", labels[m["source"]], m["title"], _match(m, w), m["rank"],
-                scores.get("total"), w.t.name("quadrants", m["quadrant"]), "; ".join(m["leads"]),
+                p["title"], p["code"] or "", labels[m["source"]], m["title"], _match(m, w),
+                m["rank"], scores.get("total"), w.t.name("quadrants", m["quadrant"]),
+                "; ".join(m["leads"]),
                 *(m["budget"].get(str(y)) for y in years), m["pagu"], m["share"], m["location"],
             ))  # fmt: skip
         rows.append((
