@@ -135,6 +135,46 @@ async def create_room(request: Request) -> Response:
     return JSONResponse({"room": code, "facilitator_key": key, "links": links}, status_code=201)
 
 
+class Consolidation(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    records: Annotated[list[Any], Field(min_length=1)]
+    format: Literal["json", "md", "html", "xlsx"] = "json"
+    mapping: dict[str, str | None] | None = None
+    title: Annotated[str, Field(max_length=200)] = ""
+    language: Literal["id", "en"] | None = None
+
+
+async def consolidate(request: Request) -> Response:
+    """One regional plan from several records (no room needed): ``{records, format,
+    mapping?, title?, language?}`` -> the plan as a download. Limited per address, as room
+    creation is: matching and rendering cost far more than a room."""
+    settings = _hub(request).settings
+    data = await _body(request, settings.max_body + settings.max_record)
+    try:
+        asked = Consolidation.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ApiError(400, "invalid", f"{where}: {first['msg']}", where) from None
+    address = request.client.host if request.client else "?"
+    if not request.app.state.consolidation_limit.allow(address):
+        raise ApiError(429, "rate_limited", "too many consolidations from this address")
+    from .export.consolidated import render_plan
+    from .planning.consolidate import consolidate_documents
+
+    def work() -> Any:
+        plan = consolidate_documents(asked.records, asked.mapping, asked.title, settings.max_record)
+        return render_plan(plan, asked.format, asked.language)
+
+    try:
+        rendered = await asyncio.to_thread(work)
+    except RecordError as error:
+        raise ApiError.of(error) from None
+    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
 async def _room(request: Request) -> Room:
     try:
         room = await _hub(request).room(request.path_params["room"])
@@ -271,6 +311,7 @@ routes = [
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
     Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
     Route("/api/nomenclature", nomenclature_search),
+    Route("/api/consolidate", consolidate, methods=["POST"]),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),
     Route("/metrics", prometheus),

@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .records import ImportedRecord, ProgramIn, RecordError
+import orjson
+
+from .records import (
+    DEFAULT_LIMIT,
+    ImportedRecord,
+    ProgramIn,
+    RecordError,
+    check_size,
+    read_record,
+)
 
 SCHEMA = "spwt.consolidated/1"
 SIMILAR = 0.5
@@ -275,3 +284,23 @@ def _totals(programs: list[dict[str, Any]], years: list[int]) -> dict[str, Any]:
         "pagu": sum(budget.values()),
         "conflicts": sum(len(p["conflicts"]) for p in programs),
     }
+
+
+def consolidate_documents(
+    documents: Sequence[object],
+    mapping: dict[str, Any] | None = None,
+    title: str = "",
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The plan of parsed JSON documents (``POST /api/consolidate``): each one size checked
+    and read as a record; errors name their place (``records.2.programs.0.title``)."""
+    if len(documents) > MAX_SOURCES:
+        raise RecordError("invalid", "records", f"at most {MAX_SOURCES} records", status=400)
+    records = []
+    for n, document in enumerate(documents):
+        try:
+            check_size(len(orjson.dumps(document)), limit)
+            records.append(read_record(document))
+        except RecordError as error:
+            raise error.within(f"records.{n}") from None
+    return consolidate(records, mapping, title)
