@@ -363,3 +363,14 @@ def test_unknown_parts_and_preview_without_a_record_are_refused(
     assert response.json()["error"]["path"] == "carry"
     response = client.post("/api/rooms", json={"title": "x", "preview": True})
     assert response.status_code == 400
+
+
+def test_the_report_says_where_the_room_started_from(
+    client: TestClient, sikka: dict[str, Any]
+) -> None:
+    room, key = _start(client, sikka, language="en")
+    auth = {"Authorization": f"Bearer {key}"}
+    for fmt in ("md", "html"):
+        body = client.get(f"/api/rooms/{room}/scenario?format={fmt}", headers=auth).text
+        assert "Started from the result of" in body
+        assert f"({sikka['room']['code']})" in body

@@ -1,3 +1,5 @@
+# Indonesian year ranges take an en dash.
+# ruff: noqa: RUF001
 """The start page's "Mulai dari hasil sebelumnya": upload a record, tick what to carry, see
 the server's preview (counts) change, create, and find exactly that in the new room."""
 
