@@ -59,17 +59,19 @@ def _hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-async def _body(request: Request, limit: int | None = None) -> Any:
+async def _body(request: Request, limit: int | None = None, sized: bool = False) -> Any:
+    """The JSON body (with its size in bytes when ``sized``), at most ``limit`` bytes."""
     limit = limit or _hub(request).settings.max_body
-    body = b""
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise ApiError(413, "too_long", f"request body over {limit} bytes")
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ApiError(400, "invalid", "body is not JSON") from None
+    return (data, len(body)) if sized else data
 
 
 class CreationLimit:
@@ -93,8 +95,10 @@ class CreationLimit:
 async def create_room(request: Request) -> Response:
     hub = _hub(request)
     settings = hub.settings
-    data = await _body(request, settings.max_body + settings.max_record)
+    data, size = await _body(request, settings.max_body + settings.max_record, sized=True)
     source = data.pop("from", None) if isinstance(data, dict) else None
+    if source is None and size > settings.max_body:  # only a record makes a body this big
+        raise ApiError(413, "too_long", f"request body over {settings.max_body} bytes")
     try:
         new = NewRoom.model_validate(data)
     except ValidationError as error:

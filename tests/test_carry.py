@@ -374,3 +374,10 @@ def test_the_report_says_where_the_room_started_from(
         body = client.get(f"/api/rooms/{room}/scenario?format={fmt}", headers=auth).text
         assert "Started from the result of" in body
         assert f"({sikka['room']['code']})" in body
+
+
+def test_only_a_record_makes_a_big_body(tmp_path: Path, sikka: Any) -> None:
+    with TestClient(create_app(Settings(data=str(tmp_path), max_body=1024))) as client:
+        response = client.post("/api/rooms", json={"title": "x", "region": "y" * 5000})
+        assert response.status_code == 413
+        assert client.post("/api/rooms", json={"title": "x", "from": sikka}).status_code == 201
