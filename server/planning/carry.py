@@ -30,7 +30,15 @@ from ..state import Entry, Rejected, RoomState, apply, create
 from ..state.models import YearRange, horizon_years
 from ..state.ops import CLIENT_KINDS, Op, RoomCreate, parse_logged_op
 from ..state.rules.base import WRITING
-from .records import DEFAULT_LIMIT, ImportedRecord, ProgramIn, RecordError, check_size, read_record
+from .records import (
+    DEFAULT_LIMIT,
+    ImportedRecord,
+    IndicatorIn,
+    ProgramIn,
+    RecordError,
+    check_size,
+    read_record,
+)
 
 CARRY: tuple[str, ...] = ("vision", "programs", "actors", "cards")
 Event = dict[str, Any]
@@ -229,7 +237,9 @@ def _program(
     p.origin(new, program.id, **extra)
 
 
-def _indicator(given: Any, years: YearRange, source_years: tuple[int, ...]) -> dict[str, Any]:
+def _indicator(
+    given: IndicatorIn, years: YearRange, source_years: tuple[int, ...]
+) -> dict[str, Any]:
     wanted = {str(y) for y in years.years()}
     final = given.final
     if final is None and source_years:  # the target of the source plan's last year
