@@ -103,6 +103,8 @@ def test_round_trip_keeps_every_carried_field_and_its_provenance(
     room, key = _start(client, sikka)
     first = _record(client, room, key)
     assert _carried(first) == _carried(sikka)
+    # The cards' authors were people of the earlier room: none of them is named here.
+    assert first["notes"] and not any("author" in n for n in first["notes"])
     assert first["sources"] == [
         {"room": sikka["room"]["code"], "title": sikka["room"]["title"], "horizon": "PWTJM",
          "fingerprint": sikka.get("fingerprint")}
@@ -260,16 +262,19 @@ def test_room_seed_is_the_servers_alone() -> None:
 
 def test_room_seed_names_only_what_exists() -> None:
     b = Board()
-    for fields in (
-        {"origins": {"p99": {"room": "ABC", "id": "p1"}}},
-        {"phases": {"n99": "issues"}},
+    b.phase("issues")
+    note = b.do(b.facilitator, "note.add", text="Air bersih")["op"]["note"]
+    for fields, code in (
+        ({"origins": {"p99": {"room": "ABC", "id": "p1"}}}, "not_found"),
+        ({"phases": {"n99": "issues"}}, "not_found"),
+        ({"phases": {note: "vote"}}, "invalid"),
     ):
         seed = parse_logged_op({
             "kind": "room.seed", "sources": [{"room": "A", "title": "t", "horizon": "annual"}],
             **fields,
         })  # fmt: skip
         result = apply(b.state, Entry(seq=b.state.seq + 1, at=1, by="", op=seed))
-        assert isinstance(result, Rejected) and result.code == "not_found"
+        assert isinstance(result, Rejected) and result.code == code
 
 
 def test_the_server_never_votes_and_carries_cards_beyond_the_per_person_limit() -> None:
