@@ -386,3 +386,18 @@ def test_only_a_record_makes_a_big_body(tmp_path: Path, sikka: Any) -> None:
         response = client.post("/api/rooms", json={"title": "x", "region": "y" * 5000})
         assert response.status_code == 413
         assert client.post("/api/rooms", json={"title": "x", "from": sikka}).status_code == 201
+
+
+def test_fields_of_newer_records_are_read_when_present(
+    client: TestClient, sikka: dict[str, Any]
+) -> None:
+    newer = copy.deepcopy(sikka)
+    newer["fingerprint"] = "ab" * 32
+    actor = newer["programs"][0]["roles"][0]["actor"]
+    newer["programs"][0]["commitments"] = [{"actor": actor, "text": "Menyiapkan data desa"}]
+    newer["participants"][0]["gender"] = "female"  # a field this reader does not know
+    newer["followups"] = [{"id": "f9", "text": "Rapat lanjutan"}]
+    room, key = _start(client, newer)
+    record = _record(client, room, key)
+    assert record["sources"][0]["fingerprint"] == "ab" * 32
+    assert {p["origin"]["fingerprint"] for p in record["programs"]} == {"ab" * 32}
