@@ -37,6 +37,7 @@ BEAT = 1.0
 BEAT_SLICES = 10
 PRESENCE_TTL = 5.0
 MAX_PAUSE = 5.0
+SEED_BATCH = 256  # events per append when a room started from a record is written
 
 
 class SharedStore(Protocol):
@@ -141,8 +142,8 @@ class Hub:
             state, seeded = seed_log(first, seed) if seed else (create(first), [])
             if await self.store.create_room(meta, event):
                 break
-        if seeded:
-            await self.store.append(code, seeded)
+        for start in range(0, len(seeded), SEED_BATCH):  # a Redis script takes so many args
+            await self.store.append(code, seeded[start : start + SEED_BATCH])
         self.rooms[code] = Room(state, self.store, self.settings, [event, *seeded])
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
