@@ -55,6 +55,10 @@ class NewRoom(BaseModel):
     preview: bool = False
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
 def _hub(request: Request) -> Hub:
     return request.app.state.hub
 
@@ -121,6 +125,8 @@ async def create_room(request: Request) -> Response:
             raise ApiError.of(error) from None
         region = region or record.room.region[:limit]
         if new.preview:
+            if not request.app.state.consolidation_limit.allow(_address(request)):
+                raise ApiError(429, "rate_limited", "too many previews from this address")
             return JSONResponse(carry.preview(record, seed))
     elif new.preview or new.carry is not None:
         raise ApiError(400, "invalid", "from: carry and preview need a record to start from")
@@ -161,8 +167,7 @@ async def consolidate(request: Request) -> Response:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ApiError(400, "invalid", f"{where}: {first['msg']}", where) from None
-    address = request.client.host if request.client else "?"
-    if not request.app.state.consolidation_limit.allow(address):
+    if not request.app.state.consolidation_limit.allow(_address(request)):
         raise ApiError(429, "rate_limited", "too many consolidations from this address")
     from .export.consolidated import render_plan
     from .planning.consolidate import consolidate_documents

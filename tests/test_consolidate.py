@@ -179,15 +179,18 @@ def test_post_consolidate_names_the_bad_record(client: TestClient, records: Any)
 
 
 def test_post_consolidate_is_limited(tmp_path: Path, records: Any) -> None:
-    settings = Settings(data=str(tmp_path), consolidations_per_ip_per_hour=2, max_record=30_000)
+    settings = Settings(data=str(tmp_path), consolidations_per_ip_per_hour=3, max_record=30_000)
     with TestClient(create_app(settings)) as client:
         big = copy.deepcopy(records[0])
         big["programs"][0]["policies"] = ["x" * 40_000]
         response = client.post("/api/consolidate", json={"records": [big]})
         assert response.status_code == 413 and response.json()["error"]["path"] == "records.0"
         assert client.post("/api/consolidate", json={"records": records}).status_code == 200
+        preview = {"title": "x", "from": records[0], "preview": True}
+        assert client.post("/api/rooms", json=preview).status_code == 200
         response = client.post("/api/consolidate", json={"records": records})
         assert response.status_code == 429
+        assert client.post("/api/rooms", json=preview).status_code == 429
 
 
 # --- spwt consolidate -----------------------------------------------------------------
