@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +23,7 @@ from .rooms.hub import Hub
 from .rooms.room import Room, now_ms
 from .state.models import TimeZone, YearRange
 from .state.record import build_record, record_schema
+from .state.text import clean
 from .store import StoreError
 
 HOUR = 3600.0
@@ -110,7 +112,7 @@ async def create_room(request: Request) -> Response:
         where = ".".join(str(p) for p in first["loc"])
         raise ApiError(400, "invalid", f"{where}: {first['msg']}") from None
     limit = hub.settings.limits.title
-    title, region = new.title.strip(), new.region.strip()
+    title, region = clean(new.title).strip(), clean(new.region).strip()
     if not title:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:
@@ -229,10 +231,15 @@ async def _facilitator(request: Request, room: Room) -> None:
         raise ApiError(403, "forbidden", "only the facilitator may ask for suggestions")
 
 
-def _respond(request: Request, record: dict[str, Any]) -> Response:
-    """The record in the asked format, as a download named after the room and the date."""
+async def _respond(request: Request, record: dict[str, Any]) -> Response:
+    """The record in the asked format, as a download named after the room and the date.
+
+    Rendered in a worker thread: a Word report takes about half a second, which the event
+    loop, and with it every room's sockets, must not wait for.
+    """
     try:
-        rendered = render(
+        rendered = await run_in_threadpool(
+            render,
             record,
             request.query_params.get("format", "json"),
             table=request.query_params.get("table"),
@@ -246,7 +253,7 @@ def _respond(request: Request, record: dict[str, Any]) -> Response:
 async def scenario(request: Request) -> Response:
     room = await _room(request)
     await _authorised(request, room)
-    return _respond(request, build_record(room.state).to_json_dict())
+    return await _respond(request, build_record(room.state).to_json_dict())
 
 
 async def snapshots(request: Request) -> Response:
@@ -265,7 +272,7 @@ async def snapshot(request: Request) -> Response:
     record = await room.snapshot_record(n)
     if record is None:
         raise ApiError(404, "not_found", "no such snapshot")
-    return _respond(request, record)
+    return await _respond(request, record)
 
 
 async def cluster_suggestions(request: Request) -> Response:

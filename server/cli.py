@@ -190,7 +190,9 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write a scenario record without a server")
     export.add_argument("room")
-    export.add_argument("--format", default="md", choices=["json", "md", "html", "csv", "xlsx"])
+    export.add_argument(
+        "--format", default="md", choices=["json", "md", "html", "csv", "xlsx", "docx"]
+    )
     export.add_argument("--table", default=None, choices=["programs", "matrix"])
     export.add_argument("--snapshot", type=int, default=None)
     export.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))

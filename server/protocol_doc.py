@@ -57,7 +57,7 @@ reasons are in `../shared/DESIGN.md` §3.
 |---|---|
 | `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}` |
 | `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404` |
-| `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx` | the scenario record as of now (`&table=matrix` for the CSV role matrix) |
+| `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx\\|docx` | the scenario record as of now (`&table=matrix` for the CSV role matrix) |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
 | `GET /api/schema/scenario` | the JSON Schema of the record |

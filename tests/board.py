@@ -22,7 +22,7 @@ class Board:
         self.clock += 1000
         return Entry(seq=self.state.seq + 1, at=self.clock, by=by, op_id=op_id, op=op)
 
-    def attempt(self, by: str, kind: str, **fields: Any) -> dict[str, Any] | Rejected:
+    def attempt(self, by: str, kind: str, /, **fields: Any) -> dict[str, Any] | Rejected:
         entry = self._entry(
             by, parse_client_op({"kind": kind, **fields}), op_id=f"op{self.state.seq}"
         )
@@ -33,12 +33,12 @@ class Board:
         self.log.append(entry)
         return event
 
-    def do(self, by: str, kind: str, **fields: Any) -> dict[str, Any]:
+    def do(self, by: str, kind: str, /, **fields: Any) -> dict[str, Any]:
         result = self.attempt(by, kind, **fields)
         assert not isinstance(result, Rejected), f"{kind} refused: {result!r}"
         return result
 
-    def refused(self, by: str, kind: str, **fields: Any) -> str:
+    def refused(self, by: str, kind: str, /, **fields: Any) -> str:
         """The rejection code of an op that must be refused (and must change nothing)."""
         before = self.state
         result = self.attempt(by, kind, **fields)

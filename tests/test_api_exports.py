@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -11,6 +12,9 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
+from server import api
+from server.export import render
+
 from .asgi import event_where, hello, new_room, op
 
 FORMATS = {
@@ -19,6 +23,7 @@ FORMATS = {
     "html": "text/html",
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -33,6 +38,30 @@ def _workshop(client: TestClient) -> tuple[str, dict[str, str]]:
         op(f, "4", "snapshot.take", label="draf")
         event_where(f, op_id="4")
     return room, {"Authorization": f"Bearer {key}"}
+
+
+def test_reports_render_beside_the_event_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real renderer runs, watched: in a worker thread, never on the loop."""
+    on_loop = []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:  # no loop in this thread: a worker's
+            on_loop.append(False)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(api, "render", watched)
+    room, auth = _workshop(client)
+    for url in (f"/api/rooms/{room}/scenario", f"/api/rooms/{room}/snapshots/1"):
+        response = client.get(url, params={"format": "docx"}, headers=auth)
+        assert response.status_code == 200
+    bad = client.get(f"/api/rooms/{room}/scenario", params={"format": "pdf"}, headers=auth)
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+    assert on_loop == [False, False, False]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -249,7 +249,7 @@ def test_score_mode_with_usg_criteria_and_the_final_snapshot() -> None:
     assert html.count("<svg") == 1
     assert "Urgency (\u00d7 2)" in html  # the weight is shown in the bar chart legend
     assert "Keseriusan (S)" in html and "Growth" in html
-    assert "<dt>Record version</dt><dd>final record</dd>" in html
+    assert "<dt>Record version</dt><dd><bdi>final record</bdi></dd>" in html
     md = render(r, "md").body.decode()
     assert "| 1 | Air bersih | 4.5 | 4.5 | 4.5 | 18 |" in md
     assert "| 2 | Jalan desa | 1.5 | 1.5 | 1.5 | 6 |" in md

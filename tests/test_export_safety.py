@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from html.parser import HTMLParser
 
 import openpyxl
@@ -34,7 +35,7 @@ OUR_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "h4",
     "dl", "dt", "dd", "ul", "ol", "li", "b", "nav", "a", "main", "section", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "span", "br", "small", "figure",
-    "figcaption", "article", "div", "footer",
+    "figcaption", "article", "div", "footer", "bdi",
     "svg", "rect", "text", "line", "g", "circle", "tspan",
 }  # fmt: skip
 
@@ -180,3 +181,45 @@ def test_scores_not_revealed_render_gracefully(language: str) -> None:
     assert first[0] is None and first[3] is None  # no rank, no score
     rows = list(csv.reader(io.StringIO(render(r, "csv").body.decode("utf-8-sig"))))
     assert rows[1][0] == "" and len(rows) == 7
+
+
+SPOOF = "\u202egnp.exe"  # reads "exe.png"
+LIES = re.compile("[\x00\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _lying_record() -> dict:
+    """A record stored before text was cleaned on the way in: its texts still lie."""
+    r = record()
+    r["room"]["title"] += SPOOF
+    r["notes"][0]["text"] = SPOOF + "\x00"
+    r["programs"][0]["title"] = "\u2066" + r["programs"][0]["title"] + "\u2069"
+    r["actors"][0]["name"] += "\u200f"
+    r["participants"][2]["name"] = "\u202b" + r["participants"][2]["name"]
+    return r
+
+
+@pytest.mark.parametrize(
+    ("fmt", "table"),
+    [("json", None), ("md", None), ("html", None), ("csv", "programs"), ("csv", "matrix"),
+     ("xlsx", None)],
+)  # fmt: skip
+def test_no_format_keeps_bidirectional_controls(fmt: str, table: str | None) -> None:
+    body = render(_lying_record(), fmt, table=table).body
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(body))
+        texts = [c.value for s in book.worksheets for row in s.iter_rows() for c in row]
+        text = "\n".join(v for v in texts if isinstance(v, str))
+        assert "gnp.exe" in text
+    else:
+        text = body.decode("utf-8-sig")
+    assert not LIES.search(text) and "\\u0000" not in text
+    assert "\\u202e" not in text.lower()
+
+
+def test_html_isolates_user_text() -> None:
+    html = render(_lying_record(), "html").body.decode()
+    r = record()
+    assert '<span class="text"><bdi>gnp.exe</bdi></span>' in html
+    for name in (r["participants"][2]["name"], r["actors"][0]["name"], r["programs"][0]["title"]):
+        assert f"<bdi>{escape(name)}</bdi>" in html
+    assert f"<h1><bdi>{escape(r['room']['title'])}gnp.exe</bdi></h1>" in html

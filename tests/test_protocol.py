@@ -231,6 +231,45 @@ def test_hidden_votes_never_leave_the_server(client: TestClient) -> None:
             assert reveal["op"]["tallies"][program]["urgency"] == 1
 
 
+def test_an_op_on_someone_elses_private_card_is_acknowledged(client: TestClient) -> None:
+    """Bob moves Alice's private card in ``cluster``: he gets his ack, not her card."""
+    room, key = new_room(client)
+    with (
+        client.websocket_connect(f"/ws/{room}") as f,
+        client.websocket_connect(f"/ws/{room}") as alice,
+        client.websocket_connect(f"/ws/{room}") as bob,
+        client.websocket_connect(f"/ws/{room}") as carol,
+    ):
+        hello(f, key=key)
+        hello(alice, name="Alice")
+        bob_id = hello(bob, name="Bob")["you"]["id"]
+        hello(carol, name="Carol")
+        op(f, "1", "room.configure", private_writing=True)
+        op(f, "2", "phase.set", phase="issues")
+        event_where(f, op_id="2")
+        op(alice, "a1", "note.add", text="Rahasia Alice")
+        note = event_where(alice, op_id="a1")["op"]["note"]
+        op(f, "3", "cluster.add", title="Air")
+        cluster = event_where(f, op_id="3")["op"]["cluster"]
+        op(f, "4", "phase.set", phase="cluster")
+        event_where(f, op_id="4")
+        sent = [
+            ("bob-move-1", {"kind": "note.move", "note": note, "x": 7, "y": 7}),
+            ("bob-cluster-1", {"kind": "note.cluster", "note": note, "cluster": cluster}),
+        ]
+        for op_id, body in sent:
+            bob.send_json({"type": "op", "id": op_id, "op": body})
+            ack = event_where(bob, op_id=op_id)
+            assert ack["op"] == body and ack["by"] == bob_id
+            assert "Rahasia" not in str(ack)
+            bob.send_json({"type": "op", "id": op_id, "op": body})  # resent: the same ack
+            assert event_where(bob, op_id=op_id) == ack
+            hidden = event_where(carol, seq=ack["seq"])
+            assert hidden["op"]["kind"] == "hidden" and "op_id" not in hidden
+            assert event_where(alice, seq=ack["seq"])["op"] == ack["op"]  # her card moved
+        assert client.get(f"/api/rooms/{room}").json()["seq"] == ack["seq"]
+
+
 def test_removed_participants_are_closed_and_cannot_come_back(client: TestClient) -> None:
     room, key = new_room(client)
     with client.websocket_connect(f"/ws/{room}") as f, client.websocket_connect(f"/ws/{room}") as p:

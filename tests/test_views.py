@@ -60,6 +60,7 @@ def test_anonymous_rooms_hide_authors_except_from_themselves() -> None:
     event = b.do(alice, "note.add", text="Kartu tanpa nama")
     views = event_views(event, b.state)
     assert "by" not in views.for_viewer(bob, "participant")
+    assert "op_id" not in views.for_viewer(bob, "participant")  # "alice-1" would name her
     assert "by" not in views.for_viewer(b.facilitator, "facilitator")
     assert views.for_viewer(alice, "participant")["by"] == alice
     note = event["op"]["note"]

@@ -1,4 +1,4 @@
-"""Scenario record renderers: one record (``spwt.scenario/1``), five formats.
+"""Scenario record renderers: one record (``spwt.scenario/1``), six formats.
 
 ``render(record, fmt)`` takes the dict of ``build_record(state).to_json_dict()`` and returns
 the bytes to download, with their media type and a file name made from the room title and
@@ -10,6 +10,7 @@ as it did when it was taken.
   (``documents.py``, templates in ``templates/``, charts in ``charts.py``).
 - ``csv``: the program table, or the role matrix with ``table="matrix"`` (``sheets.py``).
 - ``xlsx``: a workbook with a summary, programs, role matrix, indicators, cards, participants.
+- ``docx``: the HTML report as a Word document, its tables real Word tables (``word.py``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from typing import Any
 
 import orjson
 
+from ..state.text import clean_tree
 from .i18n import local_time
 
-FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx")
+FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx", "docx")
 TABLES: tuple[str, ...] = ("programs", "matrix")
 MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
@@ -31,6 +33,7 @@ MEDIA_TYPES: dict[str, str] = {
     "html": "text/html; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -53,6 +56,9 @@ def render(
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     if table is not None and table not in TABLES:
         raise ValueError(f"table must be one of {', '.join(TABLES)}")
+    # The state holds no bidirectional controls since they are stripped on the way in, but
+    # a snapshot stored before that rule may: no format keeps them (``state/text.py``).
+    record = clean_tree(record)
     suffix = "-matrix" if fmt == "csv" and table == "matrix" else ""
     name = filename(record, fmt, suffix)
     if fmt == "json":
@@ -67,6 +73,10 @@ def render(
 
         text = render_html(report) if fmt == "html" else render_markdown(report)
         return Rendered(text.encode("utf-8"), MEDIA_TYPES[fmt], name)
+    if fmt == "docx":
+        from .word import render_docx  # python-docx and resvg load only for a Word report
+
+        return Rendered(render_docx(report), MEDIA_TYPES[fmt], name)
     from .sheets import write_csv, write_xlsx
 
     if fmt == "xlsx":

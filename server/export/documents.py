@@ -44,6 +44,12 @@ def html_finalize(value: Any) -> Any:
     return printable(value) if type(value) is str else value
 
 
+def bdi(value: Any) -> Markup:
+    """User text isolated from what surrounds it (``<bdi>``), escaped and printable."""
+    text = "" if value is None else printable(str(value))
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def _data_uri(svg: str) -> Raw:
     return Raw("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode())
 
@@ -58,7 +64,9 @@ def _environment(kind: str) -> Environment:
         "keep_trailing_newline": True,
     }
     if kind == "html":
-        return Environment(autoescape=True, finalize=html_finalize, **common)
+        html = Environment(autoescape=True, finalize=html_finalize, **common)
+        html.filters["bdi"] = bdi
+        return html
     return Environment(autoescape=False, finalize=md_escape, **common)
 
 

@@ -24,6 +24,15 @@ class Table:
     rows: list[tuple[Cell, ...]]
     numeric: dict[int, str] = field(default_factory=dict)  # column -> number format
     wide: frozenset[int] = frozenset()  # columns of long text, wrapped in XLSX
+    # Header rows above ``header`` (a document's grouped header, e.g. a year over its target
+    # and Rp columns). In a document, equal neighbours in one of these rows are one cell, and
+    # a cell equal to the one above it (``header`` included) extends that cell down.
+    head: tuple[tuple[str, ...], ...] = ()
+    # Columns whose cells span rows in a document. The first is the key: its equal
+    # consecutive cells are one cell. Each other column, inside a run of the key, joins a cell
+    # to the one above when it is equal or empty (the budget written on a program's first row).
+    merge: tuple[int, ...] = ()
+    right: frozenset[int] = frozenset()  # text columns that hold numbers (targets): aligned right
 
 
 def neutralise(value: str) -> str:
@@ -129,6 +138,37 @@ def indicators_table(r: Report) -> Table:
         rows=rows,
         numeric={budget_col: "#,##0"},
         wide=frozenset({1, 2}),
+        merge=(1, 0, budget_col, budget_col + 1, budget_col + 2, budget_col + 3),
+        right=frozenset(range(4, budget_col)),  # baseline, targets and final, alike
+    )
+
+
+def ranking_table(r: Report) -> Table:
+    """The ranked programs as the report shows them (fewer columns than ``programs_table``)."""
+    t = r.t
+    header = (
+        t.col("rank"), t.col("program"), *(c.label for c in r.criteria), t.col("total"),
+        t.col("quadrant"), t.col("lead"), t.col("budget"),
+    )  # fmt: skip
+    rows: list[tuple[Cell, ...]] = []
+    for p in r.programs:
+        scores = p.scores or {}
+        quadrant = t.name("quadrants", p.quadrant) if p.scores else t("not_revealed")
+        rows.append(
+            (
+                p.rank or "\u2013", "\n".join(x for x in (p.title, p.location) if x),
+                *(_num(scores.get(c.key)) for c in r.criteria), _num(scores.get("total")),
+                quadrant, "\n".join(x for x in (p.lead, _issues(r, p)) if x),
+                _num(p.budget_total),
+            )
+        )  # fmt: skip
+    return Table(
+        key="ranking",
+        header=header,
+        rows=rows,
+        numeric={len(header) - 1: "#,##0"},
+        wide=frozenset({1}),
+        right=frozenset({0}),
     )
 
 
@@ -158,6 +198,21 @@ def participants_table(r: Report) -> Table:
         (p.name, p.org, t.name("people", p.role), t.datetime(p.joined_at)) for p in r.participants
     ]
     return Table(key="participants", header=header, rows=rows)
+
+
+def phases_table(r: Report) -> Table:
+    """The workshop's phases with their local start and end times and durations."""
+    t = r.t
+    header = (t.col("phase"), t.col("started"), t.col("ended"), t.col("duration"))
+    rows: list[tuple[Cell, ...]] = [
+        (
+            t.name("phases", ph.key), t.datetime(ph.started_at),
+            t.datetime(ph.ended_at) if ph.ended_at else t("open"),
+            t.duration(ph.started_at, ph.ended_at),
+        )
+        for ph in r.phases
+    ]  # fmt: skip
+    return Table(key="phases", header=header, rows=rows, right=frozenset({3}))
 
 
 def summary_table(r: Report) -> Table:

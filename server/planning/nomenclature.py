@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA_PATH = Path(__file__).with_name("nomenclature.json")
 LEVELS = ("kabupaten", "kota", "provinsi")
@@ -74,9 +75,10 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def data() -> dict:
+def data() -> dict[str, Any]:
     """The packaged file as it is (source, notes, urusan, bidang, programs)."""
-    return json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(DATA_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _check(level: str) -> str:

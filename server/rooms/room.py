@@ -258,17 +258,41 @@ class Room:
             pending.done.exception()  # retrieved: nobody needs to await a refused op
 
     def _ack_duplicate(self, pending: Pending) -> None:
-        """A resent op id: it was applied once; send the original event as its ack again."""
+        """A resent op id: it was applied once; send the original event as its ack again.
+
+        Always answered: a client that lost its acks (closed with 4429, say) learns from the
+        resent ids what was applied. An event older than the recent log is read back from
+        the store.
+        """
         seq = self.op_ids.get((pending.by, pending.op_id))
         event = self.recent.get(seq) if seq is not None else None
         if event is not None:
-            if pending.sender is not None:
-                view = event_views(event, self.state).for_viewer(pending.by, pending.sender.role)
-                pending.sender.send(protocol.encode({"type": "events", "events": [view]}))
-            if not pending.done.done():
-                pending.done.set_result(event)
+            self._send_ack(pending, event)
+        elif seq is not None:
+            self._in_background(self._ack_from_log(pending, seq))
         elif not pending.done.done():
             pending.done.cancel()
+
+    async def _ack_from_log(self, pending: Pending, seq: int) -> None:
+        try:
+            events = await self.store.read(self.code, seq - 1, upto=seq)
+        except StoreError as error:  # not known now: the client resends later
+            self._refuse(pending, Rejected("unavailable", f"not read: {error}"))
+            return
+        if events and events[0]["seq"] == seq:
+            self._send_ack(pending, events[0])
+        else:  # the log was trimmed below it: applied, but only its seq is left to say so
+            receipt = {"seq": seq, "by": pending.by, "op_id": pending.op_id}
+            self._send_ack(pending, {**receipt, "op": {"kind": "hidden"}}, view=False)
+
+    def _send_ack(self, pending: Pending, event: Event, *, view: bool = True) -> None:
+        if pending.sender is not None:
+            seen = event
+            if view:
+                seen = event_views(event, self.state).for_viewer(pending.by, pending.sender.role)
+            pending.sender.send(protocol.encode({"type": "events", "events": [seen]}))
+        if not pending.done.done():
+            pending.done.set_result(event)
 
     def _remember(self, event: Event) -> None:
         if event.get("op_id"):

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from .. import metrics
 from ..state import InvalidOp, Rejected, parse_client_op
 from ..state.ops import ParticipantJoin
+from ..state.text import clean
 from ..store import StoreError
 from . import protocol
 from .connection import Connection
@@ -137,8 +138,8 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
         joined = sum(1 for p in room.state.participants.values() if not p.removed)
         if joined >= settings.participants_per_room:
             raise SessionClosed(CloseCode.RATE_LIMITED)
-        name = hello.name.strip() or DEFAULT_NAMES[role]
-        op = ParticipantJoin(kind="participant.join", name=name, org=hello.org, role=role)
+        name = clean(hello.name).strip() or DEFAULT_NAMES[role]
+        op = ParticipantJoin(kind="participant.join", name=name, org=clean(hello.org), role=role)
         try:
             event = await room.submit("", "", op)
         except Rejected as rejection:

@@ -101,6 +101,10 @@ class Settings(Frozen):
     level: Level = "kabupaten"
     venue: str = ""
     date: str = ""  # the workshop's day as people write it in the minutes (YYYY-MM-DD)
+    # Working groups: in a grouped phase each participant writes and clusters in their group.
+    self_select_groups: bool = False
+    grouped_phases: tuple[str, ...] = ("issues", "cluster")
+    groups_visible: bool = False
 
 
 class Participant(Frozen):
@@ -122,11 +126,22 @@ class Note(Frozen):
     cluster: str | None = None
     phase: str
     created_at: int
+    group: str | None = None  # the working group it was written in; None: the plenary
 
 
 class Cluster(Frozen):
     id: str
     title: str
+    created_at: int
+    group: str | None = None
+
+
+class Group(Frozen):
+    """A working group (kelompok kerja): a table of the room that writes and clusters apart."""
+
+    id: str
+    name: str
+    rapporteur: str | None = None
     created_at: int
 
 
@@ -281,10 +296,17 @@ class RoomState(Frozen):
     # here (notes, clusters, programs, actors): written once by the server (room.seed).
     sources: tuple[Source, ...] = ()
     origins: dict[str, Origin] = Field(default_factory=dict)
+    groups: dict[str, Group] = Field(default_factory=dict)
+    membership: dict[str, str] = Field(default_factory=dict)  # participant id -> group id
 
     def role_of(self, participant: str) -> Role | None:
         who = self.participants.get(participant)
         return None if who is None or who.removed else who.role
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the room works in groups now: groups exist and the phase is a grouped one."""
+        return bool(self.groups) and self.phase in self.settings.grouped_phases
 
 
 def horizon_years(created_at: int, horizon: str) -> YearRange:

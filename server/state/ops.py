@@ -28,6 +28,7 @@ from .models import (
     VotingMode,
     YearRange,
 )
+from .text import clean_tree
 
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 
@@ -207,6 +208,48 @@ class ProgramUpdate(Op):
     target: str | None = None
 
 
+# --- working groups ------------------------------------------------------------------
+
+
+class GroupAdd(Op):
+    kind: Literal["group.add"]
+    name: str
+
+
+class GroupRename(Op):
+    kind: Literal["group.rename"]
+    group: str
+    name: str
+
+
+class GroupDelete(Op):
+    kind: Literal["group.delete"]
+    group: str
+
+
+class GroupAssign(Op):
+    kind: Literal["group.assign"]
+    participant: str
+    group: str | None
+
+
+class GroupJoin(Op):
+    kind: Literal["group.join"]
+    group: str
+
+
+class GroupsAuto(Op):
+    kind: Literal["groups.auto"]
+    count: Annotated[int, Field(ge=1, le=50)]
+    by: Literal["category", "org", "mixed"] = "mixed"
+
+
+class GroupRapporteur(Op):
+    kind: Literal["group.rapporteur"]
+    group: str
+    participant: str | None
+
+
 # --- facilitation --------------------------------------------------------------------
 
 
@@ -249,6 +292,9 @@ class RoomConfigure(Op):
     level: Level | None = None
     venue: str | None = None
     date: Annotated[str, Field(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] | None = None
+    self_select_groups: bool | None = None
+    grouped_phases: Annotated[list[str], Field(max_length=8)] | None = None
+    groups_visible: bool | None = None
 
 
 class PhaseSet(Op):
@@ -340,8 +386,8 @@ def parse_client_op(data: object) -> Op:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in CLIENT_KINDS:
         raise InvalidOp(f"unknown op kind: {str(kind)[:40]!r}")
-    try:
-        return _client_ops.validate_python(data)
+    try:  # every string cleaned, so the event everyone gets is the text the state keeps
+        return _client_ops.validate_python(clean_tree(data))
     except ValidationError as error:
         raise InvalidOp(_explain(error)) from None
 

@@ -30,7 +30,7 @@ from .models import (
 from .tally import tallies
 from .views import notes_private
 
-SCHEMA = "spwt.scenario/1"
+SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
 Quadrant = Literal["priority", "enable", "later", "drop"]
 
 
@@ -91,6 +91,7 @@ class NoteRow(Record):
     phase: str
     created_at: str
     origin: Origin | None = Field(None, description="where a carried card came from")
+    group: str | None = Field(None, description="the working group it was written in")
 
 
 class ClusterRow(Record):
@@ -98,6 +99,15 @@ class ClusterRow(Record):
     title: str
     notes: list[str]
     origin: Origin | None = None
+    group: str | None = None
+
+
+class GroupRow(Record):
+    id: str
+    name: str
+    members: list[str]
+    rapporteur: str | None
+    clusters: list[str]
 
 
 class CodeName(Record):
@@ -136,6 +146,7 @@ class ProgramRow(Record):
     goal: str = ""
     target: str = ""
     origin: Origin | None = Field(None, description="where a carried program came from")
+    groups: list[str] = Field(default_factory=list, description="the groups it came from")
 
 
 class ActorRow(Record):
@@ -182,6 +193,7 @@ class ScenarioRecord(Record):
     sources: list[Source] = Field(
         default_factory=list, description="the records this room was started from"
     )
+    groups: list[GroupRow] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -244,7 +256,7 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             NoteRow(
                 id=n.id, text=n.text, author=None if anonymous else n.author or None,
                 color=n.color, cluster=n.cluster, phase=n.phase,
-                created_at=iso(n.created_at) or "", origin=s.origins.get(n.id),
+                created_at=iso(n.created_at) or "", origin=s.origins.get(n.id), group=n.group,
             )
             for n in notes
         ],
@@ -252,6 +264,7 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             ClusterRow(
                 id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id],
                 origin=s.origins.get(c.id),
+                group=c.group,
             )
             for c in s.clusters.values()
         ],
@@ -273,6 +286,14 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             revealed=s.votes_revealed,
         ),
         sources=list(s.sources),
+        groups=[
+            GroupRow(
+                id=g.id, name=g.name, rapporteur=g.rapporteur,
+                members=[p for p, member_of in s.membership.items() if member_of == g.id],
+                clusters=[c.id for c in s.clusters.values() if c.group == g.id],
+            )
+            for g in s.groups.values()
+        ],
     )  # fmt: skip
 
 
@@ -309,6 +330,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 goal=program.goal,
                 target=program.target,
                 origin=s.origins.get(program.id),
+                groups=_origins(s, program.cluster),
                 **_nomenclature(program.code, s.settings.level),
             )
         )
@@ -318,6 +340,14 @@ def _programs(s: RoomState) -> list[ProgramRow]:
 def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:
     entry = nomenclature.program(code, level) if code else None
     return {"code": code} if entry is None else entry.as_record()
+
+
+def _origins(s: RoomState, cluster: str | None) -> list[str]:
+    """The groups whose cards or cluster a program grew from, in the order groups were made."""
+    found = {n.group for n in s.notes.values() if n.cluster == cluster and cluster}
+    if cluster in s.clusters:
+        found.add(s.clusters[cluster].group)
+    return [g for g in s.groups if g in found]
 
 
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:

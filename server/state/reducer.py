@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from . import ops as o
 from .models import PhaseSpan, RoomState, Settings, horizon_years
 from .rules import OPEN, RULES, Event, Rejected, Rule
+from .text import clean
 
 __all__ = ["OPEN", "RULES", "Rejected", "apply", "create", "replay"]
 
@@ -24,7 +25,7 @@ def create(entry: o.Entry) -> RoomState:
     """The state of a new room, from the first entry of its log (``room.create``)."""
     op: o.RoomCreate = entry.op
     settings = Settings(
-        title=op.title, region=op.region, horizon=op.horizon, language=op.language,
+        title=clean(op.title), region=clean(op.region), horizon=op.horizon, language=op.language,
         timezone=op.timezone, years=horizon_years(entry.at, op.horizon),
     )  # fmt: skip
     return RoomState(

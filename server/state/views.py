@@ -6,6 +6,10 @@ with the same sequence number, so that every client sees a contiguous log.
 
 Most events look the same to everyone; ``event_views`` says which few recipients see
 something else, so the fan-out serialises each distinct view once, not once per client.
+
+Whatever the redaction, the sender of an op always gets its ack: its view carries the
+``op_id`` and the op it sent (which it knows already), even when the card it moved is one
+it may not see. An ``op_id`` is the sender's own: views without the author carry none.
 """
 
 from __future__ import annotations
@@ -14,9 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Note, RoomState, split_vote_key
+from .ops import CLIENT_OPS
 from .tally import participation, tallies
 
 Event = dict[str, Any]
+# The fields a client sends for each kind: what a sender may always be shown of its own op.
+SENT_FIELDS: dict[str, frozenset[str]] = {
+    op.model_fields["kind"].annotation.__args__[0]: frozenset(op.model_fields)  # type: ignore[union-attr]
+    for op in CLIENT_OPS
+}
 
 VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
 NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
@@ -43,7 +53,8 @@ def _hidden(event: Event, **counts: Any) -> Event:
 
 
 def _anonymous(event: Event) -> Event:
-    return {k: v for k, v in event.items() if k != "by"}
+    # A client chooses its op ids ("bob-1"): they name their sender as surely as ``by``.
+    return {k: v for k, v in event.items() if k not in ("by", "op_id")}
 
 
 def notes_private(s: RoomState) -> bool:
@@ -55,7 +66,34 @@ def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
 
 
 def event_views(event: Event, s: RoomState) -> Views:
-    """How ``event`` looks to each recipient, given the room state right after it."""
+    """How ``event`` looks to each recipient, given the room state right after it.
+
+    The sender's view always carries its ack (see ``_with_ack``), whatever else is hidden.
+    """
+    views = _redacted(event, s)
+    by, op_id = event["by"], event.get("op_id")
+    if by and op_id:
+        seen = views.for_viewer(by, s.role_of(by) or "participant")
+        if seen.get("op_id") != op_id or seen.get("by") != by:
+            views.own[by] = _with_ack(event, seen)
+    return views
+
+
+def _with_ack(event: Event, seen: Event) -> Event:
+    """What the sender of ``event`` sees: its redacted view, plus what it knows anyway.
+
+    It knows the op it sent, so a ``hidden`` view becomes that op (the fields a client
+    sends, nothing the server added, such as the text of a card it may not see).
+    """
+    op = event["op"]
+    if seen["op"]["kind"] != op["kind"]:
+        op = {k: v for k, v in op.items() if k in SENT_FIELDS.get(op["kind"], ("kind",))}
+    else:
+        op = seen["op"]
+    return {**seen, "by": event["by"], "op_id": event["op_id"], "op": op}
+
+
+def _redacted(event: Event, s: RoomState) -> Views:
     kind = event["op"]["kind"]
     by = event["by"]
     if kind in VOTE_KINDS and not s.votes_revealed:

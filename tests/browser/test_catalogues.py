@@ -26,7 +26,7 @@ DYNAMIC = [
     *(f"quadrant.{q}" for q in ["priority", "enable", "later", "drop"]),
     *(f"category.{c}" for c in ["agency", "dprd", "ngo", "private", "community", "other"]),
     *(f"color.{c}" for c in ["yellow", "orange", "pink", "green", "blue", "purple", "white"]),
-    *(f"format.{f}" for f in ["md", "html", "csv", "xlsx", "json", "matrix"]),
+    *(f"format.{f}" for f in ["md", "html", "docx", "csv", "xlsx", "json", "matrix"]),
     *(f"horizon.{h}" for h in ["PWTJP", "PWTJM", "annual"]),
     *(f"timezone.{z}" for z in ["WIB", "WITA", "WIT", "UTC"]),
     *(f"mode.{m}" for m in ["dots", "score"]),

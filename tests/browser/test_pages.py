@@ -194,3 +194,23 @@ def test_touch_drag_by_the_handle_on_a_phone(server: Any, browser: Any, watch: A
     expect(console.locator(".cluster", has_text="Pertanian").locator(".card")).to_have_count(1)
     expect(phone.locator(".pool .card")).to_have_count(0)
     assert watch.errors == []
+
+
+def test_text_from_the_board_is_isolated(server: Any, browser: Any, watch: Any) -> None:
+    """A card or a name in Arabic script takes its own direction and reorders nothing else."""
+    base = server.http
+    code, key = server.new_room()
+    console = watch.page(browser.new_context(viewport=DESKTOP), "console")
+    console.goto(f"{base}/r/{code}/console#key={key}")
+    console.click(".stepper [data-phase=issues]")
+    page = watch.page(browser.new_context(viewport=PHONE), "p")
+    join(page, base, code, "مريم", "Bappeda")
+    page.fill("#note-text", "مياه نظيفة 2025!")
+    page.keyboard.press("Control+Enter")
+    card = console.locator(".card", has_text="2025")
+    expect(card.locator(".text")).to_have_attribute("dir", "auto")
+    assert card.locator(".text").evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert card.locator(".author").evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    label = console.locator(".stepper [data-phase=issues]")  # our own words stay left to right
+    assert label.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert watch.errors == []

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from .conftest import DESKTOP, PHONE, PROJECTOR, create_room, join, shot
@@ -231,6 +232,12 @@ def test_short_workshop(server: Any, browser: Any, watch: Any) -> None:
     with fac.expect_download() as info:
         fac.locator(".downloads button[data-format=xlsx]").click()
     assert Path(info.value.path()).read_bytes().startswith(b"PK")  # a zip: the workbook
+    with fac.expect_download() as info:
+        fac.locator(".downloads button[data-format=docx]").click()
+    assert info.value.suggested_filename.endswith(".docx")
+    report = docx.Document(info.value.path())
+    cells = [row.cells[1].text for table in report.tables for row in table.rows]
+    assert any(c.startswith("Infrastruktur dasar") for c in cells)  # a real Word table
 
     next_phase(fac, "review", budi, sari)
     # What each page built from live events is what a fresh load shows: the client's

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .. import ops as o
 from ..models import PHASES, Cluster, Criterion, Note, Program, RoomState
+from ..text import clean
 
 Event = dict[str, Any]
 Who = Literal["server", "facilitator", "member", "voter"]
@@ -66,8 +67,10 @@ def rule(op: type[o.Op], who: Who, phases: Iterable[str] | None = None) -> Calla
 # --- shared checks -------------------------------------------------------------------
 
 
+# Text is cleaned (``state/text.py``) before it is measured: client ops arrive cleaned
+# already, and this covers logs written before the rule and the server's own ops.
 def required_text(value: str, limit: int, what: str = "text") -> str:
-    value = value.strip()
+    value = clean(value).strip()
     if not value:
         raise Rejected("invalid", f"{what} is empty")
     if len(value) > limit:
@@ -76,7 +79,7 @@ def required_text(value: str, limit: int, what: str = "text") -> str:
 
 
 def optional_text(value: str, limit: int, what: str) -> str:
-    value = value.strip()
+    value = clean(value).strip()
     if len(value) > limit:
         raise Rejected("too_long", f"{what} is longer than {limit} characters")
     return value

@@ -19,6 +19,7 @@ from .base import (
     required_text,
     rule,
 )
+from .groups import my_group, rapporteur_rights, within_group
 
 # --- cards ---------------------------------------------------------------------------
 
@@ -37,10 +38,11 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     y = op.y if op.y is not None else 40.0 + (count // 6 % 20) * 150
     note = Note(
         id=f"n{e.seq}", text=text, author=e.by, color=color, x=x, y=y,
-        phase=s.phase, created_at=e.at,
+        phase=s.phase, created_at=e.at, group=my_group(s, e.by),
     )  # fmt: skip
     return s.model_copy(update={"notes": {**s.notes, note.id: note}}), {
         "note": note.id, "text": text, "color": color, "x": x, "y": y,
+        **({"group": note.group} if note.group else {}),
     }  # fmt: skip
 
 
@@ -66,6 +68,7 @@ def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
     note = note_of(s, op.note)
     if s.phase != "cluster":
         own_or_facilitator(s, e, note)
+    within_group(s, e, note.group)
     moved = note.model_copy(update={"x": op.x, "y": op.y})
     return s.model_copy(update={"notes": {**s.notes, note.id: moved}})
 
@@ -76,16 +79,18 @@ def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
 @rule(o.ClusterAdd, who="member", phases=CLUSTERING)
 def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
     title = required_text(op.title, s.limits.title, "title")
-    cluster = Cluster(id=f"c{e.seq}", title=title, created_at=e.at)
+    cluster = Cluster(id=f"c{e.seq}", title=title, created_at=e.at, group=my_group(s, e.by))
     return s.model_copy(update={"clusters": {**s.clusters, cluster.id: cluster}}), {
         "cluster": cluster.id,
         "title": title,
+        **({"group": cluster.group} if cluster.group else {}),
     }
 
 
 @rule(o.ClusterRename, who="member", phases=CLUSTERING)
 def cluster_rename(s: RoomState, e: o.Entry, op: o.ClusterRename) -> Outcome:
     cluster = cluster_of(s, op.cluster)
+    rapporteur_rights(s, e, cluster.group)
     title = required_text(op.title, s.limits.title, "title")
     renamed = cluster.model_copy(update={"title": title})
     return s.model_copy(update={"clusters": {**s.clusters, cluster.id: renamed}}), {"title": title}
@@ -108,6 +113,7 @@ def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
 @rule(o.ClusterDelete, who="member", phases=CLUSTERING)
 def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
     cluster = cluster_of(s, op.cluster)
+    within_group(s, e, cluster.group)
     changes = _fold_cluster(s, cluster.id, None)
     return s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
 
@@ -117,19 +123,29 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     cluster, into = cluster_of(s, op.cluster), cluster_of(s, op.into)
     if cluster.id == into.id:
         raise Rejected("invalid", "a cluster cannot merge into itself")
+    rapporteur_rights(s, e, cluster.group)
+    rapporteur_rights(s, e, into.group)
     if any(p.cluster == cluster.id for p in s.programs.values()) and any(
         p.cluster == into.id for p in s.programs.values()
     ):
         raise Rejected("invalid", "both clusters are programs: drop one first")
     changes = _fold_cluster(s, cluster.id, into.id)
     focus = into.id if s.focus == cluster.id else s.focus
-    return s.model_copy(update={**changes, "focus": focus})
+    merged = s.model_copy(update={**changes, "focus": focus})
+    if cluster.group == into.group:
+        return merged
+    # A merge across groups belongs to the plenary; the event says so to the pages.
+    plenary = into.model_copy(update={"group": None})
+    return merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}}), {
+        "group": None
+    }
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)
 def note_cluster(s: RoomState, e: o.Entry, op: o.NoteCluster) -> Outcome:
     note = note_of(s, op.note)
+    within_group(s, e, note.group)
     if op.cluster is not None:
-        cluster_of(s, op.cluster)
+        within_group(s, e, cluster_of(s, op.cluster).group)
     placed = note.model_copy(update={"cluster": op.cluster})
     return s.model_copy(update={"notes": {**s.notes, note.id: placed}})

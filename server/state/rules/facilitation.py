@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
+from .groups import grouped_phases
 
 # --- server ops ----------------------------------------------------------------------
 
@@ -116,12 +117,17 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
         changes["venue"] = optional_text(op.venue, s.limits.title, "venue")
     if op.date is not None:
         changes["date"] = op.date
+    for flag in ("self_select_groups", "groups_visible"):
+        if given.get(flag) is not None:
+            changes[flag] = getattr(op, flag)
+    if op.grouped_phases is not None:
+        changes["grouped_phases"] = grouped_phases(op.grouped_phases)
     settings = s.settings.model_copy(update=changes)
     # Votes cast under rules that no longer hold would break the budget: restart the vote.
     votes = s.votes if _votes_fit(s, settings) else {}
     after = s.model_copy(update={"settings": settings, "votes": votes})
     # The years a new horizon brings travel with the event: no page recomputes them.
-    return (after, {"years": settings.years.model_dump()}) if "years" in changes else after
+    return (after, {"years": changes["years"].model_dump()}) if "years" in changes else after
 
 
 @rule(o.PhaseSet, who="facilitator")
@@ -181,7 +187,7 @@ def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
 def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
     target = op.target
     if target is not None and not (
-        target in s.notes or target in s.clusters or target in s.programs
+        target in s.notes or target in s.clusters or target in s.programs or target in s.groups
     ):
         raise Rejected("not_found", f"nothing with id {target}")
     return s.model_copy(update={"focus": target})

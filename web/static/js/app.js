@@ -123,7 +123,10 @@ export function start(o) {
     if (!c.s) return;
     const s = c.s;
     const title = $("#room-title");
-    if (title) title.textContent = s.settings.title;
+    if (title) {
+      title.textContent = s.settings.title;
+      title.dir = "auto"; // isolated like every text from the board (see dom.js)
+    }
     document.title = `${s.settings.title} · S-PWT`;
     document.body.dataset.phase = s.phase;
     document.body.classList.toggle("locked", !!s.locked);

@@ -6,6 +6,7 @@ import { allowed, room, start } from "./app.js";
 import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { downloads } from "./downloads.js";
+import { groupBanner } from "./groups.js";
 
 applyStatic();
 const app = start({ as: "participant", store: `spwt:${room}:p`, render });
@@ -65,5 +66,5 @@ function render(c) {
   const can = allowed(s, c.role, "note.add");
   for (const el of composer.querySelectorAll("textarea, select, button")) el.disabled = !can;
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), phaseView(c), ["review", "closed"].includes(s.phase) ? downloads(c, app.link.token) : null);
+  replace($("#content"), groupBanner(c), phaseView(c), ["review", "closed"].includes(s.phase) ? downloads(c, app.link.token) : null);
 }

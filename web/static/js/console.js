@@ -7,6 +7,7 @@ import { phaseView } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
+import { groupsPanel } from "./groups.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
@@ -67,6 +68,7 @@ function controls(c) {
     section(t("console.timer"), timer(c)),
     section(t("console.board"), toggles(c)),
     section(t("console.people"), people(c)),
+    section(t("console.groups"), groupsPanel(c)),
     section(t("console.vision"), vision(c)),
     section(t("console.share"), share()),
     section(t("console.snapshots"), snapshots(c)),

@@ -18,8 +18,15 @@ export function h(tag, attrs, ...children) {
     }
   }
   append(el, children);
+  // Text from the board (cards, names, titles) is isolated: dir="auto" takes its direction
+  // from its own first letter, so a name in Arabic script cannot reorder the punctuation
+  // and numbers next to it. Our catalogue text starts with a Latin letter: unchanged.
+  if (!el.hasAttribute("dir") && (TYPED.has(el.localName) || ownText(el))) el.dir = "auto";
   return el;
 }
+
+const TYPED = new Set(["input", "textarea"]);
+const ownText = (el) => Array.prototype.some.call(el.childNodes, (n) => n.nodeType === Node.TEXT_NODE);
 
 function append(el, children) {
   for (const c of children) {

@@ -4,7 +4,7 @@ import { h, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { room } from "./app.js";
 
-export const FORMATS = ["md", "html", "csv", "matrix", "xlsx", "json"];
+export const FORMATS = ["md", "html", "docx", "csv", "matrix", "xlsx", "json"];
 const QUERY = { matrix: "format=csv&table=matrix" };
 
 /** The query string of a download button's format. */

@@ -6,6 +6,7 @@ import { applyStatic, t } from "./i18n.js";
 import { room, start } from "./app.js";
 import { card, clusterView, writingView } from "./cards.js";
 import { results, reviewView } from "./programs.js";
+import { groupsGrid } from "./groups.js";
 
 applyStatic();
 let audio = null;
@@ -55,6 +56,10 @@ function focused(c) {
     return h("section.spotlight", {}, h("h2", { text: s.clusters[id].title }), h("div.cards", {}, notes.map((n) => card(c, n))));
   }
   if (s.programs[id]) return h("section.spotlight", {}, h("h2", { text: s.programs[id].title }));
+  if (s.groups && s.groups[id]) { // one group's board for everyone: its clusters and cards
+    const cards = Object.values(s.notes).filter((n) => n.group === id);
+    return h("section.spotlight", {}, h("h2", { text: s.groups[id].name }), h("div.cards", {}, cards.map((n) => card(c, n))));
+  }
   return null;
 }
 
@@ -75,6 +80,9 @@ function render(c) {
     default: body = reviewView(c);
   }
   const spot = focused(c);
+  // While groups write apart the room sees every table side by side, unless one is in focus.
+  const grouped = Object.keys(s.groups || {}).length && s.settings.grouped_phases.includes(s.phase);
+  if (grouped && !spot) body = [groupsGrid(s)];
   replace($("#content"), spot, body);
   $("#content").classList.toggle("has-focus", !!spot);
 }

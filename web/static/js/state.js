@@ -80,6 +80,12 @@ function myVote(s, program, criterion) {
   return v ? v.value : 0;
 }
 
+function assign(s, participant, group) {
+  if (group) s.membership[participant] = group;
+  else delete s.membership[participant];
+  for (const g of Object.values(s.groups)) if (g.rapporteur === participant && g.id !== group) g.rapporteur = null;
+}
+
 function foldCluster(s, gone, into) {
   for (const n of Object.values(s.notes)) if (n.cluster === gone) n.cluster = into;
   for (const p of Object.values(s.programs)) if (p.cluster === gone) p.cluster = into;
@@ -103,6 +109,7 @@ const HANDLERS = {
     if (s.notes[op.note]) return;
     const note = { id: op.note, text: op.text, color: op.color || "yellow", x: op.x || 0, y: op.y || 0, cluster: null, phase: s.phase, created_at: e.at };
     if (e.by) note.author = e.by;
+    if (op.group) note.group = op.group;
     if (e.local) note.local = true;
     s.notes[op.note] = note;
   },
@@ -110,10 +117,29 @@ const HANDLERS = {
   "note.delete"(s, op) { delete s.notes[op.note]; release(s, op.note); },
   "note.move"(s, op) { const n = s.notes[op.note]; if (n) { n.x = op.x; n.y = op.y; } },
   "note.cluster"(s, op) { const n = s.notes[op.note]; if (n) n.cluster = op.cluster; },
-  "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, local: !!e.local }; },
+  "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, group: op.group || null, local: !!e.local }; },
   "cluster.rename"(s, op) { if (s.clusters[op.cluster]) s.clusters[op.cluster].title = op.title; },
   "cluster.delete"(s, op) { foldCluster(s, op.cluster, null); release(s, op.cluster); },
-  "cluster.merge"(s, op) { foldCluster(s, op.cluster, op.into); if (s.focus === op.cluster) s.focus = op.into; },
+  "cluster.merge"(s, op) {
+    foldCluster(s, op.cluster, op.into);
+    if (s.focus === op.cluster) s.focus = op.into;
+    if ("group" in op && s.clusters[op.into]) s.clusters[op.into].group = op.group;
+  },
+  "group.add"(s, op, e) { s.groups[op.group] = { id: op.group, name: op.name, rapporteur: null, created_at: e.at }; },
+  "group.rename"(s, op) { if (s.groups[op.group]) s.groups[op.group].name = op.name; },
+  "group.delete"(s, op) {
+    delete s.groups[op.group];
+    for (const [p, g] of Object.entries(s.membership)) if (g === op.group) delete s.membership[p];
+    for (const x of [...Object.values(s.notes), ...Object.values(s.clusters)]) if (x.group === op.group) x.group = null;
+    release(s, op.group);
+  },
+  "group.assign"(s, op) { assign(s, op.participant, op.group); },
+  "group.join"(s, op, e) { assign(s, e.by, op.group); },
+  "group.rapporteur"(s, op) { if (s.groups[op.group]) s.groups[op.group].rapporteur = op.participant; },
+  "groups.auto"(s, op, e) {
+    for (const g of op.groups) if (!s.groups[g.group]) s.groups[g.group] = { id: g.group, name: g.name, rapporteur: null, created_at: e.at };
+    s.membership = { ...op.membership };
+  },
   "program.promote"(s, op, e) {
     if (!op.program) return; // the echo waits for the server's id
     const c = s.clusters[op.cluster];
