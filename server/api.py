@@ -125,7 +125,7 @@ async def create_room(request: Request) -> Response:
             )
         except RecordError as error:
             raise ApiError.of(error) from None
-        region = region or record.room.region[:limit]
+        region = region or clean(record.room.region).strip()[:limit]
         if new.preview:
             if not request.app.state.consolidation_limit.allow(_address(request)):
                 raise ApiError(429, "rate_limited", "too many previews from this address")

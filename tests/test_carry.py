@@ -401,3 +401,14 @@ def test_fields_of_newer_records_are_read_when_present(
     record = _record(client, room, key)
     assert record["sources"][0]["fingerprint"] == "ab" * 32
     assert {p["origin"]["fingerprint"] for p in record["programs"]} == {"ab" * 32}
+
+
+def test_carried_text_is_cleaned_like_a_clients(tmp_path: Path, sikka: Any) -> None:
+    edited = copy.deepcopy(sikka)
+    edited["programs"][0]["title"] = "Air\u202e minum\x00"
+    with TestClient(create_app(Settings(data=str(tmp_path)))) as client:
+        room, key = _start(client, edited, carry=["programs"])
+        hub = client.app.state.hub  # type: ignore[attr-defined]
+        events = client.portal.call(hub.store.read, room, 0)  # type: ignore[union-attr]
+        titles = [e["op"]["title"] for e in events if e["op"]["kind"] == "program.promote"]
+        assert titles[0] == "Air minum" == _record(client, room, key)["programs"][0]["title"]

@@ -30,6 +30,7 @@ from ..state import Entry, Rejected, RoomState, apply, create
 from ..state.models import YearRange, horizon_years
 from ..state.ops import CLIENT_KINDS, Op, RoomCreate, parse_logged_op
 from ..state.rules.base import WRITING
+from ..state.text import clean_tree
 from .records import (
     DEFAULT_LIMIT,
     ImportedRecord,
@@ -72,7 +73,8 @@ class _Planner:
     def add(self, path: str, kind: str, **fields: Any) -> int:
         """Plan one op; returns its seq (the ids it creates derive from it)."""
         try:
-            op = parse_logged_op({"kind": kind, **fields})
+            # Cleaned as a client's op is, so that the logged op is the text the state keeps.
+            op = parse_logged_op(clean_tree({"kind": kind, **fields}))
         except ValidationError as error:
             first = error.errors(include_url=False)[0]
             raise RecordError("invalid", path, first["msg"]) from None
