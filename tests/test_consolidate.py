@@ -24,7 +24,7 @@ from server.settings import Settings
 from .fixtures.golden import assert_golden
 from .fixtures.region import region_records
 
-MAPPING = {"BNA234/p17": "wisata", "BMS456/p13": "wisata"}
+MAPPING = {"BNA234/p31": "wisata", "BMS456/p23": "wisata"}
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +54,17 @@ def test_programs_match_by_code_then_by_title(records: list[dict[str, Any]]) -> 
     ]
     assert water["members"][1]["match"]["score"] >= 0.5
     # Two tourism programs under different titles stay apart until a mapping joins them.
-    assert {"title:BNA234/p17", "title:BMS456/p13"} <= {p["key"] for p in plan["programs"]}
-    assert plan["mapping"]["PBG345/p13"] == "code:1.03.03"
+    assert {"title:BNA234/p31", "title:BMS456/p23"} <= {p["key"] for p in plan["programs"]}
+    assert plan["mapping"]["PBG345/p23"] == "code:1.03.03"
 
 
 def test_a_mapping_joins_and_separates(records: list[dict[str, Any]], plan: Any) -> None:
     tourism = _program(plan, "wisata")
-    assert [m["ref"] for m in tourism["members"]] == ["BNA234/p17", "BMS456/p13"]
+    assert [m["ref"] for m in tourism["members"]] == ["BNA234/p31", "BMS456/p23"]
     assert {m["match"]["by"] for m in tourism["members"]} == {"mapping"}
-    apart = consolidate([read_record(r) for r in records], {"PBG345/p13": None})
-    assert [m["ref"] for m in _program(apart, "code:1.03.03")["members"]] == ["BNA234/p13"]
-    assert _program(apart, "alone:PBG345/p13")["members"][0]["match"]["by"] == "mapping"
+    apart = consolidate([read_record(r) for r in records], {"PBG345/p23": None})
+    assert [m["ref"] for m in _program(apart, "code:1.03.03")["members"]] == ["BNA234/p25"]
+    assert _program(apart, "alone:PBG345/p23")["members"][0]["match"]["by"] == "mapping"
     # The mapping a plan returns gives the same plan back.
     again = consolidate([read_record(r) for r in records], plan["mapping"])
     assert [p["key"] for p in again["programs"]] == [p["key"] for p in plan["programs"]]
@@ -94,6 +94,8 @@ def test_side_by_side_totals_and_shares(plan: dict[str, Any]) -> None:
     assert road["pagu"] == sum(m["pagu"] for m in road["members"]) == 144_500_000_000
     assert sum(m["share"] for m in road["members"]) == pytest.approx(1, abs=1e-3)
     assert road["members"][0]["location"] == "Kec. Wanadadi, Kec. Punggelan"
+    # Who raised it in each regency: the organisations whose cards made its cluster.
+    assert road["members"][0]["proposers"] == ["Pemerintah Desa", "Bappeda"]
     first = road["members"][1]
     assert first["rank"] == 1 and first["quadrant"] == "priority" and first["leads"]
     assert first["scores"]["urgency"] == 4
@@ -123,7 +125,7 @@ def test_golden_workbook_read_back(plan: dict[str, Any]) -> None:
         for sheet in workbook.worksheets
     }
     program = workbook["Program"]
-    amount = program.cell(row=2, column=10)
+    amount = program.cell(row=2, column=11)
     assert isinstance(amount.value, int) and amount.number_format == "#,##0"
     body = json.dumps(cells, ensure_ascii=False, indent=1).encode() + b"\n"
     assert_golden("region-plan-xlsx.json", body)
@@ -223,3 +225,11 @@ def test_cli_says_which_file_is_wrong(
     assert "bad.json: the file is not JSON" in capsys.readouterr().err
     assert main(["consolidate", str(good), "-o", str(tmp_path / "x.pdf")]) == 2
     assert not (tmp_path / "x.md").exists()
+
+
+def test_an_anonymous_room_names_no_proposers(records: list[dict[str, Any]]) -> None:
+    anonymous = copy.deepcopy(records[0])
+    for note in anonymous["notes"]:
+        del note["author"]  # as the record of an anonymous room has it
+    plan = consolidate([read_record(anonymous)])
+    assert all(m["proposers"] == [] for p in plan["programs"] for m in p["members"])

@@ -89,8 +89,9 @@ def _match(member: dict[str, Any], w: _Words) -> str:
 def _programs(plan: dict[str, Any], w: _Words) -> Table:
     years = plan["years"]
     header = (
-        w.col("program"), w.col("code"), w.col("source"), w.col("proposed"), w.col("match"),
-        w.col("rank"), w.col("total"), w.col("quadrant"), w.col("lead"),
+        w.col("program"), w.col("code"), w.col("source"), w.col("proposed"),
+        w.col("proposers"), w.col("match"), w.col("rank"), w.col("total"), w.col("quadrant"),
+        w.col("lead"),
         *(w.col("pagu_year", year=y) for y in years), w.col("pagu"), w.col("share"),
         w.col("location"),
     )  # fmt: skip
@@ -100,19 +101,20 @@ def _programs(plan: dict[str, Any], w: _Words) -> Table:
         for m in p["members"]:
             scores = m["scores"] or {}
             rows.append((
-                p["title"], p["code"] or "", labels[m["source"]], m["title"], _match(m, w),
-                m["rank"], scores.get("total"), w.t.name("quadrants", m["quadrant"]),
-                "; ".join(m["leads"]),
+                p["title"], p["code"] or "", labels[m["source"]], m["title"],
+                "; ".join(m["proposers"]), _match(m, w), m["rank"], scores.get("total"),
+                w.t.name("quadrants", m["quadrant"]), "; ".join(m["leads"]),
                 *(m["budget"].get(str(y)) for y in years), m["pagu"], m["share"], m["location"],
             ))  # fmt: skip
         rows.append((
-            p["title"], p["code"] or "", w("totals"), "", "", None, None, "", "",
+            p["title"], p["code"] or "", w("totals"), "", "", "", None, None, "", "",
             *(p["budget"].get(str(y), 0) for y in years), p["pagu"], 1 if p["pagu"] else None, "",
         ))  # fmt: skip
-    first = 9
+    first = 10
     numeric = {i: MONEY for i in range(first, first + len(years) + 1)}
     numeric[first + len(years) + 1] = SHARE
-    return Table("programs", header, rows, numeric=numeric, wide=frozenset({0, 3, len(header) - 1}))
+    wide = frozenset({0, 3, 4, len(header) - 1})
+    return Table("programs", header, rows, numeric=numeric, wide=wide)
 
 
 def _labels(plan: dict[str, Any]) -> dict[str, str]:

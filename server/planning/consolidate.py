@@ -9,7 +9,8 @@ member says how it was matched, and ``mapping`` overrides it: ``{"ROOM/p12": "na
 puts the programs given the same name in one group, ``null`` keeps one apart. The plan
 returns the mapping it used, in the same form, to be edited and sent back.
 
-Side by side per source: who proposed the program, its scores and quadrant, lead
+Side by side per source: who proposed the program (the source, and the organisations whose
+cards made its cluster), its scores and quadrant, lead
 agencies, targets and pagu; totals per source and year; each member's share of a
 program's pagu and its location (for a cooperation region); and the conflicts: different
 leads, and different targets for the same indicator and year.
@@ -206,6 +207,7 @@ def _program(group: _Group, years: list[int]) -> dict[str, Any]:
                 "ref": m.ref,
                 "program": m.program.id,
                 "title": m.program.title,
+                "proposers": m.record.proposers(m.program),
                 "match": {"by": m.by, "score": m.score},
                 "rank": m.program.rank,
                 "scores": m.program.scores,

@@ -164,6 +164,13 @@ class NoteIn(Part):
     color: str = "yellow"
     cluster: str | None = None
     phase: str = "issues"
+    author: str | None = None  # absent in anonymous rooms
+
+
+class ParticipantIn(Part):
+    id: str
+    name: str = ""
+    org: str = ""
 
 
 class ClusterIn(Part):
@@ -202,6 +209,7 @@ class ImportedRecord(Part):
     clusters: list[ClusterIn]
     programs: list[ProgramIn]
     actors: list[ActorIn]
+    participants: list[ParticipantIn] = Field(default_factory=list)
     voting: VotingIn = VotingIn()
     sources: list[Source] = Field(default_factory=list)
 
@@ -225,6 +233,13 @@ class ImportedRecord(Part):
 
     def actor_names(self) -> dict[str, str]:
         return {a.id: a.name for a in self.actors}
+
+    def proposers(self, program: ProgramIn) -> list[str]:
+        """The organisations (or, without one, the names) of the people whose cards make up
+        the program's cluster, in the order they first wrote; none in an anonymous room."""
+        people = {p.id: p.org or p.name for p in self.participants}
+        who = (people.get(n.author or "") for n in self.notes if n.cluster == program.cluster)
+        return list(dict.fromkeys(w for w in who if w)) if program.cluster else []
 
 
 def check_size(size: int, limit: int = DEFAULT_LIMIT) -> None:
