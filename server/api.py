@@ -16,11 +16,12 @@ from . import metrics
 from .downloads import Busy, Limited, Load
 from .export import FORMATS, SEPARATORS, TABLES
 from .limits import client_address
-from .planning import nomenclature
+from .planning import carry, nomenclature
+from .planning.records import RecordError
 from .public import public_base
 from .rooms.hub import Hub
-from .rooms.room import Room
-from .state.models import RoomState, TimeZone
+from .rooms.room import Room, now_ms
+from .state.models import RoomState, TimeZone, YearRange
 from .state.record import record_schema
 from .state.text import clean
 from .store import StoreError
@@ -30,10 +31,20 @@ class ApiError(HTTPException):
     """An error answered as ``{"error": {"code", "message"}}``."""
 
     def __init__(
-        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        path: str | None = None,
     ) -> None:
         super().__init__(status, message, headers=headers)
         self.code = code
+        self.path = path  # the JSON path of the first error in the request, when known
+
+    @classmethod
+    def of(cls, error: RecordError) -> ApiError:
+        return cls(error.status, error.code, str(error), path=error.path)
 
 
 class NewRoom(BaseModel):
@@ -44,16 +55,22 @@ class NewRoom(BaseModel):
     horizon: Literal["PWTJP", "PWTJM", "annual"] = "PWTJM"
     language: Literal["id", "en"] = "id"
     timezone: TimeZone = "WIB"
+    # Starting from a record (``from``, read apart): the parts to carry, the plan's years,
+    # and a dry run that answers what would be carried without creating anything.
+    carry: list[str] | None = None
+    years: YearRange | None = None
+    preview: bool = False
 
 
 def _hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-async def _body(request: Request) -> Any:
+async def _body(request: Request, limit: int | None = None, sized: bool = False) -> Any:
+    """The JSON body (with its size in bytes when ``sized``), at most ``limit`` bytes."""
     settings = _hub(request).settings
-    limit = settings.max_body
-    body = b""
+    limit = limit or settings.max_body
+    body = bytearray()
     try:
         # As long as its headers may take (server/transport.py): a body sent a byte at a
         # time would otherwise hold the connection for good.
@@ -65,14 +82,19 @@ async def _body(request: Request) -> Any:
     except TimeoutError:
         raise ApiError(408, "invalid", "the request body did not arrive in time") from None
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ApiError(400, "invalid", "body is not JSON") from None
+    return (data, len(body)) if sized else data
 
 
 async def create_room(request: Request) -> Response:
     hub = _hub(request)
-    data = await _body(request)
+    settings = hub.settings
+    data, size = await _body(request, settings.max_body + settings.max_record, sized=True)
+    source = data.pop("from", None) if isinstance(data, dict) else None
+    if source is None and size > settings.max_body:  # only a record makes a body this big
+        raise ApiError(413, "too_long", f"request body over {settings.max_body} bytes")
     try:
         new = NewRoom.model_validate(data)
     except ValidationError as error:
@@ -85,13 +107,31 @@ async def create_room(request: Request) -> Response:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:
         raise ApiError(400, "too_long", f"title and region are at most {limit} characters")
+    at, seed = now_ms(), None
+    address = client_address(request)
+    if source is not None:
+        try:
+            record, seed = carry.prepare(
+                source, new.carry, new.horizon, at, new.years, settings.max_record
+            )
+        except RecordError as error:
+            raise ApiError.of(error) from None
+        region = region or clean(record.room.region).strip()[:limit]
+        if new.preview:
+            if not await hub.limits.may_consolidate(address):
+                raise ApiError(429, "rate_limited", "too many previews from this address")
+            return JSONResponse(carry.preview(record, seed))
+    elif new.preview or new.carry is not None:
+        raise ApiError(400, "invalid", "from: carry and preview need a record to start from")
     try:
-        allowed = await hub.limits.may_create(client_address(request))
+        allowed = await hub.limits.may_create(address)
     except StoreError:
         raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
     if not allowed:
         raise ApiError(429, "rate_limited", "too many rooms created from this address")
-    code, key = await hub.create_room(title, region, new.horizon, new.language, new.timezone)
+    code, key = await hub.create_room(
+        title, region, new.horizon, new.language, new.timezone, seed=seed, at=at
+    )
     base = public_base(request)  # absolute: phones open them, not the facilitator's laptop
     links = {
         "join": f"{base}/r/{code}",
@@ -99,6 +139,45 @@ async def create_room(request: Request) -> Response:
         "screen": f"{base}/r/{code}/screen",
     }
     return JSONResponse({"room": code, "facilitator_key": key, "links": links}, status_code=201)
+
+
+class Consolidation(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    records: Annotated[list[Any], Field(min_length=1)]
+    format: Literal["json", "md", "html", "xlsx"] = "json"
+    mapping: dict[str, str | None] | None = None
+    title: Annotated[str, Field(max_length=200)] = ""
+    language: Literal["id", "en"] | None = None
+
+
+async def consolidate(request: Request) -> Response:
+    """One regional plan from several records (no room needed): ``{records, format,
+    mapping?, title?, language?}`` -> the plan as a download. Limited per address, as room
+    creation is: matching and rendering cost far more than a room."""
+    settings = _hub(request).settings
+    data = await _body(request, settings.max_body + settings.max_record)
+    try:
+        asked = Consolidation.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ApiError(400, "invalid", f"{where}: {first['msg']}", path=where) from None
+    if not await _hub(request).limits.may_consolidate(client_address(request)):
+        raise ApiError(429, "rate_limited", "too many consolidations from this address")
+    from .export.consolidated import render_plan
+    from .planning.consolidate import consolidate_documents
+
+    def work() -> Any:
+        plan = consolidate_documents(asked.records, asked.mapping, asked.title, settings.max_record)
+        return render_plan(plan, asked.format, asked.language)
+
+    try:
+        rendered = await asyncio.to_thread(work)
+    except RecordError as error:
+        raise ApiError.of(error) from None
+    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
 async def _room(request: Request) -> Room:
@@ -305,6 +384,7 @@ routes = [
     Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
     Route("/api/rooms/{room}/suggestions/codes", code_suggestions),
     Route("/api/nomenclature", nomenclature_search),
+    Route("/api/consolidate", consolidate, methods=["POST"]),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),
     Route("/metrics", prometheus),

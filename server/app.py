@@ -47,8 +47,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, ApiError)
         else {404: "not_found", 405: "invalid"}.get(exc.status_code, "error")
     )
+    error = {"code": code, "message": exc.detail}
+    if getattr(exc, "path", None) is not None:
+        error["path"] = exc.path  # type: ignore[attr-defined]
     return JSONResponse(
-        {"error": {"code": code, "message": exc.detail}},
+        {"error": error},
         status_code=exc.status_code,
         headers=exc.headers,
     )

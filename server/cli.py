@@ -1,4 +1,5 @@
-"""The ``spwt`` command: serve the board, export a record, run the benchmarks."""
+"""The ``spwt`` command: serve the board, export a record, consolidate records, run the
+benchmarks."""
 
 from __future__ import annotations
 
@@ -152,6 +153,53 @@ async def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _consolidate(args: argparse.Namespace) -> int:
+    """``spwt consolidate A.json B.json … -o plan.xlsx``: the format from ``--format`` or the
+    output's extension; ``--mapping FILE`` a JSON object as ``POST /api/consolidate`` takes."""
+    import orjson
+
+    from .export.consolidated import FORMATS, render_plan
+    from .planning.consolidate import consolidate
+    from .planning.records import RecordError, load_record
+
+    fmt = args.format or Path(args.output or "plan.json").suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        print(f"spwt consolidate: format must be one of {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
+    limit = Settings.from_env().max_record
+    records = []
+    for name in args.files:
+        try:
+            records.append(load_record(Path(name).read_bytes(), limit))
+        except OSError as error:
+            print(f"spwt consolidate: {name}: {error.strerror}", file=sys.stderr)
+            return 1
+        except RecordError as error:
+            print(f"spwt consolidate: {name}: {error}", file=sys.stderr)
+            return 1
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = orjson.loads(Path(args.mapping).read_bytes())
+        except (OSError, orjson.JSONDecodeError) as error:
+            print(f"spwt consolidate: {args.mapping}: {error}", file=sys.stderr)
+            return 1
+        if not isinstance(mapping, dict):
+            print(f"spwt consolidate: {args.mapping}: not a JSON object", file=sys.stderr)
+            return 1
+    try:
+        plan = consolidate(records, mapping, args.title or "")
+    except RecordError as error:
+        print(f"spwt consolidate: {error}", file=sys.stderr)
+        return 1
+    body = render_plan(plan, fmt, args.language).body
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(body)
+    else:
+        Path(args.output).write_bytes(body)
+    return 0
+
+
 def _bench(argv: list[str]) -> int:
     try:
         from bench.cli import main as bench_main
@@ -234,6 +282,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--redis-url", default=None)
     export.add_argument("-o", "--output", default=None, help="file to write (default stdout)")
 
+    merge = commands.add_parser("consolidate", help="one regional plan from several records")
+    merge.add_argument("files", nargs="+", metavar="FILE", help="scenario records (JSON)")
+    merge.add_argument("-o", "--output", default=None, help="plan.xlsx|html|md|json (- stdout)")
+    merge.add_argument("--format", default=None, choices=["json", "md", "html", "xlsx"])
+    merge.add_argument("--mapping", default=None, help='JSON {"ROOM/p12": "group" or null}')
+    merge.add_argument("--title", default=None)
+    merge.add_argument("--language", default=None, choices=["id", "en"])
+
     commands.add_parser("bench", help="run the benchmark scenarios", add_help=False)
     return top
 
@@ -245,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "consolidate":
+        return _consolidate(args)
     return asyncio.run(_export(args))
 
 

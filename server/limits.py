@@ -71,11 +71,19 @@ class LocalCounter:
 
 
 class AddressLimits:
-    """Room creation per address per hour, and room-code misses per address per minute."""
+    """Room creation and consolidations per address per hour, and room-code misses per address
+    per minute."""
 
-    def __init__(self, counter: Counter, rooms_per_hour: int, misses_per_minute: int) -> None:
+    def __init__(
+        self,
+        counter: Counter,
+        rooms_per_hour: int,
+        misses_per_minute: int,
+        consolidations_per_hour: int = 120,
+    ) -> None:
         self.counter = counter
         self.rooms_per_hour = rooms_per_hour
+        self.consolidations_per_hour = consolidations_per_hour
         self.misses_per_minute = misses_per_minute
         #: Addresses over their misses, and until when (wall clock) they are refused.
         self._blocked: dict[str, float] = {}
@@ -84,6 +92,11 @@ class AddressLimits:
         """Count a room about to be created from ``address``; False once over the limit."""
         count = await self.counter.hit(f"create:{address}", HOUR)
         return count <= self.rooms_per_hour
+
+    async def may_consolidate(self, address: str) -> bool:
+        """Count a consolidation or a preview (each reads records of up to 5 MB)."""
+        count = await self.counter.hit(f"consolidate:{address}", HOUR)
+        return count <= self.consolidations_per_hour
 
     def refused_for(self, address: str) -> int:
         """Seconds ``address`` must still wait before looking up rooms again (0: it may)."""

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .rooms.protocol import CLOSE_REASONS, Hello
 from .state.models import PHASES
-from .state.ops import CLIENT_OPS
+from .state.ops import CLIENT_OPS, SERVER_OPS
 from .state.reducer import OPEN, RULES
 
 REJECTIONS = {
@@ -151,6 +151,16 @@ def render() -> str:
         "The facilitator may do anything in any phase. Observers may send nothing but `ping`.",
         "When the board is locked only the facilitator changes anything. In `review` and",
         "`closed` the board is read-only for participants (the ready check still works).",
+        "",
+        "## Ops the server writes\n",
+        'Events of these kinds have `by` = `""`. A room started from a record (`POST',
+        '/api/rooms` with `from`) begins with ordinary ops the server writes, `by` = `""`',
+        "(`room.configure`, `vision.set`, `actor.add`, `cluster.add`, `note.add`, …), then",
+        "one `room.seed` with the provenance.",
+        "",
+        "| kind | fields |",
+        "|---|---|",
+        *[f"| `{m.kind_name()}` | {_fields(m)} |" for m in SERVER_OPS],
         "",
         "## Rejection codes\n",
         "| code | meaning |",

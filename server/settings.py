@@ -23,6 +23,9 @@ class Settings:
     header_timeout: float = 30.0  # s a client may take to send a request's headers
     max_frame: int = 64 * 1024
     max_body: int = 64 * 1024
+    max_record: int = 5 * 1024 * 1024  # a record sent to start a room from or to consolidate
+    # Consolidations and previews of a room from a record: each reads up to max_record.
+    consolidations_per_ip_per_hour: int = 120
     ops_per_second: float = 20.0
     ops_burst: int = 40
     bad_frames_before_close: int = 20

@@ -162,6 +162,7 @@ class Report:
     phases: tuple[Phase, ...]
     card_count: int
     cards: tuple[Card, ...] = field(default=())
+    sources: tuple[dict[str, Any], ...] = ()  # the records the room was started from
 
     @property
     def tied(self) -> frozenset[int]:
@@ -236,6 +237,7 @@ def build_report(record: dict[str, Any]) -> Report:
     return Report(
         t=t,
         room=record["room"],
+        sources=tuple(record.get("sources", ())),
         snapshot=record["snapshot"],
         voting=record["voting"],
         criteria=criteria,

@@ -19,6 +19,7 @@ from typing import Protocol, cast
 from .. import metrics
 from ..downloads import Exports
 from ..limits import AddressLimits, Counter, LocalCounter
+from ..planning.carry import Seed, seed_log
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
@@ -38,6 +39,7 @@ BEAT = 1.0
 BEAT_SLICES = 10
 PRESENCE_TTL = 5.0
 MAX_PAUSE = 5.0
+SEED_BATCH = 256  # events per append when a room started from a record is written
 
 
 class SharedStore(Protocol):
@@ -75,8 +77,9 @@ class Hub:
         # On Redis the store counts, so that a limit holds once across every process.
         counter = cast(Counter, store) if store.shared else LocalCounter()
         self.limits = AddressLimits(
-            counter, settings.rooms_per_ip_per_hour, settings.misses_per_minute
-        )
+            counter, settings.rooms_per_ip_per_hour, settings.misses_per_minute,
+            settings.consolidations_per_ip_per_hour,
+        )  # fmt: skip
         self.exports = Exports(settings)
 
     async def start(self) -> None:
@@ -125,10 +128,16 @@ class Hub:
         horizon: str = "PWTJM",
         language: str = "id",
         timezone: str = "WIB",
+        seed: Seed | None = None,
+        at: int | None = None,
     ) -> tuple[str, str]:
-        """A new room; returns its code and the facilitator key (shown once, stored hashed)."""
+        """A new room; returns its code and the facilitator key (shown once, stored hashed).
+
+        ``seed``: the ops that rebuild what a room started from a record carries (checked
+        before anything is written; planning/carry.py), logged right after room.create.
+        """
         key = secrets.token_urlsafe(24)  # 192 bits
-        at = now_ms()
+        at = now_ms() if at is None else at
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             op = RoomCreate(
@@ -137,10 +146,14 @@ class Hub:
             )  # fmt: skip
             event = {"seq": 1, "at": at, "by": "", "op_id": "", "op": op.normalised()}
             meta = RoomMeta(code=code, key_hash=tokens.key_hash(key), created_at=at)
+            # A seed the rules refuse raises here, before anything is written.
+            first = Entry(seq=1, at=at, by="", op=op)
+            state, seeded = seed_log(first, seed) if seed else (create(first), [])
             if await self.store.create_room(meta, event):
                 break
-        state = create(Entry(seq=1, at=at, by="", op=op))
-        self.rooms[code] = Room(state, self.store, self.settings, [event])
+        for start in range(0, len(seeded), SEED_BATCH):  # a Redis script takes so many args
+            await self.store.append(code, seeded[start : start + SEED_BATCH])
+        self.rooms[code] = Room(state, self.store, self.settings, [event, *seeded])
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
         return code, key

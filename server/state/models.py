@@ -193,6 +193,28 @@ class YearRange(Planning):
         return tuple(range(self.from_, self.to + 1))
 
 
+class Origin(Planning):
+    """Where a carried item came from: the source record's room, its fingerprint (when the
+    record had one) and the item's id there. A program narrowed from a longer plan (an
+    annual room from a PWTJM record) keeps the source plan's years and its total pagu over
+    them, beside the one year it now proposes."""
+
+    room: str
+    fingerprint: str | None = None
+    id: str
+    years: YearRange | None = None
+    budget_total: Annotated[int, Field(ge=0, le=MAX_RUPIAH * 100)] | None = None
+
+
+class Source(Planning):
+    """A record a room was started from (the record's ``sources``)."""
+
+    room: str
+    title: str
+    horizon: str
+    fingerprint: str | None = None
+
+
 class Program(Frozen):
     id: str
     title: str
@@ -270,6 +292,10 @@ class RoomState(Frozen):
     timer: Timer | None = None
     ready: frozenset[str] = frozenset()
     snapshots: tuple[SnapshotInfo, ...] = ()
+    # The records the room was started from, and the origin of each carried item by its id
+    # here (notes, clusters, programs, actors): written once by the server (room.seed).
+    sources: tuple[Source, ...] = ()
+    origins: dict[str, Origin] = Field(default_factory=dict)
     groups: dict[str, Group] = Field(default_factory=dict)
     membership: dict[str, str] = Field(default_factory=dict)  # participant id -> group id
 

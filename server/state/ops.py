@@ -1,9 +1,10 @@
 """Every op of the wire protocol, as a pydantic model, and the log entry that carries one.
 
-Client ops are a discriminated union on ``kind``. Two more kinds are written only by the
-server (``room.create`` and ``participant.join``) so that joining, too, is ordered in the
-log. Op models ignore unknown fields: clients may extend their frames, and the events
-stored in the log carry fields the reducer added (tallies on reveal, ids on join).
+Client ops are a discriminated union on ``kind``. Three more kinds are written only by the
+server (``room.create``, ``participant.join`` so that joining, too, is ordered in the log,
+and ``room.seed``, the provenance of a room started from earlier records). Op models
+ignore unknown fields: clients may extend their frames, and the events stored in the log
+carry fields the reducer added (tallies on reveal, ids on join).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from .models import (
     Language,
     Level,
     Limits,
+    Origin,
     Role,
+    Source,
     TimeZone,
     VotingMode,
     YearRange,
@@ -66,6 +69,19 @@ class ParticipantJoin(Op):
     name: str
     org: str = ""
     role: Role = "participant"
+
+
+class RoomSeed(Op):
+    """Provenance of a room started from earlier records. The server first rebuilds the
+    carried parts with ordinary ops (so replay stays the one truth), then writes this op:
+    the sources, the origin of each carried item by its new id, and the writing phase each
+    carried card belongs to (``note.add`` files a card under the phase it is written in,
+    which is the lobby while the server seeds)."""
+
+    kind: Literal["room.seed"]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=20)]
+    origins: dict[str, Origin] = Field(default_factory=dict)
+    phases: dict[str, str] = Field(default_factory=dict)
 
 
 # --- cards and clusters --------------------------------------------------------------
@@ -339,9 +355,9 @@ class SnapshotTake(Op):
     label: str = ""
 
 
-# Every op model above is a client op but the server's own two: the lists and the tagged
+# Every op model above is a client op but the server's own three: the lists and the tagged
 # union are derived from the classes, so a new op kind is declared once (with its rule).
-SERVER_OPS: tuple[type[Op], ...] = (RoomCreate, ParticipantJoin)
+SERVER_OPS: tuple[type[Op], ...] = (RoomCreate, ParticipantJoin, RoomSeed)
 CLIENT_OPS: tuple[type[Op], ...] = tuple(op for op in Op.__subclasses__() if op not in SERVER_OPS)
 CLIENT_KINDS: frozenset[str] = frozenset(op.kind_name() for op in CLIENT_OPS)
 

@@ -20,8 +20,10 @@ from .models import (
     BudgetLine,
     Indicator,
     Level,
+    Origin,
     RoomState,
     SnapshotInfo,
+    Source,
     YearRange,
     plan_years,
 )
@@ -88,6 +90,7 @@ class NoteRow(Record):
     cluster: str | None
     phase: str
     created_at: str
+    origin: Origin | None = Field(None, description="where a carried card came from")
     group: str | None = Field(None, description="the working group it was written in")
 
 
@@ -95,6 +98,7 @@ class ClusterRow(Record):
     id: str
     title: str
     notes: list[str]
+    origin: Origin | None = None
     group: str | None = None
 
 
@@ -143,6 +147,7 @@ class ProgramRow(Record):
     mission: int | None = Field(None, description="index into vision.missions")
     goal: str = ""
     target: str = ""
+    origin: Origin | None = Field(None, description="where a carried program came from")
     groups: list[str] = Field(default_factory=list, description="the groups it came from")
 
 
@@ -150,6 +155,7 @@ class ActorRow(Record):
     id: str
     name: str
     category: str
+    origin: Origin | None = None
 
 
 class RoleMatrix(Record):
@@ -186,6 +192,9 @@ class ScenarioRecord(Record):
     actors: list[ActorRow]
     role_matrix: RoleMatrix
     voting: VotingRecord
+    sources: list[Source] = Field(
+        default_factory=list, description="the records this room was started from"
+    )
     groups: list[GroupRow] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -195,6 +204,13 @@ class ScenarioRecord(Record):
         for note in data["notes"]:
             if note["author"] is None:
                 del note["author"]
+        # Provenance appears only in rooms started from a record: the others read as before.
+        for part in ("notes", "clusters", "programs", "actors"):
+            for row in data[part]:
+                if row["origin"] is None:
+                    del row["origin"]
+        if not data["sources"]:
+            del data["sources"]
         return data
 
 
@@ -240,21 +256,25 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
         ),
         notes=[
             NoteRow(
-                id=n.id, text=n.text, author=None if anonymous else n.author, color=n.color,
-                cluster=n.cluster, phase=n.phase, created_at=iso(n.created_at) or "",
-                group=n.group,
+                id=n.id, text=n.text, author=None if anonymous else n.author or None,
+                color=n.color, cluster=n.cluster, phase=n.phase,
+                created_at=iso(n.created_at) or "", origin=s.origins.get(n.id), group=n.group,
             )
             for n in notes
         ],
         clusters=[
             ClusterRow(
                 id=c.id, title=c.title, notes=[n.id for n in notes if n.cluster == c.id],
+                origin=s.origins.get(c.id),
                 group=c.group,
             )
             for c in s.clusters.values()
         ],
         programs=programs,
-        actors=[ActorRow(id=a.id, name=a.name, category=a.category) for a in s.actors.values()],
+        actors=[
+            ActorRow(id=a.id, name=a.name, category=a.category, origin=s.origins.get(a.id))
+            for a in s.actors.values()
+        ],
         role_matrix=RoleMatrix(
             roles=list(ROLES_IN_MATRIX),
             rows=[p.id for p in programs],
@@ -267,6 +287,7 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             dots=s.settings.dots, max_per_item=s.settings.max_per_item,
             revealed=s.votes_revealed,
         ),
+        sources=list(s.sources),
         groups=[
             GroupRow(
                 id=g.id, name=g.name, rapporteur=g.rapporteur,
@@ -311,6 +332,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 mission=program.mission,
                 goal=program.goal,
                 target=program.target,
+                origin=s.origins.get(program.id),
                 groups=_origins(s, program.cluster),
                 **_nomenclature(program.code, s.settings.level),
             )

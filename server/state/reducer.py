@@ -75,10 +75,14 @@ def replay(entries: Iterable[o.Entry], state: RoomState | None = None) -> RoomSt
 
 def _gate(s: RoomState, e: o.Entry, r: Rule) -> None:
     """The checks every op passes before its own rule: role, lock, phase."""
-    if r.who == "server":
-        if e.by:
-            raise Rejected("forbidden", "only the server writes this op")
+    if not e.by:
+        # The server: its own kinds, and the ordinary ops that rebuild a room started from
+        # an earlier record (room.seed), with the facilitator's reach. It never votes.
+        if r.who == "voter":
+            raise Rejected("forbidden", "only participants vote")
         return
+    if r.who == "server":
+        raise Rejected("forbidden", "only the server writes this op")
     role = s.role_of(e.by)
     if role is None:
         raise Rejected("forbidden", "not a participant of this room")

@@ -1,10 +1,99 @@
-// The start page: create a workshop, or join one by its code.
+// The start page: create a workshop (empty, or from an earlier record), or join one by its code.
 import { $, h, replace, toast } from "./dom.js";
 import { applyStatic, currentLang, initLang, onLangChange, t } from "./i18n.js";
 
 applyStatic();
 initLang().then(() => { $("#create-language").value = currentLang(); });
 let created = null;
+// "Mulai dari hasil sebelumnya": the record read from the chosen file, and the server's
+// dry run of what a room started from it would hold (POST /api/rooms with preview).
+let source = null;
+let preview = null;
+let previewing = 0;
+
+function fromFields() {
+  const form = $("#create");
+  const data = Object.fromEntries(new FormData(form));
+  const fields = { title: data.title || "-", horizon: data.horizon, from: source, carry: [...form.querySelectorAll("[name=carry]:checked")].map((c) => c.value) };
+  const year = $("#from-year").value;
+  if (data.horizon === "annual" && /^\d{4}$/.test(year)) fields.years = { from: Number(year), to: Number(year) };
+  return fields;
+}
+
+function showFromError(message) {
+  const out = $("#from-error");
+  out.hidden = !message;
+  out.textContent = message || "";
+}
+
+function showPreview() {
+  const out = $("#carry-preview");
+  if (!preview) { replace(out); return; }
+  const c = preview.preview;
+  const items = [];
+  if (c.vision) items.push(t("start.preview_vision", { n: c.missions }));
+  if (c.programs) items.push(t("start.preview_programs", { n: c.programs }));
+  if (c.actors) items.push(t("start.preview_actors", { n: c.actors }));
+  if (c.cards || c.clusters) items.push(t("start.preview_cards", { n: c.cards, clusters: c.clusters }));
+  const s = preview.sources[0];
+  replace(out,
+    h("h2", { text: t("start.preview_title") }),
+    h("p.hint", { id: "preview-source", text: t("start.preview_source", { title: s.title, room: s.room }) }),
+    items.length ? h("ul", { id: "preview-counts" }, ...items.map((text) => h("li", { text }))) : h("p.empty", { text: t("start.preview_nothing") }),
+    h("p", { id: "preview-years", text: t("start.preview_years", { from: preview.years.from, to: preview.years.to }) }));
+}
+
+async function refreshPreview() {
+  if (!source) return;
+  const mine = ++previewing;
+  const response = await fetch("/api/rooms", {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...fromFields(), preview: true }),
+  });
+  const body = await response.json();
+  if (mine !== previewing) return; // a newer choice is on its way
+  preview = response.ok ? body : null;
+  showFromError(response.ok ? "" : body.error.message);
+  showPreview();
+}
+
+function clearSource() {
+  source = null; preview = null;
+  $("#from-file").value = "";
+  $("#from-options").hidden = true;
+  showFromError("");
+  showPreview();
+}
+
+function syncYear() {
+  $("#from-year-label").hidden = $("#create [name=horizon]").value !== "annual";
+}
+
+$("#from-file").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  preview = null;
+  showPreview();
+  if (!file) { clearSource(); return; }
+  try {
+    source = JSON.parse(await file.text());
+  } catch (err) {
+    source = null;
+    $("#from-options").hidden = true;
+    showFromError(t("start.not_json"));
+    return;
+  }
+  const form = $("#create");
+  const room = source && source.room;
+  if (room && !form.title.value) form.title.value = room.title || "";
+  if (room && !form.region.value) form.region.value = room.region || "";
+  $("#from-options").hidden = false;
+  syncYear();
+  refreshPreview();
+});
+for (const box of document.querySelectorAll("#create [name=carry]")) box.addEventListener("change", refreshPreview);
+$("#from-year").addEventListener("change", refreshPreview);
+$("#create [name=horizon]").addEventListener("change", () => { syncYear(); refreshPreview(); });
+$("#from-clear").addEventListener("click", clearSource);
 
 $("#create").addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -13,14 +102,18 @@ $("#create").addEventListener("submit", async (e) => {
   button.disabled = true;
   try {
     const data = Object.fromEntries(new FormData(form));
+    const fields = { title: data.title, region: data.region, horizon: data.horizon, timezone: data.timezone, language: data.language };
+    if (source) Object.assign(fields, fromFields(), { title: data.title });
     const response = await fetch("/api/rooms", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ title: data.title, region: data.region, horizon: data.horizon, timezone: data.timezone, language: data.language }),
+      body: JSON.stringify(fields),
     });
     const body = await response.json();
     if (!response.ok) {
-      toast(body.error ? body.error.message : t("start.failed"));
+      const message = body.error ? body.error.message : t("start.failed");
+      if (source) showFromError(message);
+      toast(message);
       return;
     }
     created = body;
@@ -54,7 +147,7 @@ function showCreated() {
   out.focus();
 }
 
-onLangChange(() => { if (created) showCreated(); });
+onLangChange(() => { if (created) showCreated(); showPreview(); });
 
 $("#join").addEventListener("submit", (e) => {
   e.preventDefault();
