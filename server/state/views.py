@@ -43,7 +43,7 @@ def _hidden(event: Event, **counts: Any) -> Event:
 
 
 def _anonymous(event: Event) -> Event:
-    return {k: v for k, v in event.items() if k != "by"}
+    return {k: v for k, v in event.items() if k not in ("by", "via")}
 
 
 def notes_private(s: RoomState) -> bool:
@@ -54,12 +54,20 @@ def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
     return not notes_private(s) or role == "facilitator" or note.author == viewer
 
 
+def _own(event: Event) -> dict[str, Event]:
+    """Who sees ``event`` whole: its author, and the facilitator who sent it for them."""
+    own = {event["by"]: event}
+    if via := event.get("via"):
+        own[via] = event
+    return own
+
+
 def event_views(event: Event, s: RoomState) -> Views:
     """How ``event`` looks to each recipient, given the room state right after it."""
     kind = event["op"]["kind"]
     by = event["by"]
     if kind in VOTE_KINDS and not s.votes_revealed:
-        return Views(everyone=_hidden(event, participation=participation(s)), own={by: event})
+        return Views(everyone=_hidden(event, participation=participation(s)), own=_own(event))
     if kind in NOTE_KINDS and notes_private(s):
         note = s.notes.get(event["op"].get("note", ""))
         author = note.author if note is not None else by
@@ -69,7 +77,7 @@ def event_views(event: Event, s: RoomState) -> Views:
     if kind == "notes.reveal" and s.settings.anonymous:
         return _reveal_anonymously(event)
     if s.settings.anonymous and by:
-        return Views(everyone=_anonymous(event), own={by: event})
+        return Views(everyone=_anonymous(event), own=_own(event))
     return Views(everyone=event)
 
 
