@@ -15,15 +15,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import (
+    GENDERS,
+    PARTICIPANT_CATEGORIES,
     ROLES_IN_MATRIX,
     BudgetLine,
+    Category,
+    Gender,
     Indicator,
     RoomState,
     SnapshotInfo,
     YearRange,
     plan_years,
 )
-from .tally import tallies
+from .tally import UNSPECIFIED, tallies
 from .views import notes_private
 
 SCHEMA = "spwt.scenario/1"
@@ -64,6 +68,21 @@ class ParticipantRow(Record):
     org: str
     role: str
     joined_at: str
+    category: Category | None = None
+    position: str = ""
+    gender: Gender | None = None
+    paper: bool = Field(False, description="added by the facilitator: no device of their own")
+
+
+class Participation(Record):
+    """Who took part (participants, not the facilitator or screens), and who is missing."""
+
+    by_category: dict[str, int] = Field(
+        description="participants per category, every category listed; 'unspecified' if any"
+    )
+    by_gender: dict[str, int] = Field(description="female, male; 'unspecified' if any")
+    voters: int = Field(description="participants who cast or scored anything")
+    missing: list[Category] = Field(description="categories nobody represents (not 'other')")
 
 
 class PhaseRow(Record):
@@ -104,13 +123,38 @@ class RoleRow(Record):
     role: str
 
 
+class CommitmentRow(Record):
+    actor: str
+    text: str
+
+
+class FollowupRow(Record):
+    id: str
+    text: str
+    actor: str | None = Field(description="actor id")
+    due: str
+
+
+class SuppressedScores(Record):
+    """A category of fewer than 3 voters in an anonymous room: no numbers, only "< 3"."""
+
+    suppressed: Literal[True]
+    voters: Literal["<3"]
+
+
+CategoryScores = dict[str, int | float] | SuppressedScores
+ScoreValue = int | float | dict[str, CategoryScores]
+
+
 class ProgramRow(Record):
     id: str
     title: str
     cluster: str | None
     rank: int | None = Field(description="1 = highest total; null until votes are revealed")
-    scores: dict[str, int | float] | None = Field(
-        description="per criterion, plus total (weighted) and voters; null until revealed"
+    scores: dict[str, ScoreValue] | None = Field(
+        description="per criterion, plus total (weighted), voters and by_category "
+        "({category: {criteria…, total, voters}}, or {suppressed, voters: '<3'} for fewer than "
+        "3 voters in an anonymous room); null until revealed"
     )
     quadrant: Quadrant | None
     indicators: list[Indicator]
@@ -129,6 +173,7 @@ class ProgramRow(Record):
     mission: int | None = Field(None, description="index into vision.missions")
     goal: str = ""
     target: str = ""
+    commitments: list[CommitmentRow] = Field(default_factory=list)
 
 
 class ActorRow(Record):
@@ -171,6 +216,9 @@ class ScenarioRecord(Record):
     actors: list[ActorRow]
     role_matrix: RoleMatrix
     voting: VotingRecord
+    # Optional so that records frozen before protocol v1.1 stay valid against the schema.
+    participation: Participation | None = None
+    followups: list[FollowupRow] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -210,9 +258,15 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
         ),
         participants=[
             ParticipantRow(
-                id=p.id, name=p.name, org=p.org, role=p.role, joined_at=iso(p.joined_at) or ""
+                id=p.id, name=p.name, org=p.org, role=p.role, joined_at=iso(p.joined_at) or "",
+                category=p.category, position=p.position, gender=p.gender, paper=p.paper,
             )
             for p in s.participants.values() if p.role != "observer"
+        ],
+        participation=_participation(s),
+        followups=[
+            FollowupRow(id=f.id, text=f.text, actor=f.actor, due=f.due)
+            for f in s.followups.values()
         ],
         phases=[
             PhaseRow(key=p.key, started_at=iso(p.started_at) or "", ended_at=iso(p.ended_at))
@@ -258,6 +312,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
         else list(s.programs.values())
     )
     quadrants = _quadrants(s, scores)
+    commitments = s.commitments
     rows = []
     for rank, program in enumerate(ranked, start=1):
         roles = s.matrix.get(program.id, {})
@@ -282,6 +337,11 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 mission=program.mission,
                 goal=program.goal,
                 target=program.target,
+                commitments=[
+                    CommitmentRow(actor=a, text=text)
+                    for a in s.actors
+                    if (text := commitments.get(program.id, {}).get(a))
+                ],
                 **_nomenclature(program.code, s.settings.level),
             )
         )
@@ -304,6 +364,22 @@ def _nomenclature(code: str | None, level: str) -> dict[str, Any]:
     }
 
 
+def _participation(s: RoomState) -> Participation:
+    people = [p for p in s.participants.values() if p.role == "participant" and not p.removed]
+    by_category = {c: sum(p.category == c for p in people) for c in PARTICIPANT_CATEGORIES}
+    by_gender = {g: sum(p.gender == g for p in people) for g in GENDERS}
+    if unspecified := sum(p.category is None for p in people):
+        by_category[UNSPECIFIED] = unspecified
+    if unspecified := sum(p.gender is None for p in people):
+        by_gender[UNSPECIFIED] = unspecified
+    voters = sum(1 for voter, mine in s.votes.items() if mine and s.role_of(voter))
+    missing = [c for c in PARTICIPANT_CATEGORIES if c != "other" and not by_category[c]]
+    return Participation(
+        by_category=by_category, by_gender=by_gender, voters=voters,
+        missing=missing,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
     if not leads:
         return ["no_lead"]
@@ -316,7 +392,12 @@ def _scores(s: RoomState) -> dict[str, dict[str, int | float]]:
     result = {}
     for program, row in counted["tallies"].items():
         total = sum(row[key] * weight for key, weight in weights.items())
-        result[program] = {**row, "total": round(total, 2), "voters": counted["voters"][program]}
+        result[program] = {
+            **row,
+            "total": round(total, 2),
+            "voters": counted["voters"][program],
+            "by_category": counted["by_category"][program],
+        }
     return result
 
 
