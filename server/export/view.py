@@ -16,6 +16,7 @@ from typing import Any
 from server.state.models import DEFAULT_CRITERIA
 
 from .i18n import Catalogue, catalogue
+from .people import People, people_view
 
 DEFAULT_LABELS = frozenset(c.label for c in DEFAULT_CRITERIA)
 
@@ -150,6 +151,7 @@ class Report:
     phases: tuple[Phase, ...]
     card_count: int
     cards: tuple[Card, ...] = field(default=())
+    people: People | None = None  # attendance, commitments, follow-up, votes by element
 
     @property
     def has_quadrant(self) -> bool:
@@ -242,6 +244,7 @@ def build_report(record: dict[str, Any]) -> Report:
         ),
         card_count=len(cards),
         cards=tuple(cards.values()),
+        people=people_view(record, t),
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .canonical import fingerprint
 from .models import (
     GENDERS,
     PARTICIPANT_CATEGORIES,
@@ -219,14 +220,22 @@ class ScenarioRecord(Record):
     # Optional so that records frozen before protocol v1.1 stay valid against the schema.
     participation: Participation | None = None
     followups: list[FollowupRow] = Field(default_factory=list)
+    fingerprint: str | None = Field(
+        None,
+        pattern="^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the record without this field in canonical JSON "
+        "(RFC 8785); see docs/fingerprint.md",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", by_alias=True)
+        """The record as JSON data, signed with its ``fingerprint``."""
+        data = self.model_dump(mode="json", by_alias=True, exclude={"fingerprint"})
         for note in data["notes"]:
             if note["author"] is None:
                 del note["author"]
+        data["fingerprint"] = fingerprint(data)
         return data
 
 
