@@ -65,10 +65,11 @@ reasons are in `../shared/DESIGN.md` §3.
 | `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx` | the scenario record as of now (`&table=matrix` for the CSV role matrix) |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
+| `GET /api/rooms/{room}/minutes?format=html\\|md\\|docx[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
 | `GET /api/schema/scenario` | the JSON Schema of the record |
 | `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
 
-Scenario and snapshot requests need `Authorization: Bearer <facilitator key or resume
+Scenario, snapshot and minutes requests need `Authorization: Bearer <facilitator key or resume
 token>`. Errors are JSON: `{"error": {"code", "message"}}`.
 
 ## WebSocket `/ws/{room}`
