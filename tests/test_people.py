@@ -186,7 +186,9 @@ def test_a_hidden_paper_vote_is_seen_by_its_sender_only(b: Board) -> None:
     b.phase("vote")
     event = b.do(paper, "vote.cast", via=b.facilitator, program=program, criterion="urgency")
     views = event_views(event, b.state)
-    assert views.for_viewer(b.facilitator, "facilitator") == event  # its acknowledgement
+    ack = views.for_viewer(b.facilitator, "facilitator")  # its acknowledgement, whole
+    assert ack == {**event, "op": {**event["op"], "participation": {"voters": 1, "used": 1}}}
+    assert views.for_viewer(paper, "participant") == event
     assert views.for_viewer(alice, "participant")["op"]["kind"] == "hidden"
 
 
@@ -291,3 +293,16 @@ def test_followups_are_the_facilitators(b: Board) -> None:
 )
 def test_followups_check_their_fields(b: Board, fields: dict, code: str) -> None:
     assert b.refused(b.facilitator, "followup.add", **fields) == code
+
+
+def test_the_facilitators_welcome_holds_the_paper_ballots_only(b: Board) -> None:
+    from server.state.views import state_view
+
+    paper, alice = b.paper(), b.join("Alice")
+    program = b.program()
+    b.phase("vote")
+    b.do(paper, "vote.cast", via=b.facilitator, program=program, criterion="urgency")
+    b.do(alice, "vote.cast", program=program, criterion="urgency")
+    mine = [{"program": program, "criterion": "urgency", "value": 1}]
+    assert state_view(b.state, b.facilitator, "facilitator")["votes"]["paper"] == {paper: mine}
+    assert "paper" not in state_view(b.state, alice, "participant")["votes"]

@@ -67,7 +67,11 @@ def event_views(event: Event, s: RoomState) -> Views:
     kind = event["op"]["kind"]
     by = event["by"]
     if kind in VOTE_KINDS and not s.votes_revealed:
-        return Views(everyone=_hidden(event, participation=participation(s)), own=_own(event))
+        counts = participation(s)
+        own = _own(event)
+        if via := event.get("via"):  # the facilitator's console counts what it entered too
+            own[via] = {**event, "op": {**event["op"], "participation": counts}}
+        return Views(everyone=_hidden(event, participation=counts), own=own)
     if kind in NOTE_KINDS and notes_private(s):
         note = s.notes.get(event["op"].get("note", ""))
         author = note.author if note is not None else by
@@ -116,6 +120,19 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
         ],
         "participation": participation(s),
     }
+    if role == "facilitator":
+        # The ballots the facilitator entered for paper participants (``on_behalf``): the
+        # console shows each one's remaining dots, as a phone shows its owner's.
+        votes["paper"] = {
+            p.id: [
+                {"program": prog, "criterion": c, "value": v}
+                for prog, c, v in (
+                    (*split_vote_key(k), v) for k, v in s.votes.get(p.id, {}).items()
+                )
+            ]
+            for p in s.participants.values()
+            if p.paper and not p.removed
+        }
     if s.votes_revealed:
         votes.update(tallies(s))
     view = s.model_dump(mode="json", exclude={"notes", "votes", "matrix", "participants", "ready"})

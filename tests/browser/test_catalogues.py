@@ -34,6 +34,9 @@ DYNAMIC = [
     *(f"settings.{s}" for s in ["anonymous", "private_writing"]),
     *(f"program.{f}" for f in ["indicators", "policies", "strategies", "location"]),
     *(f"program.{f}" for f in ["timeframe", "budget"]),
+    *(f"element.{e}" for e in ["government", "legislature", "academia", "business"]),
+    *(f"element.{e}" for e in ["community", "media", "other"]),
+    *(f"gender.{g}" for g in ["female", "male"]),
 ]
 STATIC = re.compile(r"""\bt\(\s*["']([\w.]+)["']|data-t(?:-ph|-label|-title)?="([\w.]+)\"""")
 

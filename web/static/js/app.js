@@ -78,7 +78,8 @@ export function start(o) {
     },
   });
 
-  for (const p of link.pending) model.pending.set(p.id, p.op); // ops queued before a reload
+  // Ops queued before a reload are echoed again; those sent for someone else are not ours.
+  for (const p of link.pending) if (!p.on_behalf) model.pending.set(p.id, p.op);
 
   const ctx = () => {
     const s = model.view;
@@ -88,11 +89,12 @@ export function start(o) {
       readOnly: role === "observer",
       focusable: true,
       can: (kind) => allowed(s, role, kind),
-      send: (op) => {
+      /** ``onBehalf``: a paper participant's id (the facilitator sends for them). */
+      send: (op, onBehalf = null) => {
         // An echo's local id means nothing to the server: wait for the real one.
         if (JSON.stringify(op).includes('"local-')) return null;
-        const id = link.send(op);
-        model.propose(id, op);
+        const id = link.send(op, onBehalf);
+        if (!onBehalf) model.propose(id, op); // no echo: the ack comes back as theirs
         schedule();
         return id;
       },
