@@ -11,6 +11,7 @@ import io
 from datetime import UTC, datetime
 
 from docx import Document
+from docx.document import Document as Docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -25,7 +26,7 @@ def _text(value: str) -> str:
     return printable(value)  # control characters are invalid in XML
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+def _table(doc: Docx, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -39,10 +40,10 @@ def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list
     for n, width in enumerate(widths):
         for cell in table.columns[n].cells:
             cell.width = Cm(width)
-    return table
+    return table  # type: ignore[no-any-return]
 
 
-def _heading(doc: Document, text: str) -> None:
+def _heading(doc: Docx, text: str) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(10)
     paragraph.add_run(_text(text)).bold = True
@@ -147,7 +148,7 @@ def write_docx(m: Minutes) -> bytes:
     fingerprint.add_run(m.fingerprint).font.name = "Courier New"
     doc.add_paragraph(_text(m.say("fingerprint_note"))).runs[0].font.size = Pt(9)
 
-    doc.add_page_break()
+    doc.add_page_break()  # type: ignore[no-untyped-call]
     _heading(doc, m.say("attendance"))
     of = m.say("attendance_of", title=m.title) + (f", {m.day}" if m.day else "")
     doc.add_paragraph(_text(of))
@@ -168,7 +169,7 @@ def write_docx(m: Minutes) -> bytes:
     return out.getvalue()
 
 
-def _signatures(doc: Document, m: Minutes) -> None:
+def _signatures(doc: Docx, m: Minutes) -> None:
     """Two signature blocks per row: each lead actor, then the facilitators."""
     blocks = [
         (s.actor, m.say("leads", programs="; ".join(s.programs)), m.say("name_line"))

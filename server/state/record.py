@@ -221,7 +221,7 @@ class ScenarioRecord(Record):
     participation: Participation | None = None
     followups: list[FollowupRow] = Field(default_factory=list)
     fingerprint: str | None = Field(
-        None,
+        default=None,
         pattern="^[0-9a-f]{64}$",
         description="SHA-256 (hex) of the record without this field in canonical JSON "
         "(RFC 8785); see docs/fingerprint.md",
@@ -395,7 +395,7 @@ def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
     return ["several_leads"] if len(leads) > 1 else []
 
 
-def _scores(s: RoomState) -> dict[str, dict[str, int | float]]:
+def _scores(s: RoomState) -> dict[str, dict[str, Any]]:
     counted = tallies(s)
     weights = {c.key: c.weight for c in s.settings.voting.criteria}
     result = {}
