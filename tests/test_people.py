@@ -306,3 +306,14 @@ def test_the_facilitators_welcome_holds_the_paper_ballots_only(b: Board) -> None
     mine = [{"program": program, "criterion": "urgency", "value": 1}]
     assert state_view(b.state, b.facilitator, "facilitator")["votes"]["paper"] == {paper: mine}
     assert "paper" not in state_view(b.state, alice, "participant")["votes"]
+
+
+def test_paper_participants_are_bounded(b: Board, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.state.rules import people
+
+    monkeypatch.setattr(people, "PAPER_MAX", 2)
+    first = b.paper("A")
+    b.paper("B")
+    assert b.refused(b.facilitator, "participant.add", name="C") == "item_limit"
+    b.do(b.facilitator, "participant.remove", participant=first)
+    b.paper("C")  # the removed one no longer counts

@@ -14,6 +14,10 @@ from .. import ops as o
 from ..models import Participant, RoomState
 from .base import Outcome, Rejected, optional_text, required_text, rule
 
+# Paper participants a room may hold: a large plenary's worth, and a bound on what a
+# runaway console could add (joins have their own limit, ``participants_per_room``).
+PAPER_MAX = 500
+
 
 def _next_id(s: RoomState) -> str:
     return f"u{len(s.participants) + 1}"
@@ -47,6 +51,8 @@ def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome
 
 @rule(o.ParticipantAdd, who="facilitator")
 def participant_add(s: RoomState, e: o.Entry, op: o.ParticipantAdd) -> Outcome:
+    if sum(p.paper and not p.removed for p in s.participants.values()) >= PAPER_MAX:
+        raise Rejected("item_limit", f"at most {PAPER_MAX} participants without a device")
     return _added(
         s,
         Participant(
