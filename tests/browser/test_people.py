@@ -99,8 +99,27 @@ def test_people_paper_participants_and_the_minutes(server: Any, browser: Any, wa
     fac.click("[data-action=reveal-votes]")
     expect(ani.locator("table.ranking tbody tr").first).to_contain_text("2")
 
-    # The berita acara from the console's button: an editable Word file.
+    # Roles: the lead agency, its commitment (typed on the phone), the follow-up plan.
     _next(fac, "roles", ani)
+    fac.fill("[data-key=actor-name]", "Dinas PUPR")
+    fac.press("[data-key=actor-name]", "Enter")
+    cell = fac.locator("table.matrix select[aria-label='Jalan desa \u00d7 Dinas PUPR']")
+    expect(cell).to_be_enabled()
+    cell.select_option("lead")
+    commitment = ani.get_by_label("Komitmen: Jalan desa \u00d7 Dinas PUPR")
+    commitment.fill("Pengerasan jalan dusun pada 2027")
+    ani.locator("form.commit", has=commitment).locator("button").click()
+    expect(fac.locator(".commitments [data-key*=commit-]")).to_have_value(
+        "Pengerasan jalan dusun pada 2027"
+    )
+    fac.fill("[data-key=followup-text]", "Survei ruas jalan dusun")
+    fac.locator("form.add-followup select").select_option(label="Dinas PUPR")
+    fac.fill("[data-key=followup-due]", "Januari 2027")
+    fac.click("[data-action=add-followup]")
+    expect(fac.locator("ol.followups li")).to_contain_text("Survei ruas jalan dusun")
+    shot(ani, "phone-commitment")
+
+    # The berita acara from the console's button: an editable Word file.
     _next(fac, "review", ani)
     with fac.expect_download() as got:
         fac.click("[data-minutes=docx]")
@@ -124,6 +143,9 @@ def test_people_paper_participants_and_the_minutes(server: Any, browser: Any, wa
     printed.emulate_media(media="print")
     expect(printed.locator("h1")).to_have_text("Berita Acara Kesepakatan")
     expect(printed.locator("table.attendance tbody tr")).to_have_count(3)  # F, Ani, Karto
+    expect(printed.locator("#programs")).to_contain_text("Pengerasan jalan dusun pada 2027")
+    expect(printed.locator("#followups")).to_contain_text("Survei ruas jalan dusun")
+    expect(printed.locator(".signature .actor").first).to_have_text("Dinas PUPR")
     shot(printed, "minutes-printed")
     pdf = printed.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

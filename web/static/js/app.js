@@ -13,6 +13,7 @@ const PHASE_RULES = {
   "cluster.merge": ["cluster"], "note.cluster": ["cluster"],
   "vote.cast": ["vote"], "vote.retract": ["vote"], "vote.score": ["vote"],
   "actor.add": ["roles"], "matrix.set": ["roles"], "program.update": ["roles"],
+  "commitment.set": ["roles", "review"],
 };
 const VOTES = new Set(["vote.cast", "vote.retract", "vote.score"]);
 const MEMBER = new Set([...Object.keys(PHASE_RULES), "participant.ready"]);

@@ -7,6 +7,7 @@ import { ELEMENTS, phaseView, representation } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
+import { followupPanel } from "./commitments.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
@@ -97,6 +98,7 @@ function controls(c) {
     section(t("console.people"), people(c)),
     section(t("console.vision"), vision(c)),
     section(t("console.share"), share()),
+    section(t("followup.title"), followupPanel(c)),
     section(t("console.snapshots"), snapshots(c)),
     settingsPanel(c, s),
   ];

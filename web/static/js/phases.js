@@ -3,6 +3,7 @@ import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { clusterView, writingView } from "./cards.js";
 import { reviewView, rolesView, voteView } from "./programs.js";
+import { commitmentsView } from "./commitments.js";
 
 export function phaseView(c) {
   const s = c.s;
@@ -17,9 +18,9 @@ export function phaseView(c) {
     case "vote":
       return voteView(c);
     case "roles":
-      return rolesView(c);
+      return [...rolesView(c), commitmentsView(c)];
     default:
-      return reviewView(c);
+      return [...reviewView(c), commitmentsView(c)];
   }
 }
 
