@@ -120,3 +120,12 @@ def test_an_anonymous_room_shows_small_groups_as_fewer_than_three() -> None:
         assert program["scores"]["by_category"]["community"] == {
             "suppressed": True, "voters": "<3",
         }  # fmt: skip
+
+
+def test_the_published_schema_names_the_new_fields(client: object) -> None:
+    schema = client.get("/api/schema/scenario").json()  # type: ignore[attr-defined]
+    assert {"participation", "followups", "fingerprint"} <= set(schema["properties"])
+    defs = schema["$defs"]
+    assert {"category", "position", "gender", "paper"} <= set(defs["ParticipantRow"]["properties"])
+    assert "commitments" in defs["ProgramRow"]["properties"]
+    assert defs["SuppressedScores"]["properties"]["voters"]["const"] == "<3"
