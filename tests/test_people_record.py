@@ -4,6 +4,7 @@ follow-up plan, and the vote split by category (only after the reveal; "< 3" whe
 from __future__ import annotations
 
 import jsonschema
+from starlette.testclient import TestClient
 
 from server.state.record import build_record, record_schema
 from server.state.views import state_view
@@ -122,8 +123,8 @@ def test_an_anonymous_room_shows_small_groups_as_fewer_than_three() -> None:
         }  # fmt: skip
 
 
-def test_the_published_schema_names_the_new_fields(client: object) -> None:
-    schema = client.get("/api/schema/scenario").json()  # type: ignore[attr-defined]
+def test_the_published_schema_names_the_new_fields(client: TestClient) -> None:
+    schema = client.get("/api/schema/scenario").json()
     assert {"participation", "followups", "fingerprint"} <= set(schema["properties"])
     defs = schema["$defs"]
     assert {"category", "position", "gender", "paper"} <= set(defs["ParticipantRow"]["properties"])
