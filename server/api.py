@@ -22,7 +22,7 @@ from .public import public_base
 from .rooms.hub import Hub
 from .rooms.room import Room, now_ms
 from .state.models import RoomState, TimeZone, YearRange
-from .state.record import record_schema
+from .state.record import build_record, record_schema
 from .state.text import clean
 from .store import StoreError
 
@@ -313,6 +313,32 @@ async def snapshot(request: Request) -> Response:
     return await _export(request, room, f"snapshot {n}", seq, load)
 
 
+async def minutes(request: Request) -> Response:
+    """The berita acara of ``?snapshot=N``; by default of the final snapshot, else of now."""
+    room = await _room(request)
+    await _authorised(request, room)
+    asked = request.query_params.get("snapshot")
+    final = [s.n for s in room.state.snapshots if s.final]
+    if asked is not None or final:
+        try:
+            n = int(asked) if asked is not None else final[-1]
+        except ValueError:
+            raise ApiError(400, "invalid", "snapshot must be a snapshot number") from None
+        record = await room.snapshot_record(n)
+        if record is None:
+            raise ApiError(404, "not_found", "no such snapshot")
+    else:
+        record = build_record(room.state).to_json_dict()
+    from .export.minutes import render_minutes
+
+    try:
+        rendered = render_minutes(record, request.query_params.get("format", "html"))
+    except ValueError as error:
+        raise ApiError(400, "invalid", str(error)) from None
+    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
 async def cluster_suggestions(request: Request) -> Response:
     """Suggested groups and duplicates over the cards not yet clustered (``?all=1``: all).
 
@@ -381,6 +407,7 @@ routes = [
     Route("/api/rooms/{room}/scenario", scenario),
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
+    Route("/api/rooms/{room}/minutes", minutes),
     Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
     Route("/api/rooms/{room}/suggestions/codes", code_suggestions),
     Route("/api/nomenclature", nomenclature_search),

@@ -1,5 +1,5 @@
-"""The ``spwt`` command: serve the board, export a record, consolidate records, run the
-benchmarks."""
+"""The ``spwt`` command: serve the board, export or verify a record, consolidate records,
+run the benchmarks."""
 
 from __future__ import annotations
 
@@ -200,6 +200,42 @@ def _consolidate(args: argparse.Namespace) -> int:
     return 0
 
 
+# What ``spwt verify`` says: Bahasa Indonesia first, English second.
+VERIFY_MESSAGES = {
+    "matches": "cocok / matches",
+    "not_a_record": "bukan rekaman skenario / not a scenario record",
+    "missing": "tidak ada sidik jari (fingerprint) dalam berkas / no fingerprint in the file",
+    "malformed": "sidik jari bukan SHA-256 / the fingerprint is not a SHA-256 hex digest",
+    "changed": "isi berkas telah diubah / the content was changed since it was signed",
+    "unreadable": "berkas tidak dapat dibaca sebagai JSON / the file is not readable JSON",
+}
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Recompute a record's fingerprint: 0 when the file is the record that was signed."""
+    import json
+
+    from .state.canonical import check
+
+    try:
+        record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        print(f"{args.file}: {VERIFY_MESSAGES['unreadable']} ({error})", file=sys.stderr)
+        return 1
+    problem = check(record)
+    if problem is None:
+        print(f"{args.file}: {VERIFY_MESSAGES['matches']} {record['fingerprint']}")
+        return 0
+    code, detail = problem
+    print(f"{args.file}: {VERIFY_MESSAGES[code]}", file=sys.stderr)
+    if code == "changed":
+        print(f"  dicatat / recorded:  {record['fingerprint']}", file=sys.stderr)
+        print(f"  dihitung / computed: {detail}", file=sys.stderr)
+    elif detail:
+        print(f"  {detail}", file=sys.stderr)
+    return 1
+
+
 def _bench(argv: list[str]) -> int:
     try:
         from bench.cli import main as bench_main
@@ -289,6 +325,10 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--mapping", default=None, help='JSON {"ROOM/p12": "group" or null}')
     merge.add_argument("--title", default=None)
     merge.add_argument("--language", default=None, choices=["id", "en"])
+    verify = commands.add_parser(
+        "verify", help="check that a JSON record is the one its fingerprint names"
+    )
+    verify.add_argument("file", help="a scenario record (.json)")
 
     commands.add_parser("bench", help="run the benchmark scenarios", add_help=False)
     return top
@@ -303,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "consolidate":
         return _consolidate(args)
+    if args.command == "verify":
+        return _verify(args)
     return asyncio.run(_export(args))
 
 

@@ -37,6 +37,11 @@ REMARKS = {
     "vote.score": "`score` mode; 1 to 5, null clears",
     "participant.ready": "resets when the phase changes",
     "phase.set": "a phase of the room's `phases`, or `lobby` / `closed`",
+    "participant.update": "oneself; the facilitator for anyone (`participant`); null clears "
+    "`category` and `gender`",
+    "participant.add": "a paper participant (`paper: true`, id `u<n>` as joins get)",
+    "commitment.set": "text of at most 500 characters; null or empty clears",
+    "followup.add": "id `f<seq>`; `actor` an actor id; `due` as people write it",
 }
 WHO = {
     "facilitator": "facilitator",
@@ -60,10 +65,11 @@ reasons are in `../shared/DESIGN.md` §3.
 | `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx\\|docx` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
+| `GET /api/rooms/{room}/minutes?format=html\\|md\\|docx[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
 | `GET /api/schema/scenario` | the JSON Schema of the record |
 | `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
 
-Scenario and snapshot requests need `Authorization: Bearer <facilitator key or resume
+Scenario, snapshot and minutes requests need `Authorization: Bearer <facilitator key or resume
 token>`. Errors are JSON: `{"error": {"code", "message"}}`. A `POST` needs
 `Content-Type: application/json` (else `415`) and, from a browser page, an `Origin` of the
 board's own or a configured one (else `403`); so does the WebSocket handshake (`403`).
@@ -75,7 +81,10 @@ JSON text frames, one object per frame. The first frame is `hello`; the server a
 case the missed `events` follow). Then:
 
 - client → server: `{"type":"op","id":"<unique per sender>","op":{"kind":…}}`,
-  `{"type":"ping"}`.
+  `{"type":"ping"}`. The facilitator's op frames may carry `"on_behalf":"<id>"` of a paper
+  participant (`participant.add`): the op is checked as that participant's own (their
+  role, the phase, their dots) and its event has `by` = that participant and `via` = the
+  facilitator. From anyone else, or for any other id: `forbidden`.
 - server → client: `{"type":"events","events":[{seq, at, by, op_id, op}]}` in sequence
   order (your own op comes back here: that is its acknowledgement, sent only once it is
   durable); `{"type":"rejected","id","code","message"}`; `{"type":"presence","online":[ids]}`;
@@ -97,7 +106,9 @@ card) still arrives as `{"seq","at","op":{"kind":"hidden"}}` so that sequence nu
 contiguous; hidden votes carry `participation: {voters, used}`, hidden cards
 `note_count`. After `votes.reveal` (which carries `tallies` and `voters`), every vote
 event carries its program's new `tally` (criterion → dots, or mean score), `voters` and the
-room's `participation`.
+room's `participation`. The reveal also carries `by_category`: program → participant
+category → `{<criterion>…, total, voters}`; in an anonymous room a category of fewer than
+3 voters is `{"suppressed": true, "voters": "<3"}`.
 Times (`at`) are epoch milliseconds. Text fields are stored without NUL and without the
 bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C): they are
 stripped, not refused.

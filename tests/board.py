@@ -18,13 +18,16 @@ class Board:
         self.log: list[Entry] = [Entry(seq=1, at=start, by="", op=op)]
         self.facilitator = self.join("Fasilitator", role="facilitator")
 
-    def _entry(self, by: str, op: Any, op_id: str = "") -> Entry:
+    def _entry(self, by: str, op: Any, op_id: str = "", via: str = "") -> Entry:
         self.clock += 1000
-        return Entry(seq=self.state.seq + 1, at=self.clock, by=by, op_id=op_id, op=op)
+        return Entry(seq=self.state.seq + 1, at=self.clock, by=by, op_id=op_id, op=op, via=via)
 
-    def attempt(self, by: str, kind: str, /, **fields: Any) -> dict[str, Any] | Rejected:
+    def attempt(
+        self, by: str, kind: str, /, via: str = "", **fields: Any
+    ) -> dict[str, Any] | Rejected:
+        """``via``: the facilitator sends the op on behalf of ``by`` (a paper participant)."""
         entry = self._entry(
-            by, parse_client_op({"kind": kind, **fields}), op_id=f"op{self.state.seq}"
+            by, parse_client_op({"kind": kind, **fields}), op_id=f"op{self.state.seq}", via=via
         )
         result = apply(self.state, entry)
         if isinstance(result, Rejected):
@@ -33,21 +36,24 @@ class Board:
         self.log.append(entry)
         return event
 
-    def do(self, by: str, kind: str, /, **fields: Any) -> dict[str, Any]:
-        result = self.attempt(by, kind, **fields)
+    def do(self, by: str, kind: str, /, via: str = "", **fields: Any) -> dict[str, Any]:
+        result = self.attempt(by, kind, via, **fields)
         assert not isinstance(result, Rejected), f"{kind} refused: {result!r}"
         return result
 
-    def refused(self, by: str, kind: str, /, **fields: Any) -> str:
+    def refused(self, by: str, kind: str, /, via: str = "", **fields: Any) -> str:
         """The rejection code of an op that must be refused (and must change nothing)."""
         before = self.state
-        result = self.attempt(by, kind, **fields)
+        result = self.attempt(by, kind, via, **fields)
         assert isinstance(result, Rejected), f"{kind} was accepted: {result}"
         assert self.state is before
         return result.code
 
-    def join(self, name: str, org: str = "", role: str = "participant") -> str:
-        op = parse_logged_op({"kind": "participant.join", "name": name, "org": org, "role": role})
+    def join(self, name: str, org: str = "", role: str = "participant", **who: Any) -> str:
+        """``who``: the hello's ``category``, ``position``, ``gender``."""
+        op = parse_logged_op(
+            {"kind": "participant.join", "name": name, "org": org, "role": role, **who}
+        )
         entry = self._entry("", op)
         result = apply(self.state, entry)
         assert not isinstance(result, Rejected), result
@@ -71,6 +77,11 @@ class Board:
         program = self.do(self.facilitator, "program.promote", cluster=cluster)["op"]["program"]
         assert self.state.phase == phase
         return program
+
+    def paper(self, name: str = "Pak Karto", **who: Any) -> str:
+        """A paper participant, added by the facilitator."""
+        event = self.do(self.facilitator, "participant.add", name=name, **who)
+        return event["op"]["participant"]
 
     def actor(self, name: str = "Dinas PUPR", category: str = "agency") -> str:
         return self.do(self.facilitator, "actor.add", name=name, category=category)["op"]["actor"]

@@ -109,9 +109,11 @@ def test_xlsx_sheets_headers_and_values() -> None:
     assert len(cards) - 1 == len(record()["notes"])
     assert cards[1][:2] == ("Sikka sehat dan bebas stunting", "Agustina Wero")
     people = _rows(book["Peserta"])
-    assert people[1] == (
+    assert people[0][4:] == ("Jabatan", "Unsur", "Jenis kelamin")
+    assert people[1][:4] == (
         "Maria Goreti Da Silva", "Bappeda Kabupaten Sikka", "Fasilitator", "10 Maret 2026 08.30",
     )  # fmt: skip
+    assert people[2][4:] == ("Kepala Bidang Bina Marga", "Pemerintah (OPD)", "Laki-laki")
     assert "Layar proyektor" not in {row[0] for row in people}  # observers are not participants
     summary = dict(row[:2] for row in _rows(book["Ringkasan"]))
     assert summary["Dokumen hasil S-PWT"].startswith("Lokakarya S-PWT")

@@ -63,6 +63,10 @@ def op_strategy() -> st.SearchStrategy[dict[str, Any]]:
         kind("participant.ready", ready=st.booleans()),
         kind("participant.remove", participant=st.sampled_from(["u3", "u9", "u1"])),
         kind("snapshot.take", label=st.just("s")),
+        kind("participant.add", name=text, category=st.sampled_from(["media", "academia"])),
+        kind("participant.update", category=st.sampled_from([None, "media", "government"])),
+        kind("commitment.set", program=program, actor=actor, text=st.one_of(st.none(), text)),
+        kind("followup.add", text=text), kind("followup.delete", followup=st.just("f999")),
         kind("note.add", text=st.integers()),  # wrong type: refused before the reducer
     )  # fmt: skip
 
@@ -92,7 +96,16 @@ def assert_consistent(s: RoomState) -> None:
     assert s.focus is None or s.focus in {*s.notes, *s.clusters, *s.programs}
     assert all(s.role_of(p) is not None for p in s.ready)
     assert [sn.n for sn in s.snapshots] == list(range(1, len(s.snapshots) + 1))
-    assert tallies(s) == reference_tallies(s)
+    counted = tallies(s)
+    split = counted.pop("by_category")
+    assert counted == reference_tallies(s)
+    if s.settings.voting.mode == "dots" and not s.settings.anonymous:
+        for p, row in counted["tallies"].items():  # the groups add up to the whole
+            for crit, dots in row.items():
+                assert sum(group[crit] for group in split[p].values()) == dots
+    assert set(s.commitments) <= set(s.programs)
+    assert all(set(row) <= set(s.actors) for row in s.commitments.values())
+    assert all(f.actor is None or f.actor in s.actors for f in s.followups.values())
 
 
 def reference_tallies(s: RoomState) -> dict[str, Any]:

@@ -68,6 +68,10 @@ def test_hello_welcome_and_roles(client: TestClient) -> None:
                 "name": "Budi",
                 "org": "Bappeda",
                 "role": "participant",
+                "paper": False,
+                "category": None,
+                "position": "",
+                "gender": None,
             }
             assert key not in str(welcome)
             joined = next_of(f, "events")["events"][0]

@@ -34,7 +34,9 @@ def test_scores_ranks_and_quadrants_appear_only_after_reveal() -> None:
     b.do(b.facilitator, "votes.reveal")
     record = build_record(b.state).to_json_dict()
     by_title = {p["title"]: p for p in record["programs"]}
+    split = by_title["Jalan"]["scores"].pop("by_category")
     assert by_title["Jalan"]["scores"] == {"feasibility": 6, "urgency": 6, "total": 12, "voters": 3}
+    assert split == {"unspecified": {"feasibility": 6, "urgency": 6, "total": 12, "voters": 3}}
     assert by_title["Jalan"]["rank"] == 1
     assert record["programs"][0]["title"] == "Jalan"
     assert {t: p["quadrant"] for t, p in by_title.items()} == {
@@ -54,6 +56,7 @@ def test_weighted_totals_in_score_mode() -> None:
     b.do(alice, "vote.score", program=program, criterion="feasibility", value=3)
     b.do(b.facilitator, "votes.reveal")
     scores = build_record(b.state).to_json_dict()["programs"][0]["scores"]
+    assert scores.pop("by_category")["unspecified"]["urgency"] == 4.5
     assert scores == {"urgency": 4.5, "feasibility": 3, "total": 12, "voters": 2}
 
 

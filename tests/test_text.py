@@ -51,7 +51,7 @@ def _has_text(annotation: Any) -> bool:
 
 
 def _text_ops(
-    b: Board, program: str, cluster: str, note: str, group: str
+    b: Board, program: str, cluster: str, note: str, group: str, actor: str
 ) -> dict[str, dict[str, Any]]:
     """One op per client kind with free text, every text field of it lying."""
     x = lying
@@ -84,6 +84,14 @@ def _text_ops(
         },
         "snapshot.take": {"label": x("Hasil")},
         "group.add": {"name": x("Kelompok ekonomi")},
+        "participant.add": {"name": x("Pak Tani"), "org": x("Poktan"), "position": x("Ketua")},
+        "participant.update": {
+            "name": x("Fasilitator"),
+            "org": x("Bappeda"),
+            "position": x("Kabid"),
+        },
+        "commitment.set": {"program": program, "actor": actor, "text": x("Menyediakan lahan")},
+        "followup.add": {"text": x("Rapat lanjutan"), "due": x("Maret 2027")},
         "group.rename": {"group": group, "name": x("Kelompok sosial")},
     }
 
@@ -96,7 +104,9 @@ def test_every_text_field_of_every_op_is_cleaned_in_the_event_and_the_state() ->
     program = b.program("Jalan")
     cluster = b.cluster(b.facilitator, "Air")
     group = b.do(b.facilitator, "group.add", name="Kelompok 1")["op"]["group"]
-    ops = _text_ops(b, program, cluster, note, group)
+    b.phase("roles")
+    actor = b.actor("Yayasan Pesisir", "ngo")
+    ops = _text_ops(b, program, cluster, note, group, actor)
     texty = {op.model_fields["kind"].annotation.__args__[0] for op in CLIENT_OPS if _has_text(op)}
     assert texty - {"note.move", "note.delete"} <= set(ops) | _ID_ONLY, "a kind with text untested"
     events = []
@@ -119,6 +129,7 @@ _ID_ONLY = {
     "note.cluster", "cluster.delete", "cluster.merge", "program.drop", "vote.cast",
     "vote.retract", "vote.score", "matrix.set", "phase.set", "focus.set", "participant.remove",
     "group.delete", "group.assign", "group.join", "groups.auto", "group.rapporteur",
+    "followup.delete",
 }  # fmt: skip
 
 

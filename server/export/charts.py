@@ -38,6 +38,10 @@ def _text(value: str) -> str:
     return str(escape(printable(value)))
 
 
+def _short(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
 def _wrap(value: str, width: int) -> list[str]:
     """A program title over as many lines as it needs (never cut: the title is the point)."""
     return textwrap.wrap(printable(value), width, break_on_hyphens=False) or [""]

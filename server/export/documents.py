@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from .charts import bars_svg, quadrant_svg
 from .i18n import decimals, printable
 from .layout import body_parts, header_grid
+from .split_chart import split_svg
 from .tables import Table, plan_table, snapshot_label, voting_summary
 from .view import Report
 
@@ -109,6 +110,7 @@ def _context(report: Report) -> dict[str, Any]:
         "snapshot_label": snapshot_label(report),
         "voting_summary": voting_summary(report),
         "roles": ("lead", "support", "consult", "inform"),
+        "people": report.people,
     }
 
 
@@ -165,6 +167,13 @@ def _plan_cell(report: Report, table: Table, row: int, column: int, value: Any) 
     return " — ".join(str(value or "").split("\n"))
 
 
+def _split(report: Report) -> str | None:
+    people = report.people
+    if people is None or not report.revealed or not people.has_split:
+        return None
+    return split_svg(people, report.t("split_alt"), report.t("suppressed"))
+
+
 def render_html(report: Report) -> str:
     """A standalone page: inline CSS and SVG, no script, nothing fetched from elsewhere."""
     context = _context(report)
@@ -172,6 +181,8 @@ def render_html(report: Report) -> str:
         context["bars"] = Markup(bars_svg(report))  # our SVG escapes its own text
         if report.has_quadrant:
             context["quadrant"] = Markup(quadrant_svg(report))
+    if split := _split(report):
+        context["split"] = Markup(split)  # our SVG escapes its own text
     return _environment("html").get_template("report.html.j2").render(context)
 
 
@@ -182,4 +193,6 @@ def render_markdown(report: Report) -> str:
         context["bars"] = _data_uri(bars_svg(report))
         if report.has_quadrant:
             context["quadrant"] = _data_uri(quadrant_svg(report))
+    if split := _split(report):
+        context["split"] = _data_uri(split)
     return _environment("md").get_template("report.md.j2").render(context)

@@ -335,10 +335,20 @@ def cards_table(r: Report) -> Table:
 def participants_table(r: Report) -> Table:
     """Who took part (observers, such as the projector screen, are not in the record)."""
     t = r.t
-    header = (t.col("name"), t.col("org"), t.col("role"), t.col("joined"))
+    header = (
+        t.col("name"), t.col("org"), t.col("role"), t.col("joined"),
+        t.col("position"), t.col("category"), t.col("gender"),
+    )  # fmt: skip
+    # The attendees are the record's participants in the same order, with who they are.
+    who = list(r.people.attendees) if r.people else []
     rows = [
-        (p.name, p.org, t.name("people", p.role), t.datetime(p.joined_at)) for p in r.participants
-    ]
+        (
+            p.name, p.org, t.name("people", p.role), t.datetime(p.joined_at),
+            *((a.position, a.category, a.gender) if (a := who[n] if n < len(who) else None)
+              else ("", "", "")),
+        )
+        for n, p in enumerate(r.participants)
+    ]  # fmt: skip
     return Table(key="participants", header=header, rows=rows)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from server.state.models import DEFAULT_CRITERIA
 
 from .i18n import Catalogue, catalogue
+from .people import People, people_view
 
 DEFAULT_LABELS = frozenset(c.label for c in DEFAULT_CRITERIA)
 
@@ -162,6 +163,7 @@ class Report:
     phases: tuple[Phase, ...]
     card_count: int
     cards: tuple[Card, ...] = field(default=())
+    people: People | None = None  # attendance, commitments, follow-up, votes by element
     sources: tuple[dict[str, Any], ...] = ()  # the records the room was started from
 
     @property
@@ -283,6 +285,7 @@ def build_report(record: dict[str, Any]) -> Report:
         ),
         card_count=len(cards),
         cards=tuple(cards.values()),
+        people=people_view(record, t),
     )
 
 

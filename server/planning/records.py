@@ -122,7 +122,7 @@ class ProgramIn(Part):
     title: Annotated[str, Field(min_length=1)]
     cluster: str | None = None
     rank: int | None = None
-    scores: dict[str, int | float] | None = None
+    scores: dict[str, int | float | dict[str, Any]] | None = None  # by_category: a dict
     quadrant: str | None = None
     indicators: list[IndicatorIn] = Field(default_factory=list)
     budget: list[BudgetIn] = Field(default_factory=list)

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..state.models import Category, Gender
+
 
 class CloseCode(IntEnum):
     GOING_AWAY = 1001  # server shutting down: reconnect
@@ -48,6 +50,9 @@ class Hello(BaseModel):
     key: Text | None = None
     token: Text | None = None
     since: Annotated[int, Field(ge=0)] | None = None
+    category: Category | None = None
+    position: Text = ""  # jabatan; the room's title limit (120) applies on joining
+    gender: Gender | None = None
 
 
 class BadFrame(ValueError):

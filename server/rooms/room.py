@@ -41,6 +41,7 @@ class Pending:
     op_id: str
     op: Op
     sender: Connection | None
+    via: str = ""  # the facilitator who sent it for ``by`` (``on_behalf``)
     done: asyncio.Future[Event] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -64,8 +65,13 @@ def now_ms() -> int:
 def entry_of(event: Event) -> Entry:
     return Entry(
         seq=event["seq"], at=event["at"], by=event.get("by", ""), op_id=event.get("op_id", ""),
-        op=parse_logged_op(event["op"]),
+        op=parse_logged_op(event["op"]), via=event.get("via", ""),
     )  # fmt: skip
+
+
+def sender_of(event: Event) -> str:
+    """Who sent a logged op: op ids are unique per sender, also when sent on behalf."""
+    return event.get("via") or event.get("by", "")
 
 
 def step(state: RoomState, event: Event) -> tuple[RoomState, Views]:
@@ -143,10 +149,10 @@ class Room:
     # --- ops -----------------------------------------------------------------------------
 
     def submit(
-        self, by: str, op_id: str, op: Op, sender: Connection | None = None
+        self, by: str, op_id: str, op: Op, sender: Connection | None = None, via: str = ""
     ) -> asyncio.Future[Event]:
         """Queue an op. The future gives its event once durable (rejections go to the sender)."""
-        pending = Pending(by, op_id, op, sender)
+        pending = Pending(by, op_id, op, sender, via)
         self.last_used = time.monotonic()
         if self._stopped:  # unloaded or shutting down: a new copy of the room will take it
             self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
@@ -185,14 +191,14 @@ class Room:
         checked = Checked(head=self.state)
         seen: set[tuple[str, str]] = set()
         for pending in batch:
-            key = (pending.by, pending.op_id)
+            key = (pending.via or pending.by, pending.op_id)
             if pending.op_id and (key in self.op_ids or key in seen):
                 checked.duplicates.append(pending)
                 continue
             head = checked.head
             entry = Entry(
                 seq=head.seq + 1, at=max(now_ms(), head.at), by=pending.by,
-                op_id=pending.op_id, op=pending.op,
+                op_id=pending.op_id, op=pending.op, via=pending.via,
             )  # fmt: skip
             result = apply(head, entry)
             if isinstance(result, Rejected):
@@ -264,7 +270,7 @@ class Room:
         resent ids what was applied. An event older than the recent log is read back from
         the store.
         """
-        seq = self.op_ids.get((pending.by, pending.op_id))
+        seq = self.op_ids.get((pending.via or pending.by, pending.op_id))
         event = self.recent.get(seq) if seq is not None else None
         if event is not None:
             self._send_ack(pending, event)
@@ -283,20 +289,23 @@ class Room:
             self._send_ack(pending, events[0])
         else:  # the log was trimmed below it: applied, but only its seq is left to say so
             receipt = {"seq": seq, "by": pending.by, "op_id": pending.op_id}
+            if pending.via:
+                receipt["via"] = pending.via
             self._send_ack(pending, {**receipt, "op": {"kind": "hidden"}}, view=False)
 
     def _send_ack(self, pending: Pending, event: Event, *, view: bool = True) -> None:
         if pending.sender is not None:
             seen = event
             if view:
-                seen = event_views(event, self.state).for_viewer(pending.by, pending.sender.role)
+                sender = pending.via or pending.by
+                seen = event_views(event, self.state).for_viewer(sender, pending.sender.role)
             pending.sender.send(protocol.encode({"type": "events", "events": [seen]}))
         if not pending.done.done():
             pending.done.set_result(event)
 
     def _remember(self, event: Event) -> None:
         if event.get("op_id"):
-            self.op_ids[(event.get("by", ""), event["op_id"])] = event["seq"]
+            self.op_ids[(sender_of(event), event["op_id"])] = event["seq"]
             if len(self.op_ids) > OP_IDS_KEPT:
                 for key in list(self.op_ids)[: OP_IDS_KEPT // 5]:
                     del self.op_ids[key]

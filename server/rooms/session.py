@@ -139,14 +139,18 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
         if who.removed:
             raise SessionClosed(CloseCode.REMOVED)
         role = who.role
-        you = {"id": who.id, "name": who.name, "org": who.org, "role": role}
+        you = {"id": who.id, "name": who.name, "org": who.org, "role": role, "paper": who.paper}
+        you.update(category=who.category, position=who.position, gender=who.gender)
     else:
         role = "facilitator" if hello.key is not None else hello.as_
         joined = sum(1 for p in room.state.participants.values() if not p.removed)
         if joined >= settings.participants_per_room:
             raise SessionClosed(CloseCode.RATE_LIMITED)
         name = clean(hello.name).strip() or DEFAULT_NAMES[role]
-        op = ParticipantJoin(kind="participant.join", name=name, org=clean(hello.org), role=role)
+        op = ParticipantJoin(
+            kind="participant.join", name=name, org=clean(hello.org), role=role,
+            category=hello.category, position=clean(hello.position), gender=hello.gender,
+        )  # fmt: skip
         try:
             event = await room.submit("", "", op)
         except Rejected as rejection:
@@ -162,6 +166,10 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
             "name": joined_op["name"],
             "org": joined_op["org"],
             "role": role,
+            "paper": False,
+            "category": joined_op["category"],
+            "position": joined_op["position"],
+            "gender": joined_op["gender"],
         }
     conn = Connection(ws, you["id"], role, settings.outbox_frames, on_close=room.detach)
     if hello.since is not None and hello.since > room.state.seq and room.store.shared:
@@ -238,4 +246,11 @@ def _submit(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
         conn.send(protocol.rejected(op_id, "invalid", str(invalid)))
         metrics.OPS.labels("invalid").inc()
         return
-    room.submit(conn.participant, op_id, op, conn)
+    on_behalf = frame.get("on_behalf")
+    if on_behalf is None:
+        room.submit(conn.participant, op_id, op, conn)
+    elif isinstance(on_behalf, str) and 0 < len(on_behalf) <= 100:
+        # The reducer checks that the sender is the facilitator and the id a paper participant.
+        room.submit(on_behalf, op_id, op, conn, via=conn.participant)
+    else:
+        conn.send(protocol.rejected(op_id, "invalid", "on_behalf must be a participant id"))

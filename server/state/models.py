@@ -24,6 +24,18 @@ PHASES: tuple[str, ...] = (
 )
 ROLES_IN_MATRIX: tuple[str, ...] = ("lead", "support", "consult", "inform")
 ACTOR_CATEGORIES: tuple[str, ...] = ("agency", "dprd", "ngo", "private", "community", "other")
+# The elements Indonesian planning counts among participants (keterwakilan): the pentahelix
+# (government, academia, business, community, media) plus the legislature (DPRD).
+PARTICIPANT_CATEGORIES: tuple[str, ...] = (
+    "government",
+    "legislature",
+    "academia",
+    "business",
+    "community",
+    "media",
+    "other",
+)
+GENDERS: tuple[str, ...] = ("female", "male")
 HORIZONS: tuple[str, ...] = ("PWTJP", "PWTJM", "annual")
 LANGUAGES: tuple[str, ...] = ("id", "en")
 COLORS: tuple[str, ...] = ("yellow", "orange", "pink", "green", "blue", "purple", "white")
@@ -35,6 +47,10 @@ Language = Literal["id", "en"]
 TimeZone = Literal["WIB", "WITA", "WIT", "UTC"]
 UTC_OFFSETS: dict[str, int] = {"WIB": 7, "WITA": 8, "WIT": 9, "UTC": 0}
 VotingMode = Literal["dots", "score"]
+Category = Literal[
+    "government", "legislature", "academia", "business", "community", "media", "other"
+]
+Gender = Literal["female", "male"]
 Level = Literal["kabupaten", "kota", "provinsi"]
 IndicatorKind = Literal["outcome", "output"]
 # An indicator's value: a number (70, 4.5) or, for a qualitative indicator, a short text
@@ -114,6 +130,10 @@ class Participant(Frozen):
     role: Role = "participant"
     joined_at: int
     removed: bool = False
+    category: Category | None = None
+    position: str = ""  # jabatan
+    gender: Gender | None = None
+    paper: bool = False  # added by the facilitator: no device, acts through ``on_behalf``
 
 
 class Note(Frozen):
@@ -238,6 +258,16 @@ class Actor(Frozen):
     category: str = "agency"
 
 
+class Followup(Frozen):
+    """One line of the follow-up plan (rencana tindak lanjut)."""
+
+    id: str
+    text: str
+    actor: str | None = None  # an actor id
+    due: str = ""  # when, as people write it ("2027-03-31", "Triwulan I 2027")
+    created_at: int
+
+
 class Vision(Frozen):
     statement: str = ""
     missions: tuple[str, ...] = ()
@@ -282,6 +312,9 @@ class RoomState(Frozen):
     actors: dict[str, Actor] = Field(default_factory=dict)
     # program id -> actor id -> role
     matrix: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # program id -> actor id -> what the actor commits to
+    commitments: dict[str, dict[str, str]] = Field(default_factory=dict)
+    followups: dict[str, Followup] = Field(default_factory=dict)
     # participant id -> "program/criterion" -> dots used (dots mode) or score 1-5 (score mode)
     votes: dict[str, dict[str, int]] = Field(default_factory=dict)
     votes_revealed: bool = False

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .models import (
     BudgetLine,
+    Category,
+    Gender,
     Horizon,
     Indicator,
     Language,
@@ -69,6 +71,9 @@ class ParticipantJoin(Op):
     name: str
     org: str = ""
     role: Role = "participant"
+    category: Category | None = None
+    position: str = ""
+    gender: Gender | None = None
 
 
 class RoomSeed(Op):
@@ -355,6 +360,52 @@ class SnapshotTake(Op):
     label: str = ""
 
 
+# --- people ---------------------------------------------------------------------------
+
+
+class ParticipantUpdate(Op):
+    partial: ClassVar[bool] = True
+
+    kind: Literal["participant.update"]
+    participant: str | None = None  # default: the sender
+    name: str | None = None
+    org: str | None = None
+    category: Category | None = None  # null clears
+    position: str | None = None
+    gender: Gender | None = None  # null clears
+
+
+class ParticipantAdd(Op):
+    kind: Literal["participant.add"]
+    name: str
+    org: str = ""
+    category: Category | None = None
+    position: str = ""
+    gender: Gender | None = None
+
+
+# --- commitments and follow-up -------------------------------------------------------
+
+
+class CommitmentSet(Op):
+    kind: Literal["commitment.set"]
+    program: str
+    actor: str
+    text: str | None  # null clears
+
+
+class FollowupAdd(Op):
+    kind: Literal["followup.add"]
+    text: str
+    actor: str | None = None
+    due: str = ""
+
+
+class FollowupDelete(Op):
+    kind: Literal["followup.delete"]
+    followup: str
+
+
 # Every op model above is a client op but the server's own three: the lists and the tagged
 # union are derived from the classes, so a new op kind is declared once (with its rule).
 SERVER_OPS: tuple[type[Op], ...] = (RoomCreate, ParticipantJoin, RoomSeed)
@@ -419,12 +470,17 @@ class Entry(BaseModel):
     by: str
     op_id: str = ""
     op: Any  # an Op
+    # The facilitator who sent the op for ``by``, a paper participant (``on_behalf``).
+    via: str = ""
 
     def to_wire(self, op: dict[str, Any] | None = None) -> dict[str, Any]:
-        return {
+        wire = {
             "seq": self.seq,
             "at": self.at,
             "by": self.by,
             "op_id": self.op_id,
             "op": op if op is not None else self.op.normalised(),
         }
+        if self.via:
+            wire["via"] = self.via
+        return wire

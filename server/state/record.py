@@ -15,9 +15,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..planning import nomenclature
+from .canonical import fingerprint
 from .models import (
+    GENDERS,
+    PARTICIPANT_CATEGORIES,
     ROLES_IN_MATRIX,
     BudgetLine,
+    Category,
+    Gender,
     Indicator,
     Level,
     Origin,
@@ -27,7 +32,7 @@ from .models import (
     YearRange,
     plan_years,
 )
-from .tally import tallies
+from .tally import UNSPECIFIED, tallies
 from .views import notes_private
 
 SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
@@ -68,6 +73,21 @@ class ParticipantRow(Record):
     org: str
     role: str
     joined_at: str
+    category: Category | None = None
+    position: str = ""
+    gender: Gender | None = None
+    paper: bool = Field(False, description="added by the facilitator: no device of their own")
+
+
+class Participation(Record):
+    """Who took part (participants, not the facilitator or screens), and who is missing."""
+
+    by_category: dict[str, int] = Field(
+        description="participants per category, every category listed; 'unspecified' if any"
+    )
+    by_gender: dict[str, int] = Field(description="female, male; 'unspecified' if any")
+    voters: int = Field(description="participants who cast or scored anything")
+    missing: list[Category] = Field(description="categories nobody represents (not 'other')")
 
 
 class PhaseRow(Record):
@@ -120,6 +140,29 @@ class RoleRow(Record):
     role: str
 
 
+class CommitmentRow(Record):
+    actor: str
+    text: str
+
+
+class FollowupRow(Record):
+    id: str
+    text: str
+    actor: str | None = Field(description="actor id")
+    due: str
+
+
+class SuppressedScores(Record):
+    """A category of fewer than 3 voters in an anonymous room: no numbers, only "< 3"."""
+
+    suppressed: Literal[True]
+    voters: Literal["<3"]
+
+
+CategoryScores = dict[str, int | float] | SuppressedScores
+ScoreValue = int | float | dict[str, CategoryScores]
+
+
 class ProgramRow(Record):
     id: str
     title: str
@@ -127,8 +170,10 @@ class ProgramRow(Record):
     rank: int | None = Field(
         description="1 = highest total, equal totals share a rank (1, 2, 2, 4); null until revealed"
     )
-    scores: dict[str, int | float] | None = Field(
-        description="per criterion, plus total (weighted) and voters; null until revealed"
+    scores: dict[str, ScoreValue] | None = Field(
+        description="per criterion, plus total (weighted), voters and by_category "
+        "({category: {criteria…, total, voters}}, or {suppressed, voters: '<3'} for fewer than "
+        "3 voters in an anonymous room); null until revealed"
     )
     quadrant: Quadrant | None
     indicators: list[Indicator]
@@ -149,6 +194,7 @@ class ProgramRow(Record):
     target: str = ""
     origin: Origin | None = Field(None, description="where a carried program came from")
     groups: list[str] = Field(default_factory=list, description="the groups it came from")
+    commitments: list[CommitmentRow] = Field(default_factory=list)
 
 
 class ActorRow(Record):
@@ -196,11 +242,21 @@ class ScenarioRecord(Record):
         default_factory=list, description="the records this room was started from"
     )
     groups: list[GroupRow] = Field(default_factory=list)
+    # Optional so that records frozen before protocol v1.1 stay valid against the schema.
+    participation: Participation | None = None
+    followups: list[FollowupRow] = Field(default_factory=list)
+    fingerprint: str | None = Field(
+        default=None,
+        pattern="^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the record without this field in canonical JSON "
+        "(RFC 8785); see docs/fingerprint.md",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", by_alias=True)
+        """The record as JSON data, signed with its ``fingerprint``."""
+        data = self.model_dump(mode="json", by_alias=True, exclude={"fingerprint"})
         for note in data["notes"]:
             if note["author"] is None:
                 del note["author"]
@@ -211,6 +267,7 @@ class ScenarioRecord(Record):
                     del row["origin"]
         if not data["sources"]:
             del data["sources"]
+        data["fingerprint"] = fingerprint(data)
         return data
 
 
@@ -242,9 +299,15 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
         ),
         participants=[
             ParticipantRow(
-                id=p.id, name=p.name, org=p.org, role=p.role, joined_at=iso(p.joined_at) or ""
+                id=p.id, name=p.name, org=p.org, role=p.role, joined_at=iso(p.joined_at) or "",
+                category=p.category, position=p.position, gender=p.gender, paper=p.paper,
             )
             for p in s.participants.values() if p.role != "observer"
+        ],
+        participation=_participation(s),
+        followups=[
+            FollowupRow(id=f.id, text=f.text, actor=f.actor, due=f.due)
+            for f in s.followups.values()
         ],
         phases=[
             PhaseRow(key=p.key, started_at=iso(p.started_at) or "", ended_at=iso(p.ended_at))
@@ -308,6 +371,7 @@ def _programs(s: RoomState) -> list[ProgramRow]:
     )
     quadrants = _quadrants(s, scores)
     ranks = _ranks([scores[p.id]["total"] for p in ranked]) if scores else [None] * len(ranked)
+    commitments = s.commitments
     rows = []
     for rank, program in zip(ranks, ranked, strict=True):
         roles = s.matrix.get(program.id, {})
@@ -334,6 +398,11 @@ def _programs(s: RoomState) -> list[ProgramRow]:
                 target=program.target,
                 origin=s.origins.get(program.id),
                 groups=_origins(s, program.cluster),
+                commitments=[
+                    CommitmentRow(actor=a, text=text)
+                    for a in s.actors
+                    if (text := commitments.get(program.id, {}).get(a))
+                ],
                 **_nomenclature(program.code, s.settings.level),
             )
         )
@@ -362,19 +431,40 @@ def _origins(s: RoomState, cluster: str | None) -> list[str]:
     return [g for g in s.groups if g in found]
 
 
+def _participation(s: RoomState) -> Participation:
+    people = [p for p in s.participants.values() if p.role == "participant" and not p.removed]
+    by_category = {c: sum(p.category == c for p in people) for c in PARTICIPANT_CATEGORIES}
+    by_gender = {g: sum(p.gender == g for p in people) for g in GENDERS}
+    if unspecified := sum(p.category is None for p in people):
+        by_category[UNSPECIFIED] = unspecified
+    if unspecified := sum(p.gender is None for p in people):
+        by_gender[UNSPECIFIED] = unspecified
+    voters = sum(1 for voter, mine in s.votes.items() if mine and s.role_of(voter))
+    missing = [c for c in PARTICIPANT_CATEGORIES if c != "other" and not by_category[c]]
+    return Participation(
+        by_category=by_category, by_gender=by_gender, voters=voters,
+        missing=missing,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
 def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
     if not leads:
         return ["no_lead"]
     return ["several_leads"] if len(leads) > 1 else []
 
 
-def _scores(s: RoomState) -> dict[str, dict[str, int | float]]:
+def _scores(s: RoomState) -> dict[str, dict[str, Any]]:
     counted = tallies(s)
     weights = {c.key: c.weight for c in s.settings.voting.criteria}
     result = {}
     for program, row in counted["tallies"].items():
         total = sum(row[key] * weight for key, weight in weights.items())
-        result[program] = {**row, "total": round(total, 2), "voters": counted["voters"][program]}
+        result[program] = {
+            **row,
+            "total": round(total, 2),
+            "voters": counted["voters"][program],
+            "by_category": counted["by_category"][program],
+        }
     return result
 
 

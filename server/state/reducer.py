@@ -55,7 +55,7 @@ def apply(state: RoomState, entry: o.Entry) -> tuple[RoomState, Event] | Rejecte
     wire_op = op.normalised()
     if extra:
         wire_op.update(extra)
-    event = {"seq": entry.seq, "at": entry.at, "by": entry.by, "op_id": entry.op_id, "op": wire_op}
+    event = entry.to_wire(wire_op)
     return state.model_copy(update={"seq": entry.seq, "at": entry.at}), event
 
 
@@ -74,15 +74,29 @@ def replay(entries: Iterable[o.Entry], state: RoomState | None = None) -> RoomSt
 
 
 def _gate(s: RoomState, e: o.Entry, r: Rule) -> None:
-    """The checks every op passes before its own rule: role, lock, phase."""
+    """The checks every op passes before its own rule: role, lock, phase.
+
+    An op sent ``on_behalf`` of a paper participant (``via`` the facilitator) is checked
+    as that participant's own: their role, the phase, the lock, and later their budgets.
+    """
     if not e.by:
         # The server: its own kinds, and the ordinary ops that rebuild a room started from
         # an earlier record (room.seed), with the facilitator's reach. It never votes.
+        if e.via:
+            raise Rejected("forbidden", "on_behalf must name a paper participant")
         if r.who == "voter":
             raise Rejected("forbidden", "only participants vote")
         return
     if r.who == "server":
         raise Rejected("forbidden", "only the server writes this op")
+    who = s.participants.get(e.by)
+    if e.via:
+        if s.role_of(e.via) != "facilitator":
+            raise Rejected("forbidden", "only the facilitator acts on behalf of someone")
+        if who is None or who.removed or not who.paper:
+            raise Rejected("forbidden", "on_behalf must name a paper participant")
+    elif who is not None and who.paper:
+        raise Rejected("forbidden", "a paper participant acts only through the facilitator")
     role = s.role_of(e.by)
     if role is None:
         raise Rejected("forbidden", "not a participant of this room")

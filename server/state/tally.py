@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import RoomState, vote_key
+from .models import PARTICIPANT_CATEGORIES, RoomState, vote_key
+
+# In an anonymous room a group of fewer voters than this shows no numbers: with one or two
+# voters in a category, its split would be their ballots.
+MIN_GROUP = 3
+UNSPECIFIED = "unspecified"  # voters who gave no category
+SUPPRESSED: dict[str, Any] = {"suppressed": True, "voters": "<3"}
 
 
 def tallies(s: RoomState) -> dict[str, Any]:
     """Per program and criterion: the dot count (dots mode) or the mean score (score mode).
 
-    ``voters`` counts the distinct participants who gave a program anything.
+    ``voters`` counts the distinct participants who gave a program anything; ``by_category``
+    is the same per participant category (``category_split``).
     """
     counted = {p: program_tally(s, p) for p in s.programs}
+    groups = voter_groups(s)
     return {
         "tallies": {p: row for p, (row, _) in counted.items()},
         "voters": {p: voters for p, (_, voters) in counted.items()},
+        "by_category": {p: category_split(s, p, groups) for p in s.programs},
     }
 
 
@@ -35,6 +44,47 @@ def program_tally(s: RoomState, program: str) -> tuple[dict[str, float], int]:
                 gave = True
         voters += gave
     return _row(s, given), voters
+
+
+def voter_groups(s: RoomState) -> dict[str, list[str]]:
+    """Who voted, by category, in the order of ``PARTICIPANT_CATEGORIES`` (then unspecified)."""
+    groups: dict[str, list[str]] = {}
+    for voter, mine in s.votes.items():
+        who = s.participants.get(voter)
+        if mine and who is not None:
+            groups.setdefault(who.category or UNSPECIFIED, []).append(voter)
+    order = (*PARTICIPANT_CATEGORIES, UNSPECIFIED)
+    return {c: groups[c] for c in order if c in groups}
+
+
+def category_split(
+    s: RoomState, program: str, groups: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """``program``'s row per category of voters: criteria, weighted ``total`` and ``voters``.
+
+    Only categories in which someone voted appear. In an anonymous room a category with
+    fewer than ``MIN_GROUP`` voters (in the whole vote, not on this program) is ``SUPPRESSED``.
+    """
+    groups = voter_groups(s) if groups is None else groups
+    keys = {c.key: vote_key(program, c.key) for c in s.settings.voting.criteria}
+    weights = {c.key: c.weight for c in s.settings.voting.criteria}
+    split: dict[str, Any] = {}
+    for category, voters in groups.items():
+        if s.settings.anonymous and len(voters) < MIN_GROUP:
+            split[category] = dict(SUPPRESSED)
+            continue
+        given: dict[str, list[int]] = {criterion: [] for criterion in keys}
+        gave = 0
+        for voter in voters:
+            mine = s.votes[voter]
+            values = [(c, v) for c, key in keys.items() if (v := mine.get(key))]
+            for criterion, value in values:
+                given[criterion].append(value)
+            gave += bool(values)
+        row: dict[str, Any] = _row(s, given)
+        total = sum(row[key] * weight for key, weight in weights.items())
+        split[category] = {**row, "total": round(total, 2), "voters": gave}
+    return split
 
 
 def _row(s: RoomState, given: dict[str, list[int]]) -> dict[str, float]:

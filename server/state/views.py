@@ -54,7 +54,7 @@ def _hidden(event: Event, **counts: Any) -> Event:
 
 def _anonymous(event: Event) -> Event:
     # A client chooses its op ids ("bob-1"): they name their sender as surely as ``by``.
-    return {k: v for k, v in event.items() if k not in ("by", "op_id")}
+    return {k: v for k, v in event.items() if k not in ("by", "via", "op_id")}
 
 
 def notes_private(s: RoomState) -> bool:
@@ -63,6 +63,14 @@ def notes_private(s: RoomState) -> bool:
 
 def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
     return not notes_private(s) or role == "facilitator" or note.author == viewer
+
+
+def _own(event: Event) -> dict[str, Event]:
+    """Who sees ``event`` whole: its author, and the facilitator who sent it for them."""
+    own = {event["by"]: event}
+    if via := event.get("via"):
+        own[via] = event
+    return own
 
 
 def event_views(event: Event, s: RoomState) -> Views:
@@ -97,7 +105,11 @@ def _redacted(event: Event, s: RoomState) -> Views:
     kind = event["op"]["kind"]
     by = event["by"]
     if kind in VOTE_KINDS and not s.votes_revealed:
-        return Views(everyone=_hidden(event, participation=participation(s)), own={by: event})
+        counts = participation(s)
+        own = _own(event)
+        if via := event.get("via"):  # the facilitator's console counts what it entered too
+            own[via] = {**event, "op": {**event["op"], "participation": counts}}
+        return Views(everyone=_hidden(event, participation=counts), own=own)
     if kind in NOTE_KINDS and notes_private(s):
         note = s.notes.get(event["op"].get("note", ""))
         author = note.author if note is not None else by
@@ -107,7 +119,7 @@ def _redacted(event: Event, s: RoomState) -> Views:
     if kind == "notes.reveal" and s.settings.anonymous:
         return _reveal_anonymously(event)
     if s.settings.anonymous and by:
-        return Views(everyone=_anonymous(event), own={by: event})
+        return Views(everyone=_anonymous(event), own=_own(event))
     return Views(everyone=event)
 
 
@@ -146,6 +158,19 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
         ],
         "participation": participation(s),
     }
+    if role == "facilitator":
+        # The ballots the facilitator entered for paper participants (``on_behalf``): the
+        # console shows each one's remaining dots, as a phone shows its owner's.
+        votes["paper"] = {
+            p.id: [
+                {"program": prog, "criterion": c, "value": v}
+                for prog, c, v in (
+                    (*split_vote_key(k), v) for k, v in s.votes.get(p.id, {}).items()
+                )
+            ]
+            for p in s.participants.values()
+            if p.paper and not p.removed
+        }
     if s.votes_revealed:
         votes.update(tallies(s))
     view = s.model_dump(mode="json", exclude={"notes", "votes", "matrix", "participants", "ready"})

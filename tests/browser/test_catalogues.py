@@ -44,6 +44,9 @@ DYNAMIC = [
     *(f"program.kind.{k}" for k in ["outcome", "output"]),
     *(f"funding.{f}" for f in FUNDING),
     *(f"number.error.{c}" for c in NUMBER_ERRORS),
+    *(f"element.{e}" for e in ["government", "legislature", "academia", "business"]),
+    *(f"element.{e}" for e in ["community", "media", "other"]),
+    *(f"gender.{g}" for g in ["female", "male"]),
 ]
 STATIC = re.compile(r"""\bt\(\s*["']([\w.]+)["']|data-t(?:-ph|-label|-title)?="([\w.]+)\"""")
 

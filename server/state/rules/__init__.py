@@ -1,6 +1,17 @@
 """The rule book: one small handler per op kind, in a table from kind to handler."""
 
-from . import cards, facilitation, groups, plans, roles, seed, votes  # noqa: F401 - importing registers the rules
+# Importing a module registers its rules.
+from . import (  # noqa: F401
+    cards,
+    commitments,
+    facilitation,
+    groups,
+    people,
+    plans,
+    roles,
+    seed,
+    votes,
+)  # fmt: skip
 from .base import OPEN, RULES, Event, Outcome, Rejected, Rule
 
 __all__ = ["OPEN", "RULES", "Event", "Outcome", "Rejected", "Rule", "rule_table"]

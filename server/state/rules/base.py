@@ -3,7 +3,9 @@
 A handler either returns the next state (and, for a few kinds, fields that the event
 carries beyond the op) or raises ``Rejected``. Handlers are grouped by what they are about:
 ``cards`` (notes and clusters), ``votes`` (programs and voting), ``roles`` (actors, the role
-matrix, program details) and ``facilitation`` (people, phases and the facilitator's tools).
+matrix), ``plans`` (program details), ``people`` (joining, paper participants, who they are),
+``commitments`` (commitments and the follow-up plan) and ``facilitation`` (phases and the
+facilitator's tools).
 """
 
 from __future__ import annotations

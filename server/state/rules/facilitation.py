@@ -1,4 +1,4 @@
-"""Facilitation: people joining and leaving, phases, timer, reveals, focus, lock, snapshots."""
+"""Facilitation: people leaving, phases, timer, reveals, focus, lock, snapshots."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from .. import ops as o
 from ..models import (
     PHASES,
     Criterion,
-    Participant,
     PhaseSpan,
     RoomState,
     Settings,
@@ -23,22 +22,6 @@ from ..models import (
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
 from .groups import grouped_phases
-
-# --- server ops ----------------------------------------------------------------------
-
-
-@rule(o.ParticipantJoin, who="server")
-def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome:
-    pid = f"u{len(s.participants) + 1}"
-    name = required_text(op.name, s.limits.title, "name")
-    org = optional_text(op.org, s.limits.title, "organisation")
-    who = Participant(id=pid, name=name, org=org, role=op.role, joined_at=e.at)
-    return s.model_copy(update={"participants": {**s.participants, pid: who}}), {
-        "participant": pid,
-        "name": name,
-        "org": org,
-    }
-
 
 # --- facilitation --------------------------------------------------------------------
 

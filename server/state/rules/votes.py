@@ -41,6 +41,7 @@ def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
         update={
             "programs": {k: p for k, p in s.programs.items() if k != program.id},
             "matrix": {k: row for k, row in s.matrix.items() if k != program.id},
+            "commitments": {k: row for k, row in s.commitments.items() if k != program.id},
             "votes": without_program_votes(s.votes, program.id),
             "focus": release_focus(s, program.id),
         }

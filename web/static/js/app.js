@@ -84,7 +84,8 @@ export function start(o) {
     },
   });
 
-  for (const p of link.pending) model.pending.set(p.id, p.op); // ops queued before a reload
+  // Ops queued before a reload are echoed again; those sent for someone else are not ours.
+  for (const p of link.pending) if (!p.on_behalf) model.pending.set(p.id, p.op);
 
   const ctx = () => {
     const s = model.view;
@@ -95,12 +96,14 @@ export function start(o) {
       focusable: true,
       refresh: schedule, // for views whose parts arrive later (a module loaded on demand)
       can: (kind) => allowed(s, role, kind),
-      send: (op, done) => {
+      /** ``done(ok, message)`` when the op is acknowledged or refused; ``onBehalf``: a paper
+       *  participant's id (the facilitator sends for them). */
+      send: (op, done = null, onBehalf = null) => {
         // An echo's local id means nothing to the server: wait for the real one.
         if (JSON.stringify(op).includes('"local-')) return null;
-        const id = link.send(op);
+        const id = link.send(op, onBehalf);
         if (done) tracked.set(id, done);
-        model.propose(id, op);
+        if (!onBehalf) model.propose(id, op); // no echo: the ack comes back as theirs
         schedule();
         return id;
       },

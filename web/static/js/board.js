@@ -23,7 +23,13 @@ join.addEventListener("submit", (e) => {
   e.preventDefault();
   const name = $("#join-name").value.trim();
   if (!name) return;
-  app.link.profile = { name, org: $("#join-org").value.trim() };
+  app.link.profile = {
+    name,
+    org: $("#join-org").value.trim(),
+    position: $("#join-position").value.trim(),
+    category: $("#join-category").value,
+    gender: $("#join-gender").value,
+  };
   begin();
 });
 

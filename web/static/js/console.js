@@ -2,13 +2,14 @@
 import { $, draftInput, drafts, h, replace } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { applyStatic, t } from "./i18n.js";
-import { room, start } from "./app.js";
-import { phaseView } from "./phases.js";
+import { allowed, room, start } from "./app.js";
+import { ELEMENTS, phaseView, representation } from "./phases.js";
 import { COLORS } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
 import { CodeHints } from "./codehints.js";
 import { groupsPanel } from "./groups.js";
+import { followupPanel } from "./commitments.js";
 
 const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
@@ -42,9 +43,37 @@ composer.addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("#note-text");
   if (!text.value.trim()) return;
-  app.ctx().send({ kind: "note.add", text: text.value.trim(), color: color.value });
+  acting(app.ctx()).send({ kind: "note.add", text: text.value.trim(), color: color.value });
   text.value = "";
 });
+
+// The "for:" picker: a paper participant (no device) whose cards and votes the facilitator
+// enters. Their ops carry ``on_behalf`` and the server checks them as that person's own.
+let actingFor = null;
+
+function paperPeople(s) {
+  return s.participants.filter((p) => p.paper);
+}
+
+/** The context as the chosen paper participant sees the board, or ``c`` itself. */
+function acting(c) {
+  const who = actingFor && paperPeople(c.s).find((p) => p.id === actingFor);
+  if (!who) return c;
+  const s = { ...c.s, votes: { ...c.s.votes, mine: (c.s.votes.paper || {})[who.id] || [] } };
+  return { ...c, s, me: who, role: "participant", can: (kind) => allowed(s, "participant", kind), send: (op, done = null) => c.send(op, done, who.id) };
+}
+
+function forPicker(c) {
+  const paper = paperPeople(c.s);
+  if (!paper.length) return null;
+  const chosen = paper.find((p) => p.id === actingFor);
+  return h("div.acting.row", { "data-key": "acting" },
+    h("label", {}, h("span", { text: `${t("people.for")} ` }),
+      h("select", { id: "acting-for", "aria-label": t("people.for"), onchange: (e) => { actingFor = e.target.value || null; app.schedule(); } },
+        h("option", { value: "", selected: !chosen, text: t("people.for_me") }),
+        paper.map((p) => h("option", { value: p.id, selected: p === chosen, text: p.name })))),
+    chosen ? h("span.hint", { text: t("people.acting", { name: chosen.name }) }) : null);
+}
 enableDrag($("#content"), (note, cluster) => {
   const c = app.ctx();
   if (c.s.notes[note] && c.s.notes[note].cluster !== cluster) c.send({ kind: "note.cluster", note, cluster });
@@ -56,7 +85,7 @@ function render(c) {
   const s = c.s;
   composer.hidden = !["vision", "issues"].includes(s.phase);
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(c));
+  replace($("#content"), forPicker(c), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(acting(c)));
   replace($("#controls"), controls(c));
 }
 
@@ -74,6 +103,7 @@ function controls(c) {
     section(t("console.groups"), groupsPanel(c)),
     section(t("console.vision"), vision(c)),
     section(t("console.share"), share()),
+    section(t("followup.title"), followupPanel(c)),
     section(t("console.snapshots"), snapshots(c)),
     settingsPanel(c, s),
   ];
@@ -139,13 +169,52 @@ function toggles(c) {
 
 function people(c) {
   const list = c.s.participants.filter((p) => p.role !== "observer");
-  return h("ul.people", {}, list.map((p) => {
-    const on = c.online.includes(p.id);
+  return [representation(c.s), h("ul.people", {}, list.map((p) => {
+    const on = p.paper || c.online.includes(p.id);
     return h("li", { class: on ? "on" : "off" },
       h("span.dot", { "aria-label": on ? t("people.online") : t("people.offline"), role: "img" }),
-      h("span.who", {}, h("strong", { text: p.name }), p.org ? ` · ${p.org}` : "", p.role === "facilitator" ? ` (${t("role.facilitator")})` : "", c.s.ready.includes(p.id) ? " ✓" : ""),
+      h("span.who", {}, h("strong", { text: p.name }), p.org ? ` · ${p.org}` : "", p.category ? ` · ${t(`element.${p.category}`)}` : "", p.paper ? ` (${t("people.paper")})` : "", p.role === "facilitator" ? ` (${t("role.facilitator")})` : "", c.s.ready.includes(p.id) ? " ✓" : ""),
       p.role === "participant" ? h("button.icon", { type: "button", title: t("people.remove"), "aria-label": `${t("people.remove")}: ${p.name}`, onclick: () => confirm(t("people.confirm_remove", { name: p.name })) && c.send({ kind: "participant.remove", participant: p.id }) }, "✕") : null);
-  }));
+  })), addPaper()];
+}
+
+// Built once per language, like the settings form: a half-filled form survives re-renders.
+let paperCache = null;
+function addPaper() {
+  const lang = document.documentElement.lang;
+  if (!paperCache || paperCache.lang !== lang) paperCache = { lang, el: paperForm(paperCache ? paperCache.el.open : false) };
+  return paperCache.el;
+}
+
+function paperForm(open) {
+  const field = (name, label, attrs = {}) => h("label", {}, h("span", { text: label }), h("input", { name, maxlength: "120", "data-key": `paper-${name}`, ...attrs }));
+  const select = (name, label, options) => h("label", {}, h("span", { text: label }), h("select", { name }, options));
+  const form = h("form.stack.add-paper", { "data-key": "add-paper", onsubmit: (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    const name = String(f.get("name") || "").trim();
+    if (!name) return;
+    const op = { kind: "participant.add", name, org: String(f.get("org") || "").trim(), position: String(f.get("position") || "").trim() };
+    if (f.get("category")) op.category = f.get("category");
+    if (f.get("gender")) op.gender = f.get("gender");
+    app.ctx().send(op);
+    form.reset();
+    form.querySelector("[name=name]").focus();
+  } },
+  field("name", t("people.name"), { required: true }),
+  field("org", t("people.org")),
+  field("position", t("people.position")),
+  select("category", t("join.category"), [h("option", { value: "", text: t("join.choose") }), ...ELEMENTS.map((x) => h("option", { value: x, text: t(`element.${x}`) }))]),
+  select("gender", t("join.gender"), [h("option", { value: "", text: t("join.not_say") }), ...["female", "male"].map((x) => h("option", { value: x, text: t(`gender.${x}`) }))]),
+  h("button.small", { type: "submit", "data-action": "add-paper", text: t("people.add") }));
+  return h("details.add-paper", { open }, h("summary", { "data-key": "add-paper-open", text: t("people.add_paper") }), form);
+}
+
+const MINUTES = ["html", "md", "docx"];
+
+function minutesButtons() {
+  return h("div.row.wrap.minutes", {}, h("span", { text: `${t("download.minutes")}: ` }),
+    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: f })));
 }
 
 function vision(c) {
@@ -178,6 +247,7 @@ function snapshots(c) {
     h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
       h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: f === "matrix" ? "csv (matrix)" : f })))))),
     downloads(c, key),
+    minutesButtons(),
   ];
 }
 

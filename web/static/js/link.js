@@ -90,6 +90,10 @@ export class Link {
       const p = this.profile || {};
       hello.name = p.name || "";
       hello.org = p.org || "";
+      // Optional, and only values the server knows: an empty choice is left out.
+      if (p.position) hello.position = p.position;
+      if (p.category) hello.category = p.category;
+      if (p.gender) hello.gender = p.gender;
       if (this.o.key) hello.key = this.o.key;
       if (this.token) hello.token = this.token;
       if (this.seq !== null) hello.since = this.seq;
@@ -205,7 +209,7 @@ export class Link {
     if (!p || (p.tries = (p.tries || 0) + 1) > 5) return false;
     setTimeout(() => {
       if (this.pending.includes(p) && this.ws && this.ws.readyState === 1) {
-        this.outq.push(JSON.stringify({ type: "op", id: p.id, op: p.op }));
+        this.outq.push(frameOf(p));
         this.pump();
       }
     }, 1000 * p.tries);
@@ -218,13 +222,17 @@ export class Link {
     if (this.pending.length !== before) this.persist();
   }
 
-  /** Queue an op; it goes out now if the link is up, or once it is back. Returns its id. */
-  send(op) {
+  /**
+   * Queue an op; it goes out now if the link is up, or once it is back. Returns its id.
+   * ``onBehalf``: the facilitator sends it for a paper participant (their id).
+   */
+  send(op, onBehalf = null) {
     const id = newOpId();
-    this.pending.push({ id, op });
+    const p = onBehalf ? { id, op, on_behalf: onBehalf } : { id, op };
+    this.pending.push(p);
     this.persist();
     if (this.ws && this.ws.readyState === 1 && this.state === "online") {
-      this.outq.push(JSON.stringify({ type: "op", id, op }));
+      this.outq.push(frameOf(p));
       this.pump();
     }
     this.o.status(this.state, this.pending.length);
@@ -233,7 +241,7 @@ export class Link {
 
   /** Resend everything not yet acknowledged (the server applies an op id only once). */
   flush() {
-    this.outq = this.pending.map((p) => JSON.stringify({ type: "op", id: p.id, op: p.op }));
+    this.outq = this.pending.map(frameOf);
     this.pump();
   }
 
@@ -251,6 +259,12 @@ export class Link {
     }
     if (this.outq.length) this.pumping = setTimeout(() => this.pump(), 1000 / RATE);
   }
+}
+
+function frameOf(p) {
+  const frame = { type: "op", id: p.id, op: p.op };
+  if (p.on_behalf) frame.on_behalf = p.on_behalf;
+  return JSON.stringify(frame);
 }
 
 function load(key) {

@@ -3,6 +3,7 @@ import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { clusterView, writingView } from "./cards.js";
 import { reviewView, rolesView, voteView } from "./programs.js";
+import { commitmentsView } from "./commitments.js";
 
 export function phaseView(c) {
   const s = c.s;
@@ -17,10 +18,22 @@ export function phaseView(c) {
     case "vote":
       return voteView(c);
     case "roles":
-      return rolesView(c);
+      return [...rolesView(c), commitmentsView(c)];
     default:
-      return reviewView(c);
+      return [...reviewView(c), commitmentsView(c)];
   }
+}
+
+// The elements a workshop should hear from (keterwakilan); "other" is never missing.
+export const ELEMENTS = ["government", "legislature", "academia", "business", "community", "media", "other"];
+
+/** "No participants yet from: …", or that every element is there. */
+export function representation(s) {
+  const present = new Set(s.participants.filter((p) => p.role === "participant").map((p) => p.category));
+  const missing = ELEMENTS.filter((e) => e !== "other" && !present.has(e));
+  return missing.length
+    ? h("p.missing", { "data-key": "missing", text: t("people.missing", { list: missing.map((e) => t(`element.${e}`)).join(", ") }) })
+    : h("p.missing.none", { "data-key": "missing", text: t("people.all_present") });
 }
 
 function lobbyView(c) {
@@ -28,7 +41,12 @@ function lobbyView(c) {
   return [
     h("p.lead", { text: t("lobby.welcome") }),
     h("h2", { text: t("lobby.people", { n: people.length }) }),
-    h("ul.people", {}, people.map((p) => h("li", { class: c.online.includes(p.id) ? "on" : "off" }, h("strong", { text: p.name }), p.org ? h("span", { text: ` · ${p.org}` }) : null))),
+    representation(c.s),
+    h("ul.people", {}, people.map((p) => h("li", { class: p.paper || c.online.includes(p.id) ? "on" : "off" },
+      h("strong", { text: p.name }),
+      p.org ? h("span", { text: ` · ${p.org}` }) : null,
+      p.category ? h("span.element", { text: ` · ${t(`element.${p.category}`)}` }) : null,
+      p.paper ? h("span.paper", { text: ` (${t("people.paper")})` }) : null))),
   ];
 }
 

@@ -69,14 +69,28 @@ function echoIds(op, id) {
   }
 }
 
-function setVote(s, program, criterion, value) {
-  const mine = s.votes.mine.filter((v) => !(v.program === program && v.criterion === criterion));
-  if (value) mine.push({ program, criterion, value });
-  s.votes.mine = mine;
+// ``who``: whose ballot; the facilitator also keeps those it sent for paper participants.
+function ballot(s, e, me) {
+  if (me && e.by === me.id) return "mine";
+  if (me && e.via && e.via === me.id) return e.by;
+  return null;
 }
 
-function myVote(s, program, criterion) {
-  const v = s.votes.mine.find((x) => x.program === program && x.criterion === criterion);
+function listOf(s, who) {
+  if (who === "mine") return s.votes.mine;
+  const paper = s.votes.paper || (s.votes.paper = {});
+  return paper[who] || (paper[who] = []);
+}
+
+function setVote(s, program, criterion, value, who = "mine") {
+  const mine = listOf(s, who).filter((v) => !(v.program === program && v.criterion === criterion));
+  if (value) mine.push({ program, criterion, value });
+  if (who === "mine") s.votes.mine = mine;
+  else s.votes.paper[who] = mine;
+}
+
+function myVote(s, program, criterion, who = "mine") {
+  const v = listOf(s, who).find((x) => x.program === program && x.criterion === criterion);
   return v ? v.value : 0;
 }
 
@@ -84,6 +98,11 @@ function assign(s, participant, group) {
   if (group) s.membership[participant] = group;
   else delete s.membership[participant];
   for (const g of Object.values(s.groups)) if (g.rapporteur === participant && g.id !== group) g.rapporteur = null;
+}
+
+// Before the reveal the sender's ack (and the facilitator's) carries the room's participation.
+function updateParticipation(s, op) {
+  if (op.participation && !s.votes_revealed) s.votes.participation = op.participation;
 }
 
 function foldCluster(s, gone, into) {
@@ -99,8 +118,30 @@ function release(s, ...ids) {
 const HANDLERS = {
   "participant.join"(s, op) {
     s.participants = s.participants.filter((p) => p.id !== op.participant);
-    s.participants.push({ id: op.participant, name: op.name, org: op.org, role: op.role || "participant" });
+    s.participants.push({ id: op.participant, name: op.name, org: op.org, role: op.role || "participant", category: op.category || null, position: op.position || "", gender: op.gender || null, paper: false });
   },
+  "participant.add"(s, op) {
+    if (!op.participant) return; // the echo waits for the server's id
+    s.participants.push({ id: op.participant, name: op.name, org: op.org || "", role: "participant", category: op.category || null, position: op.position || "", gender: op.gender || null, paper: true });
+    if (s.votes.paper) s.votes.paper[op.participant] = [];
+  },
+  "participant.update"(s, op, e) {
+    const who = s.participants.find((p) => p.id === (op.participant || e.by));
+    if (!who) return;
+    for (const k of ["name", "org", "position", "category", "gender"]) if (op[k] !== undefined) who[k] = op[k];
+  },
+  "commitment.set"(s, op) {
+    const all = s.commitments || (s.commitments = {});
+    const row = { ...(all[op.program] || {}) };
+    if (op.text) row[op.actor] = op.text;
+    else delete row[op.actor];
+    all[op.program] = row;
+  },
+  "followup.add"(s, op) {
+    if (!op.followup) return;
+    (s.followups || (s.followups = {}))[op.followup] = { id: op.followup, text: op.text, actor: op.actor || null, due: op.due || "" };
+  },
+  "followup.delete"(s, op) { if (s.followups) delete s.followups[op.followup]; },
   "participant.remove"(s, op) {
     s.participants = s.participants.filter((p) => p.id !== op.participant);
     s.ready = s.ready.filter((id) => id !== op.participant);
@@ -153,13 +194,19 @@ const HANDLERS = {
     release(s, op.program);
   },
   "vote.cast"(s, op, e, me) {
-    if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) + 1);
+    const who = ballot(s, e, me);
+    if (who) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion, who) + 1, who);
+    updateParticipation(s, op);
   },
   "vote.retract"(s, op, e, me) {
-    if (me && e.by === me.id) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion) - 1);
+    const who = ballot(s, e, me);
+    if (who) setVote(s, op.program, op.criterion, myVote(s, op.program, op.criterion, who) - 1, who);
+    updateParticipation(s, op);
   },
   "vote.score"(s, op, e, me) {
-    if (me && e.by === me.id) setVote(s, op.program, op.criterion, op.value);
+    const who = ballot(s, e, me);
+    if (who) setVote(s, op.program, op.criterion, op.value, who);
+    updateParticipation(s, op);
   },
   "actor.add"(s, op, e) { s.actors[op.actor] = { id: op.actor, name: op.name, category: op.category || "agency", local: !!e.local }; },
   "matrix.set"(s, op) {
@@ -201,7 +248,7 @@ const HANDLERS = {
   },
   "timer.start"(s, op, e) { s.timer = { started_at: e.at, seconds: op.seconds, ends_at: op.ends_at || e.at + op.seconds * 1000 }; },
   "timer.stop"(s) { s.timer = null; },
-  "votes.reveal"(s, op) { s.votes_revealed = true; s.votes.tallies = op.tallies; s.votes.voters = op.voters; },
+  "votes.reveal"(s, op) { s.votes_revealed = true; s.votes.tallies = op.tallies; s.votes.voters = op.voters; s.votes.by_category = op.by_category; },
   "votes.hide"(s) { s.votes_revealed = false; delete s.votes.tallies; delete s.votes.voters; },
   "notes.reveal"(s, op) {
     s.notes_revealed = true;
