@@ -53,16 +53,10 @@ class Table:
     rows: list[tuple[Cell, ...]]
     numeric: dict[int, str] = field(default_factory=dict)  # column -> number format
     wide: frozenset[int] = frozenset()  # columns of long text, wrapped in XLSX
-    # Header rows above ``header`` (a document's grouped header, e.g. a year over its target
-    # and Rp columns). In a document, equal neighbours in one of these rows are one cell, and
-    # a cell equal to the one above it (``header`` included) extends that cell down.
-    head: tuple[tuple[str, ...], ...] = ()
-    # Columns whose cells span rows in a Word table (``wordkit``). The first is the key: its equal
-    # consecutive cells are one cell. Each other column, inside a run of the key, joins a cell
-    # to the one above when it is equal or empty (the budget written on a program's first row).
-    runs: tuple[int, ...] = ()
-    right: frozenset[int] = frozenset()  # text columns that hold numbers (targets): aligned right
-    title: str = ""  # written above the table where a table has a title (XLSX, DOCX)
+    # Text columns whose cells are aligned right like numbers (a rank shown as a dash, durations
+    # "25 mnt"); a number is aligned right in any column (``layout.Spanned.right``).
+    right: frozenset[int] = frozenset()
+    title: str = ""  # written above the table in a sheet (XLSX); a report's heading says it
     groups: tuple[Group, ...] = ()  # a two-level header, when not empty
     blocks: tuple[tuple[int, int], ...] = ()  # (first row, row count) merged in ``merge``
     merge: frozenset[int] = frozenset()

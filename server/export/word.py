@@ -1,10 +1,10 @@
 """The report as a Word document (``format=docx``): the HTML report's sections, in order.
 
 Bappeda teams write their RPJMD and Renstra drafts in Word, so every table is a real Word
-table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``) that they
-can edit and paste; the wide ones (program ranking, role matrix, indicators) and the charts
-sit in one landscape section. A new table is one more call where it belongs, e.g.
-``doc.table(plan_table(r))`` inside the landscape part. The charts are the report's own
+table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``, laid out
+by ``layout.py`` as in the HTML and XLSX reports) that they can edit and paste; the wide ones
+(program ranking, role matrix, the RPJMD/Renstra plan table) and the charts sit in one
+landscape section. A new table is one more call where it belongs. The charts are the report's own
 SVG drawn to PNG by resvg (a Rust renderer in a self-contained wheel, no system libraries),
 so that Word shows them as pictures.
 """
@@ -142,6 +142,7 @@ def _indicators(doc: WordDocument, r: Report) -> None:
     if not r.has_indicators:
         doc.paragraph(t("no_indicators"), italic=True)
         return
+    doc.paragraph(t("plan_intro"))
     doc.table(plan_table(r))
 
 
