@@ -299,6 +299,50 @@ def test_the_plan_table_ends_with_jumlah_and_a_total_per_source() -> None:
     assert fill == "DCE6F1"  # shaded like the header, as in the HTML report
 
 
+# Arial's (and Liberation Sans's) advance widths in em: digits, separators and capitals.
+ARIAL = {
+    **dict.fromkeys("0123456789", 0.556), ".": 0.278, ",": 0.278,
+    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+        0.667, 0.667, 0.722, 0.722, 0.667, 0.611, 0.778, 0.722, 0.278, 0.5, 0.667, 0.556, 0.833,
+        0.722, 0.778, 0.667, 0.778, 0.722, 0.667, 0.611, 0.722, 0.667, 0.944, 0.667, 0.667, 0.611,
+    ), strict=True)),
+}  # fmt: skip
+
+
+def test_the_plan_tables_numbers_and_capital_words_fit_their_columns() -> None:
+    """Measured with the font's real widths, not the writer's estimate: an amount never
+    wraps and a nomenclature word (PENYELENGGARAAN) is never cut."""
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    side = sum(int(m.get(qn("w:w"))) for m in margins) / 20  # twips to points
+    widths = [column.width.pt for column in table.columns]
+    assert sum(widths) == pytest.approx((29.7 - 3.0) / 2.54 * 72, abs=1)  # the text width
+    checked = 0
+    for tc in table._tbl.iter(qn("w:tc")):
+        if tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None:
+            continue  # a heading or a total's label
+        width = tc.width.pt
+        for run in tc.iter(qn("w:r")):
+            size = int(run.find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val"))) / 2
+            for word in " ".join(t.text for t in run.iter(qn("w:t"))).split():  # w:br between
+                if set(word) <= ARIAL.keys() and len(word) > 3:
+                    em = sum(ARIAL[ch] for ch in word)
+                    assert em * size <= width - side, word
+                    checked += 1
+    assert checked > 100
+
+
+def test_a_tables_caption_stays_with_it_and_totals_bold_only_their_label() -> None:
+    document = _docx()
+    table = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
+    before = table._tbl.getprevious()
+    assert _text(before) == catalogue("id")("plan_intro")
+    assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    total = table.rows[-1].cells
+    assert total[0].paragraphs[0].runs[0].bold
+    assert total[7].paragraphs[0].runs[0].bold is None  # as in the HTML report
+
+
 def test_the_plan_table_keeps_a_program_with_its_indicators_on_one_page() -> None:
     table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
 

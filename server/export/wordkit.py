@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -45,6 +46,7 @@ NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 FONT = "Arial"  # the font of Indonesian official documents; Liberation Sans elsewhere
 CHAR_WIDTH, BOLD = 0.56, 1.15  # an average letter of FONT in ems, a little wide; bold wider
 TABLE_SIZES = (Pt(9), Pt(8), Pt(7))
+NARROW, BREAKS = ".,:;'!|il", re.compile(r"\s+|(?<=[-/\u2013\u2014])")  # where a line may break
 CELL_PADDING = int(Cm(0.4))  # Word's default cell margins, left and right
 NARROW_PADDING = int(Cm(0.1))  # for a table too wide at Word's margins (the plan table)
 FITS = (
@@ -160,6 +162,7 @@ class WordDocument:
         ``size`` fixes the letters' size, otherwise the largest of TABLE_SIZES that fits,
         with narrow cell margins when no size fits with Word's (the plan table's 20 columns)."""
         head, body = header_grid(table), body_grid(table)
+        _keep_last_paragraph(self.doc)  # a caption or an intro stays with its table
         texts = [[self._text(table, c) for c in row] for row in body]
         grid = self.doc.add_table(rows=len(head) + len(table.rows), cols=len(table.header))
         grid.style = "Table Grid"
@@ -167,7 +170,7 @@ class WordDocument:
         grid.autofit = False
         tries = [(CELL_PADDING, Pt(size))] if size else FITS
         for padding, points in tries:  # the largest letters that fit, at the widest margins
-            widths, fits = _widths(head, body, texts, table.wide, self.text_width, points, padding)
+            widths, fits = _widths(table, head, body, texts, self.text_width, points, padding)
             if fits:
                 break
         if padding != CELL_PADDING:
@@ -182,7 +185,7 @@ class WordDocument:
         for c in (c for row in head for c in row):
             cell = _span(cells, c)
             _write(cell, self._text(table, c), points, bold=True)
-            if c.columns > 1:  # a group over its columns (a year over target and Rp)
+            if c.columns > 1 or table.groups:  # a year over its target and Rp, as in HTML
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _shade(cell, HEADER_FILL)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -192,7 +195,7 @@ class WordDocument:
             for c, text in zip(row, row_texts, strict=True):
                 cell = _span(cells, c, top)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-                _write(cell, text, points, bold=bool(kind), right=c.right)
+                _write(cell, text, points, bold=bool(c.kind), right=c.right)
                 if kind:
                     _shade(cell, KIND_FILLS[kind])
                 elif fills and text in fills:
@@ -258,37 +261,39 @@ def _page(section: Section, landscape: bool) -> None:
 
 
 def _widths(
+    table: Table,
     head: list[list[Spanned]],
     body: list[list[Spanned]],
     texts: list[list[str]],
-    wide: frozenset[int],
     total: int,
     size: Pt,
     padding: int,
 ) -> tuple[list[int], bool]:
     """Column widths that fill the text width, and whether they fit: each column at least as
     wide as what must not break (a header word, a number), the rest shared by how much text
-    a column holds (capped: long text wraps). A cell over several columns (a year over its
-    target and Rp, a total's label) asks each of them for its share. Word keeps these widths;
+    a column holds (capped: long text wraps; the leading text columns, program and indicator,
+    get more, as in the HTML report). A cell over several columns (a year over its target
+    and Rp, a total's label) asks each of them for its share. Word keeps these widths;
     LibreOffice too."""
     count = sum(c.columns for c in head[0])
     char = int(size * CHAR_WIDTH)
     floors, lines = [[3.0] for _ in range(count)], [[0.0] for _ in range(count)]
     for c in (c for row in head for c in row):
         for word in c.value.split() if isinstance(c.value, str) else ():
-            floors[c.column].append(len(word) * BOLD / c.columns)
+            for column in range(c.column, c.column + c.columns):
+                floors[column].append(_letters(word) * BOLD / c.columns)
     for row, row_texts in zip(body, texts, strict=True):
         for c, text in zip(row, row_texts, strict=True):
             if c.columns > 1:
                 continue  # a heading or total label wraps over the columns it covers
-            if c.right:
-                floors[c.column].append(len(text))
-            floors[c.column] += [min(len(w), 15) for w in text.split()]
+            if c.right:  # a number never wraps
+                floors[c.column].append(_letters(text))
+            floors[c.column] += [min(_letters(w), 20) for w in BREAKS.split(text) if w]
             lines[c.column] += [len(line) for line in text.splitlines()]
     least, wanted = [], []
     for column in range(count):
         floor = max(floors[column])
-        cap = 40 if column in wide else 18
+        cap = (60 if column <= table.fixed else 40) if column in table.wide else 18
         least.append(int(floor * char) + padding)
         wanted.append(int(max(floor, min(cap, max(lines[column]))) * char) + padding)
     if sum(least) >= total:
@@ -299,12 +304,24 @@ def _widths(
     return [int(lo + (hi - lo) * share) for lo, hi in zip(least, wanted, strict=True)], True
 
 
+def _letters(text: str) -> float:
+    """A text's width in average letters: capitals are wider (PENGEMBANGAN, a nomenclature),
+    dots and commas narrower (the digit groups of 142.600.000.000)."""
+    return sum(1.3 if ch.isupper() else 0.5 if ch in NARROW else 1.0 for ch in text)
+
+
 def _span(cells: list[list[_Cell]], c: Spanned, top: int = 0) -> _Cell:
     """The Word cell of ``c``, merged over its rows and columns (``top``: the body's first row)."""
     first = cells[top + c.row][c.column]
     if c.rows == c.columns == 1:
         return first
     return first.merge(cells[top + c.row + c.rows - 1][c.column + c.columns - 1])
+
+
+def _keep_last_paragraph(doc: DocxDocument) -> None:
+    last = doc.element.body.findall(qn("w:p"))
+    if last:
+        last[-1].get_or_add_pPr().keepNext_val = True
 
 
 def _keep_with_next(row: _Row) -> None:
