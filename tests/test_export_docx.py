@@ -173,7 +173,7 @@ def test_the_program_table_is_a_real_table_with_names_and_numbers() -> None:
         "Perangkat daerah penanggung jawab", "Pagu indikatif (Rp)",
     ]  # fmt: skip
     programs = record()["programs"]
-    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:] if not _heading(row)]
     assert [r[1].split("\n")[0] for r in rows] == [p["title"] for p in programs]
     assert rows[0][:6] == ["1", rows[0][1], "13", "15", "28", "Prioritas"]
     assert rows[0][6] == "Dinas Kesehatan"
@@ -181,17 +181,63 @@ def test_the_program_table_is_a_real_table_with_names_and_numbers() -> None:
         total = sum(b["amount"] for b in program["budget"])
         assert row[-1] == catalogue("id").money(total)
     assert rows[0][-1] == "15.600.000.000"  # Indonesian digit grouping
-    budget_cell = table.rows[1].cells[-1].paragraphs[0]
+    budget_cell = table.rows[2].cells[-1].paragraphs[0]
     assert budget_cell.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    assert table.rows[1].cells[1].paragraphs[0].alignment is None  # text stays left
+    assert table.rows[2].cells[1].paragraphs[0].alignment is None  # text stays left
     assert _orientation_of(document, table) == WD_ORIENT.LANDSCAPE
 
 
 def test_english_numbers_and_names() -> None:
     document = _docx(language="en")
     table = _table(document, "Rank", "Indicative budget (Rp)")
-    assert table.rows[1].cells[-1].text == "15,600,000,000"
-    assert table.rows[1].cells[5].text == "Priority"
+    assert table.rows[2].cells[-1].text == "15,600,000,000"
+    assert table.rows[2].cells[5].text == "Priority"
+
+
+def _heading(row: Any) -> bool:
+    """A row that is one cell over the table's width (a mission's heading)."""
+    return len(row._tr.findall(qn("w:tc"))) == 1
+
+
+def test_the_program_table_groups_programs_under_their_missions_as_the_html_does() -> None:
+    table = _table(_docx(), "Peringkat", "Pagu indikatif (Rp)")
+    headings = [row.cells[0].text for row in table.rows if _heading(row)]
+    page = render(record(), "html").body.decode()
+    programs = page[page.index('<table class="programs">') : page.index("</table>")]
+    missions = re.findall(r'<tr class="mission"><th colspan="\d+">(.*?)</th>', programs)
+    assert headings == [html.unescape(m) for m in missions] and len(headings) == 4
+    assert table.rows[1].cells[0].paragraphs[0].runs[0].bold
+
+
+def test_the_program_table_marks_shared_ranks_and_formats_scores_alike() -> None:
+    room = record()
+    second, third = room["programs"][1], room["programs"][2]
+    second["scores"] = {**second["scores"], "feasibility": 9.375, "urgency": 2.5, "total": 11.875}
+    third["scores"] = {**third["scores"], "feasibility": 9.0, "urgency": 2.875, "total": 11.875}
+    third["rank"] = 2  # tied, as the server ranks
+    document = docx.Document(io.BytesIO(render(room, "docx").body))
+    table = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:] if not _heading(row)]
+    assert rows[0][:5] == ["1", rows[0][1], "13,00", "15,00", "28,00"]  # beside 9,38
+    assert rows[1][:5] == ["2=", rows[1][1], "9,38", "2,50", "11,88"]
+    assert rows[2][:5] == ["2=", rows[2][1], "9,00", "2,88", "11,88"]
+    assert _right(table.rows[4].cells[0])  # "2=" aligned with the ranks
+    assert catalogue("id")("tie_note") in [p.text for p in document.paragraphs]
+
+
+def test_score_mode_has_no_quadrant_column_and_the_plain_intro() -> None:
+    room = record()
+    room["voting"]["criteria"] = [
+        {"key": "urgency", "label": "Urgensi", "weight": 1.0},
+        {"key": "seriousness", "label": "Keseriusan", "weight": 1.0},
+    ]
+    for p in room["programs"]:
+        p["quadrant"] = None
+        p["scores"] = {"urgency": 4.5, "seriousness": 3, "total": 7.5, "voters": 3}
+    document = docx.Document(io.BytesIO(render(room, "docx").body))
+    table = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    assert "Kuadran" not in [c.text for c in table.rows[0].cells]
+    assert catalogue("id")("programs_intro_plain") in [p.text for p in document.paragraphs]
 
 
 def test_wide_tables_sit_in_landscape_sections_and_the_rest_in_portrait() -> None:

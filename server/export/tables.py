@@ -243,31 +243,41 @@ def plan_table(r: Report) -> Table:
 
 
 def ranking_table(r: Report) -> Table:
-    """The ranked programs as the report shows them (fewer columns than ``programs_table``)."""
-    t = r.t
+    """The ranked programs as the HTML report shows them (fewer columns than
+    ``programs_table``): under their mission's heading, a shared rank marked (``2=``), one
+    number format per score column, the quadrant column only where quadrants are drawn."""
+    t, quadrants = r.t, r.has_quadrant
     header = (
         t.col("rank"), t.col("program"), *(c.label for c in r.criteria), t.col("total"),
-        t.col("quadrant"), t.col("lead"), t.col("budget"),
+        *((t.col("quadrant"),) if quadrants else ()), t.col("lead"), t.col("budget"),
     )  # fmt: skip
     rows: list[tuple[Cell, ...]] = []
-    for p in r.programs:
-        scores = p.scores or {}
-        quadrant = t.name("quadrants", p.quadrant) if p.scores else t("not_revealed")
-        rows.append(
-            (
-                p.rank or "\u2013", "\n".join(x for x in (p.title, p.location) if x),
-                *(_num(scores.get(c.key)) for c in r.criteria), _num(scores.get("total")),
-                quadrant, "\n".join(x for x in (p.lead, _issues(r, p)) if x),
-                _num(p.budget_total),
-            )
-        )  # fmt: skip
+    kinds: dict[int, str] = {}
+    for heading, programs in r.by_mission():
+        if heading:
+            kinds[len(rows)] = "heading"
+            rows.append((heading, *(None,) * (len(header) - 1)))
+        for p in programs:
+            scores = p.scores or {}
+            quadrant = t.name("quadrants", p.quadrant) if p.scores else t("not_revealed")
+            rows.append(
+                (
+                    r.rank_label(p), "\n".join(x for x in (p.title, p.location) if x),
+                    *(_num(scores.get(c.key)) for c in r.criteria), _num(scores.get("total")),
+                    *((quadrant,) if quadrants else ()),
+                    "\n".join(x for x in (p.lead, _issues(r, p)) if x), _num(p.budget_total),
+                )
+            )  # fmt: skip
+    scored = range(2, 3 + len(r.criteria))  # each criterion's column, then the total
+    alike = {c: number_format(decimals(row[c] for row in rows)) for c in scored}
     return Table(
         key="ranking",
         header=header,
         rows=rows,
-        numeric={len(header) - 1: "#,##0"},
+        numeric={**alike, len(header) - 1: "#,##0"},
         wide=frozenset({1}),
-        right=frozenset({0}),
+        right=frozenset({0}),  # a shared rank ("2=") or a dash beside the ranks
+        kinds=kinds,
     )
 
 

@@ -104,8 +104,11 @@ def _programs(doc: WordDocument, r: Report) -> None:
     if not r.programs:
         doc.paragraph(t("no_programs"), italic=True)
         return
-    doc.paragraph(t("programs_intro") if r.revealed else t("not_revealed_long"))
+    intro = t("programs_intro") if r.has_quadrant else t("programs_intro_plain")
+    doc.paragraph(intro if r.revealed else t("not_revealed_long"))
     doc.table(ranking_table(r))
+    if r.tied:
+        doc.paragraph(t("tie_note"), italic=True)
 
 
 def _charts(doc: WordDocument, r: Report) -> None:
