@@ -17,6 +17,7 @@ import docx
 import pytest
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
@@ -376,6 +377,22 @@ def test_the_plan_tables_numbers_and_capital_words_fit_their_columns() -> None:
                     assert em * size <= width - side, word
                     checked += 1
     assert checked > 100
+
+
+def test_the_plan_tables_upper_header_row_holds_the_cells_over_both_rows() -> None:
+    """LibreOffice gives a repeated header row only its own cells' height, clipping a cell
+    over both rows ("Perangkat daerah penanggung jawab", three lines and more)."""
+    document = _docx()
+    plan = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
+    upper = plan.rows[0]
+    assert upper.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
+    lead = upper.cells[-2]
+    size = lead.paragraphs[0].runs[0].font.size.pt
+    words = len(lead.text.split())
+    assert lead.width.pt < 10 * size  # narrower than the label: it wraps…
+    assert upper.height.pt >= (words - 2) * size * 1.15  # …above the lower row's one line
+    ranking = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    assert ranking.rows[0].height is None  # a one-row header sizes itself
 
 
 def test_a_tables_caption_stays_with_it_and_totals_bold_only_their_label() -> None:

@@ -21,7 +21,7 @@ from datetime import datetime
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -45,6 +45,7 @@ KIND_FILLS = {"heading": "EEF2F7", "total": HEADER_FILL}  # a mission's heading,
 NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 FONT = "Arial"  # the font of Indonesian official documents; Liberation Sans elsewhere
 CHAR_WIDTH, BOLD = 0.56, 1.15  # an average letter of FONT in ems, a little wide; bold wider
+LINE, SPACE = 1.15, 0.28  # FONT's line height and space, in ems
 TABLE_SIZES = (Pt(9), Pt(8), Pt(7))
 NARROW, BREAKS = ".,:;'!|il", re.compile(r"\s+|(?<=[-/\u2013\u2014])")  # where a line may break
 CELL_PADDING = int(Cm(0.4))  # Word's default cell margins, left and right
@@ -182,6 +183,9 @@ class WordDocument:
                 row[column].width = width
         for r, row in enumerate(grid.rows):
             _row_flag(row, "w:tblHeader" if r < len(head) else "w:cantSplit")
+        if len(head) > 1:  # LibreOffice clips a two-row header cell where the header repeats
+            grid.rows[0].height = _upper_height(head, widths, points, padding)
+            grid.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for c in (c for row in head for c in row):
             cell = _span(cells, c)
             _write(cell, self._text(table, c), points, bold=True)
@@ -302,6 +306,24 @@ def _widths(
         return [int(w * total / sum(wanted)) for w in wanted], True
     share = (total - sum(least)) / (sum(wanted) - sum(least))
     return [int(lo + (hi - lo) * share) for lo, hi in zip(least, wanted, strict=True)], True
+
+
+def _upper_height(head: list[list[Spanned]], widths: list[int], size: Pt, padding: int) -> Emu:
+    """The upper header row's height that holds every header cell spanning both rows (above
+    one line of the lower row, "Target"): on a repeated header LibreOffice gives each row
+    only its own cells' height."""
+    line = size * LINE
+    needed = 0.0
+    for c in head[0]:
+        room = sum(widths[c.column : c.column + c.columns]) - padding
+        lines, used = 1, 0.0
+        for word in str(c.value).split():
+            width = _letters(word) * BOLD * size * CHAR_WIDTH
+            if used and used + width > room:
+                lines, used = lines + 1, 0.0
+            used += width + size * SPACE
+        needed = max(needed, lines * line - (line if c.rows > 1 else 0))
+    return Emu(int(needed))
 
 
 def _letters(text: str) -> float:
