@@ -2,7 +2,9 @@
 sections, and real Word tables from the ``Table`` objects of ``tables.py``.
 
 python-docx writes the OOXML; this module adds what it has no single call for: A4 pages,
-section orientation, header rows that repeat on every page, merged cells, the document's
+section orientation, header rows that repeat on every page, merged cells (``layout.py``'s
+spanned cells, as the HTML and XLSX writers draw them; column widths from
+``wordwidths.py``), the document's
 language (Word's spelling checker then reads Indonesian), numbers in the room's format,
 aligned right, and a zip whose bytes depend on the record alone. Every text passes
 ``clean`` (no control characters, as in the other renderers).
@@ -35,6 +37,7 @@ from docx.text.run import Run
 from .i18n import Catalogue, printable
 from .layout import Spanned, body_grid, body_parts, header_grid
 from .tables import Table
+from .wordwidths import CELL_PADDING, FITS, upper_height, widths_for
 
 A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 MARGINS = {False: Cm(2.0), True: Cm(1.5)}  # portrait, landscape (room for wide tables)
@@ -44,16 +47,6 @@ KIND_FILLS = {"heading": "EEF2F7", "total": HEADER_FILL}  # a mission's heading,
 # Besides printable's controls, what XML 1.0 cannot hold at all (lxml refuses them).
 NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 FONT = "Arial"  # the font of Indonesian official documents; Liberation Sans elsewhere
-CHAR_WIDTH, BOLD = 0.56, 1.15  # an average letter of FONT in ems, a little wide; bold wider
-LINE, SPACE = 1.15, 0.28  # FONT's line height and space, in ems
-TABLE_SIZES = (Pt(9), Pt(8), Pt(7))
-NARROW, BREAKS = ".,:;'!|il", re.compile(r"\s+|(?<=[-/\u2013\u2014])")  # where a line may break
-CELL_PADDING = int(Cm(0.4))  # Word's default cell margins, left and right
-NARROW_PADDING = int(Cm(0.1))  # for a table too wide at Word's margins (the plan table)
-FITS = (
-    *((CELL_PADDING, size) for size in TABLE_SIZES),
-    (NARROW_PADDING, Pt(7)), (NARROW_PADDING, Pt(6)),
-)  # fmt: skip
 
 
 def clean(value: str) -> str:
@@ -171,7 +164,7 @@ class WordDocument:
         grid.autofit = False
         tries = [(CELL_PADDING, Pt(size))] if size else FITS
         for padding, points in tries:  # the largest letters that fit, at the widest margins
-            widths, fits = _widths(table, head, body, texts, self.text_width, points, padding)
+            widths, fits = widths_for(table, head, body, texts, self.text_width, points, padding)
             if fits:
                 break
         if padding != CELL_PADDING:
@@ -184,7 +177,7 @@ class WordDocument:
         for r, row in enumerate(grid.rows):
             _row_flag(row, "w:tblHeader" if r < len(head) else "w:cantSplit")
         if len(head) > 1:  # LibreOffice clips a two-row header cell where the header repeats
-            grid.rows[0].height = _upper_height(head, widths, points, padding)
+            grid.rows[0].height = upper_height(head, widths, points, padding)
             grid.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for c in (c for row in head for c in row):
             cell = _span(cells, c)
@@ -262,74 +255,6 @@ def _page(section: Section, landscape: bool) -> None:
     margin = MARGINS[landscape]
     section.left_margin = section.right_margin = margin
     section.top_margin = section.bottom_margin = margin
-
-
-def _widths(
-    table: Table,
-    head: list[list[Spanned]],
-    body: list[list[Spanned]],
-    texts: list[list[str]],
-    total: int,
-    size: Pt,
-    padding: int,
-) -> tuple[list[int], bool]:
-    """Column widths that fill the text width, and whether they fit: each column at least as
-    wide as what must not break (a header word, a number), the rest shared by how much text
-    a column holds (capped: long text wraps; the leading text columns, program and indicator,
-    get more, as in the HTML report). A cell over several columns (a year over its target
-    and Rp, a total's label) asks each of them for its share. Word keeps these widths;
-    LibreOffice too."""
-    count = sum(c.columns for c in head[0])
-    char = int(size * CHAR_WIDTH)
-    floors, lines = [[3.0] for _ in range(count)], [[0.0] for _ in range(count)]
-    for c in (c for row in head for c in row):
-        for word in c.value.split() if isinstance(c.value, str) else ():
-            for column in range(c.column, c.column + c.columns):
-                floors[column].append(_letters(word) * BOLD / c.columns)
-    for row, row_texts in zip(body, texts, strict=True):
-        for c, text in zip(row, row_texts, strict=True):
-            if c.columns > 1:
-                continue  # a heading or total label wraps over the columns it covers
-            if c.right:  # a number never wraps
-                floors[c.column].append(_letters(text))
-            floors[c.column] += [min(_letters(w), 20) for w in BREAKS.split(text) if w]
-            lines[c.column] += [len(line) for line in text.splitlines()]
-    least, wanted = [], []
-    for column in range(count):
-        floor = max(floors[column])
-        cap = (60 if column <= table.fixed else 40) if column in table.wide else 18
-        least.append(int(floor * char) + padding)
-        wanted.append(int(max(floor, min(cap, max(lines[column]))) * char) + padding)
-    if sum(least) >= total:
-        return [int(w * total / sum(least)) for w in least], False
-    if sum(wanted) <= total:
-        return [int(w * total / sum(wanted)) for w in wanted], True
-    share = (total - sum(least)) / (sum(wanted) - sum(least))
-    return [int(lo + (hi - lo) * share) for lo, hi in zip(least, wanted, strict=True)], True
-
-
-def _upper_height(head: list[list[Spanned]], widths: list[int], size: Pt, padding: int) -> Emu:
-    """The upper header row's height that holds every header cell spanning both rows (above
-    one line of the lower row, "Target"): on a repeated header LibreOffice gives each row
-    only its own cells' height."""
-    line = size * LINE
-    needed = 0.0
-    for c in head[0]:
-        room = sum(widths[c.column : c.column + c.columns]) - padding
-        lines, used = 1, 0.0
-        for word in str(c.value).split():
-            width = _letters(word) * BOLD * size * CHAR_WIDTH
-            if used and used + width > room:
-                lines, used = lines + 1, 0.0
-            used += width + size * SPACE
-        needed = max(needed, lines * line - (line if c.rows > 1 else 0))
-    return Emu(int(needed))
-
-
-def _letters(text: str) -> float:
-    """A text's width in average letters: capitals are wider (PENGEMBANGAN, a nomenclature),
-    dots and commas narrower (the digit groups of 142.600.000.000)."""
-    return sum(1.3 if ch.isupper() else 0.5 if ch in NARROW else 1.0 for ch in text)
 
 
 def _span(cells: list[list[_Cell]], c: Spanned, top: int = 0) -> _Cell:
