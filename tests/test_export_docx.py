@@ -1,11 +1,14 @@
 """The Word report on the fixed Sikka workshop, read back with python-docx: its headings in
 both languages, real tables with the right names and numbers, landscape sections for the
-wide tables, header rows that repeat, merged cells, pictures, and the generic table writer
-on a plan-like table with grouped header rows."""
+wide tables, header rows that repeat, the RPJMD/Renstra plan table laid out as in the HTML
+report (grouped header, merged program cells, mission headings, totals), pictures, and the
+generic table writer on a small plan-like table."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from functools import cache
 from typing import Any
@@ -14,6 +17,7 @@ import docx
 import pytest
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
@@ -21,8 +25,9 @@ from docx.table import Table as DocxTable
 from server.cli import parser
 from server.export import MEDIA_TYPES, render
 from server.export.i18n import catalogue
-from server.export.tables import Table
-from server.export.wordkit import WordDocument, body_spans, header_blocks
+from server.export.layout import body_grid
+from server.export.tables import Group, Table
+from server.export.wordkit import WordDocument
 from server.state.record import build_record
 
 from .fixtures.golden import assert_golden
@@ -33,7 +38,7 @@ HEADINGS_ID = [
     "2. Peringkat program",
     "3. Grafik prioritas",
     "4. Matriks peran pelaku",
-    "5. Matriks program, indikator kinerja dan pagu indikatif",
+    "5. Indikasi rencana program prioritas yang disertai kebutuhan pendanaan",
     "6. Kebijakan dan strategi",
     "7. Peserta",
     "8. Tahapan lokakarya",
@@ -44,7 +49,7 @@ HEADINGS_EN = [
     "2. Program ranking",
     "3. Priority charts",
     "4. Role matrix",
-    "5. Programs, performance indicators and indicative budget",
+    "5. Indicative plan of priority programs with their funding needs",
     "6. Policies and strategies",
     "7. Participants",
     "8. Workshop phases",
@@ -152,6 +157,14 @@ def test_headings_in_the_rooms_language(language: str, headings: list[str]) -> N
     }  # Word's spelling checker reads the room's language
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_chapter_titles_are_the_html_reports(language: str) -> None:
+    page = render(record(language=language), "html").body.decode()
+    chapters = [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", page)]
+    contents = catalogue(language)("contents")
+    assert _headings(_docx(language=language)) == [h for h in chapters if h != contents]
+
+
 def test_the_program_table_is_a_real_table_with_names_and_numbers() -> None:
     document = _docx()
     table = _table(document, "Peringkat", "Pagu indikatif (Rp)")
@@ -161,7 +174,7 @@ def test_the_program_table_is_a_real_table_with_names_and_numbers() -> None:
         "Perangkat daerah penanggung jawab", "Pagu indikatif (Rp)",
     ]  # fmt: skip
     programs = record()["programs"]
-    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:] if not _heading(row)]
     assert [r[1].split("\n")[0] for r in rows] == [p["title"] for p in programs]
     assert rows[0][:6] == ["1", rows[0][1], "13", "15", "28", "Prioritas"]
     assert rows[0][6] == "Dinas Kesehatan"
@@ -169,17 +182,63 @@ def test_the_program_table_is_a_real_table_with_names_and_numbers() -> None:
         total = sum(b["amount"] for b in program["budget"])
         assert row[-1] == catalogue("id").money(total)
     assert rows[0][-1] == "15.600.000.000"  # Indonesian digit grouping
-    budget_cell = table.rows[1].cells[-1].paragraphs[0]
+    budget_cell = table.rows[2].cells[-1].paragraphs[0]
     assert budget_cell.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    assert table.rows[1].cells[1].paragraphs[0].alignment is None  # text stays left
+    assert table.rows[2].cells[1].paragraphs[0].alignment is None  # text stays left
     assert _orientation_of(document, table) == WD_ORIENT.LANDSCAPE
 
 
 def test_english_numbers_and_names() -> None:
     document = _docx(language="en")
     table = _table(document, "Rank", "Indicative budget (Rp)")
-    assert table.rows[1].cells[-1].text == "15,600,000,000"
-    assert table.rows[1].cells[5].text == "Priority"
+    assert table.rows[2].cells[-1].text == "15,600,000,000"
+    assert table.rows[2].cells[5].text == "Priority"
+
+
+def _heading(row: Any) -> bool:
+    """A row that is one cell over the table's width (a mission's heading)."""
+    return len(row._tr.findall(qn("w:tc"))) == 1
+
+
+def test_the_program_table_groups_programs_under_their_missions_as_the_html_does() -> None:
+    table = _table(_docx(), "Peringkat", "Pagu indikatif (Rp)")
+    headings = [row.cells[0].text for row in table.rows if _heading(row)]
+    page = render(record(), "html").body.decode()
+    programs = page[page.index('<table class="programs">') : page.index("</table>")]
+    missions = re.findall(r'<tr class="mission"><th colspan="\d+">(.*?)</th>', programs)
+    assert headings == [html.unescape(m) for m in missions] and len(headings) == 4
+    assert table.rows[1].cells[0].paragraphs[0].runs[0].bold
+
+
+def test_the_program_table_marks_shared_ranks_and_formats_scores_alike() -> None:
+    room = record()
+    second, third = room["programs"][1], room["programs"][2]
+    second["scores"] = {**second["scores"], "feasibility": 9.375, "urgency": 2.5, "total": 11.875}
+    third["scores"] = {**third["scores"], "feasibility": 9.0, "urgency": 2.875, "total": 11.875}
+    third["rank"] = 2  # tied, as the server ranks
+    document = docx.Document(io.BytesIO(render(room, "docx").body))
+    table = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    rows = [[c.text for c in row.cells] for row in table.rows[1:] if not _heading(row)]
+    assert rows[0][:5] == ["1", rows[0][1], "13,00", "15,00", "28,00"]  # beside 9,38
+    assert rows[1][:5] == ["2=", rows[1][1], "9,38", "2,50", "11,88"]
+    assert rows[2][:5] == ["2=", rows[2][1], "9,00", "2,88", "11,88"]
+    assert _right(table.rows[4].cells[0])  # "2=" aligned with the ranks
+    assert catalogue("id")("tie_note") in [p.text for p in document.paragraphs]
+
+
+def test_score_mode_has_no_quadrant_column_and_the_plain_intro() -> None:
+    room = record()
+    room["voting"]["criteria"] = [
+        {"key": "urgency", "label": "Urgensi", "weight": 1.0},
+        {"key": "seriousness", "label": "Keseriusan", "weight": 1.0},
+    ]
+    for p in room["programs"]:
+        p["quadrant"] = None
+        p["scores"] = {"urgency": 4.5, "seriousness": 3, "total": 7.5, "voters": 3}
+    document = docx.Document(io.BytesIO(render(room, "docx").body))
+    table = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    assert "Kuadran" not in [c.text for c in table.rows[0].cells]
+    assert catalogue("id")("programs_intro_plain") in [p.text for p in document.paragraphs]
 
 
 def test_wide_tables_sit_in_landscape_sections_and_the_rest_in_portrait() -> None:
@@ -190,7 +249,7 @@ def test_wide_tables_sit_in_landscape_sections_and_the_rest_in_portrait() -> Non
         short, long = sorted((section.page_width.cm, section.page_height.cm))
         assert (round(short, 1), round(long, 1)) == (21.0, 29.7)  # A4 both ways
     matrix = _table(document, "Peringkat", "Bappeda Kabupaten Sikka")
-    indicators = _table(document, "Peringkat", "Indikator kinerja (tolok ukur)")
+    indicators = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
     people = _table(document, "Nama", "Organisasi")
     assert _orientation_of(document, matrix) == WD_ORIENT.LANDSCAPE
     assert _orientation_of(document, indicators) == WD_ORIENT.LANDSCAPE
@@ -200,10 +259,12 @@ def test_wide_tables_sit_in_landscape_sections_and_the_rest_in_portrait() -> Non
 def test_every_table_repeats_its_header_row_on_each_page() -> None:
     document = _docx()
     assert len(document.tables) == 5
+    plan = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
     for table in document.tables:
-        first = table.rows[0]._tr.trPr
-        assert first is not None and first.find(qn("w:tblHeader")) is not None
-        body = table.rows[1]._tr.trPr
+        head = 2 if table._tbl is plan._tbl else 1  # the plan table's year over its target and Rp
+        for row in table.rows[:head]:
+            assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+        body = table.rows[head]._tr.trPr
         assert body.find(qn("w:tblHeader")) is None
         assert body.find(qn("w:cantSplit")) is not None  # a row is never cut in two
 
@@ -217,24 +278,144 @@ def test_role_matrix_cells_carry_the_reports_role_colours() -> None:
     assert fill[""] is None and fill["Percepatan penurunan stunting"] is None
 
 
-def test_indicator_rows_of_one_program_share_merged_program_cells() -> None:
+def _right(cell: Any) -> bool:
+    return cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_the_plan_table_has_the_grouped_header_of_the_html_report() -> None:
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+    top, lower = table.rows[0].cells, table.rows[1].cells
+    assert [c.text for c in top[:6]] == [
+        "Kode", "Urusan / bidang urusan / program", "Indikator kinerja (tolok ukur)", "Satuan",
+        "Kondisi awal", "Kondisi awal",
+    ]  # fmt: skip
+    assert top[0]._tc is lower[0]._tc  # "Kode" over both header rows
+    assert [c.text for c in lower[4:6]] == ["Capaian", "Tahun"]
+    assert [c.text for c in top[6:18:2]] == [
+        "2025",
+        "2026",
+        "2027",
+        "2028",
+        "2029",
+        "Kondisi akhir",
+    ]
+    for column in range(6, 18, 2):  # a year (and the final condition) over target and Rp
+        assert top[column]._tc is top[column + 1]._tc
+        assert top[column].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert [c.text for c in lower[column : column + 2]] == ["Target", "Rp"]
+    assert [c.text for c in top[-2:]] == ["Perangkat daerah penanggung jawab", "Lokasi"]
+    assert top[-1]._tc is lower[-1]._tc
+
+
+def test_the_plan_table_merges_program_cells_over_their_indicator_rows() -> None:
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+    mission, first, second = (table.rows[n].cells for n in (2, 3, 4))
+    assert all(c._tc is mission[0]._tc for c in mission)  # the mission's heading, full width
+    assert mission[0].text == "Misi 1: " + record()["vision"]["missions"][0]
+    assert mission[0].paragraphs[0].runs[0].bold
+    assert first[0].text == "1.02.02"
+    assert first[1].text.split("\n")[-1] == "(Percepatan penurunan stunting)"
+    for column in (0, 1, 7, 9, 11, 13, 15, 17, 18, 19):  # kode, program, Rp, lead, lokasi
+        assert first[column]._tc is second[column]._tc  # one cell over both indicator rows
+    for column in (2, 3, 4, 5, 6, 8, 16):  # each indicator its own values
+        assert first[column]._tc is not second[column]._tc
+    assert first[2].text.startswith("Prevalensi balita stunting")
+    assert second[2].text.startswith("Desa dengan posyandu aktif")
+    # One number format per indicator row (23,0 beside 20,5), a year never grouped.
+    assert [c.text for c in first[4:7]] == ["25,6", "2024", "23,0"]
+    assert [c.text for c in second[4:7]] == ["98", "2024", "110"]
+    assert first[7].text == "2.500.000.000" and first[17].text == "15.600.000.000"
+    assert all(_right(c) for c in (first[4], first[5], first[6], first[7], first[17]))
+    assert not _right(first[1]) and not _right(first[18])
+    third = table.rows[5].cells  # the next mission's heading ends the block
+    assert third[0]._tc is not second[0]._tc and third[0].text.startswith("Misi 2: ")
+
+
+def test_the_plan_table_ends_with_jumlah_and_a_total_per_source() -> None:
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+    labels = [row.cells[0].text for row in table.rows if row.cells[0].text.startswith("Jumlah")]
+    assert labels == [
+        "Jumlah", "Jumlah sumber dana: APBD Kabupaten/Kota", "Jumlah sumber dana: DAK",
+        "Jumlah sumber dana: CSR/swasta",
+    ]  # fmt: skip
+    total = table.rows[-4].cells
+    assert all(c._tc is total[0]._tc for c in total[:7])  # the label up to the first Rp
+    assert total[7].text == "23.400.000.000" and total[17].text == "142.600.000.000"
+    assert _right(total[7]) and total[0].paragraphs[0].runs[0].bold
+    fill = total[7]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+    assert fill == "DCE6F1"  # shaded like the header, as in the HTML report
+
+
+# Arial's (and Liberation Sans's) advance widths in em: digits, separators and capitals.
+ARIAL = {
+    **dict.fromkeys("0123456789", 0.556), ".": 0.278, ",": 0.278,
+    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+        0.667, 0.667, 0.722, 0.722, 0.667, 0.611, 0.778, 0.722, 0.278, 0.5, 0.667, 0.556, 0.833,
+        0.722, 0.778, 0.667, 0.778, 0.722, 0.667, 0.611, 0.722, 0.667, 0.944, 0.667, 0.667, 0.611,
+    ), strict=True)),
+}  # fmt: skip
+
+
+def test_the_plan_tables_numbers_and_capital_words_fit_their_columns() -> None:
+    """Measured with the font's real widths, not the writer's estimate: an amount never
+    wraps and a nomenclature word (PENYELENGGARAAN) is never cut."""
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    side = sum(int(m.get(qn("w:w"))) for m in margins) / 20  # twips to points
+    widths = [column.width.pt for column in table.columns]
+    assert sum(widths) == pytest.approx((29.7 - 3.0) / 2.54 * 72, abs=1)  # the text width
+    checked = 0
+    for tc in table._tbl.iter(qn("w:tc")):
+        if tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None:
+            continue  # a heading or a total's label
+        width = tc.width.pt
+        for run in tc.iter(qn("w:r")):
+            size = int(run.find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val"))) / 2
+            for word in " ".join(t.text for t in run.iter(qn("w:t"))).split():  # w:br between
+                if set(word) <= ARIAL.keys() and len(word) > 3:
+                    em = sum(ARIAL[ch] for ch in word)
+                    assert em * size <= width - side, word
+                    checked += 1
+    assert checked > 100
+
+
+def test_the_plan_tables_upper_header_row_holds_the_cells_over_both_rows() -> None:
+    """LibreOffice gives a repeated header row only its own cells' height, clipping a cell
+    over both rows ("Perangkat daerah penanggung jawab", three lines and more)."""
     document = _docx()
-    table = _table(document, "Peringkat", "Indikator kinerja (tolok ukur)")
-    header = [c.text for c in table.rows[0].cells]
-    assert header[5:10] == [f"Target {y}" for y in range(2025, 2030)]
-    first, second = table.rows[1].cells, table.rows[2].cells
-    program, budget = header.index("Program"), header.index("Pagu indikatif (Rp)")
-    assert first[program].text == "Percepatan penurunan stunting"
-    for column in (0, program, budget, header.index("Lokasi")):
-        assert first[column]._tc is second[column]._tc  # one cell over both rows
-    assert first[2]._tc is not second[2]._tc  # each indicator its own row
-    assert first[2].text == "Prevalensi balita stunting"
-    assert [c.text for c in first[4:11]] == ["25,6", "23", "20,5", "18", "16", "14", "14"]
-    assert first[budget].text == "15.600.000.000"
-    third = table.rows[3].cells  # the next program starts its own cells
-    assert third[program]._tc is not second[program]._tc
-    assert third[program].text == "Penyediaan air minum dan sanitasi perdesaan"
-    assert first[6].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # targets as numbers
+    plan = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
+    upper = plan.rows[0]
+    assert upper.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
+    lead = upper.cells[-2]
+    size = lead.paragraphs[0].runs[0].font.size.pt
+    words = len(lead.text.split())
+    assert lead.width.pt < 10 * size  # narrower than the label: it wraps…
+    assert upper.height.pt >= (words - 2) * size * 1.15  # …above the lower row's one line
+    ranking = _table(document, "Peringkat", "Pagu indikatif (Rp)")
+    assert ranking.rows[0].height is None  # a one-row header sizes itself
+
+
+def test_a_tables_caption_stays_with_it_and_totals_bold_only_their_label() -> None:
+    document = _docx()
+    table = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
+    before = table._tbl.getprevious()
+    assert _text(before) == catalogue("id")("plan_intro")
+    assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    total = table.rows[-1].cells
+    assert total[0].paragraphs[0].runs[0].bold
+    assert total[7].paragraphs[0].runs[0].bold is None  # as in the HTML report
+
+
+def test_the_plan_table_keeps_a_program_with_its_indicators_on_one_page() -> None:
+    table = _table(_docx(), "Kode", "Indikator kinerja (tolok ukur)")
+
+    def kept(n: int) -> bool:
+        pPr = table.rows[n]._tr.find(f".//{qn('w:pPr')}")
+        return pPr is not None and pPr.find(qn("w:keepNext")) is not None
+
+    # The heading with its first program, a program's first indicator with its second,
+    # but the last row of a program may end a page.
+    assert [kept(n) for n in (2, 3, 4)] == [True, True, False]
 
 
 def test_the_charts_are_pictures_when_revealed_and_a_note_when_not() -> None:
@@ -280,38 +461,38 @@ def test_the_cli_offers_docx() -> None:
 
 PLAN = Table(
     key="plan",
-    head=(("Kode", "Program", "Indikator", "2026", "2026", "Perangkat daerah"),),
-    header=("Kode", "Program", "Indikator", "Target", "Rp", "Perangkat daerah"),
+    header=("Kode", "Program", "Indikator", "Target 2026", "Rp 2026", "Perangkat daerah"),
+    groups=(
+        Group("Kode"),
+        Group("Program"),
+        Group("Indikator"),
+        Group("2026", 2, ("Target", "Rp")),
+        Group("Perangkat daerah"),
+    ),
     rows=[
+        ("Misi 1: Konektivitas", None, None, None, None, None),
         ("1.03.10", "Jalan", "Jalan mantap", 70, 12_500_000_000, "Dinas PUPR"),
-        ("1.03.10", "Jalan", "Jembatan", 4.5, None, "Dinas PUPR"),
-        ("1.03.03", "Air minum", "Rumah tangga", 80, 2_000_000_000, "Dinas PUPR"),
+        (None, None, "Jembatan", 4.5, None, None),
+        ("1.03.03", "Air minum", "Rumah tangga", "70 (2024)", 2_000_000_000, "Dinas PUPR"),
+        ("Jumlah", None, None, None, 14_500_000_000, None),
     ],
-    runs=(1, 0, 4, 5),
-    right=frozenset({3}),
+    numeric={4: "#,##0"},
+    blocks=((1, 2), (3, 1)),
+    merge=frozenset({0, 1, 4, 5}),
+    kinds={0: "heading", 4: "total"},
+    right=frozenset({5}),
 )
 
 
-def test_header_blocks_merge_across_and_down() -> None:
-    rows = (*PLAN.head, PLAN.header)
-    assert header_blocks(rows) == [
-        (0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 4), (0, 5, 1, 5), (1, 3, 1, 3),
-        (1, 4, 1, 4),
+def test_layout_aligns_numbers_and_the_right_columns() -> None:
+    grid = body_grid(PLAN)
+    (heading,) = grid[0]
+    assert (heading.columns, heading.kind, heading.right) == (6, "heading", False)
+    assert [c.right for c in grid[1]] == [False, False, False, True, True, True]
+    assert [c.right for c in grid[3]][3] is False  # a target in words stays left
+    assert [(c.column, c.columns, c.right) for c in grid[4]] == [
+        (0, 4, False), (4, 1, True), (5, 1, True),
     ]  # fmt: skip
-    # Equal neighbours in the last header row stay apart (two actors of the same name).
-    assert header_blocks((("A", "A"),)) == [(0, 0, 0, 0), (0, 1, 0, 1)]
-
-
-def test_body_spans_follow_the_key_column() -> None:
-    spans = body_spans(PLAN)
-    assert spans[1] == [(0, 1)] and spans[0] == [(0, 1)]
-    assert spans[4] == [(0, 1)]  # the empty Rp below the program's amount joins it
-    # Same agency in consecutive programs: merged only inside each program.
-    assert spans[5] == [(0, 1)]
-    assert body_spans(Table(key="x", header=("a",), rows=[("1",), ("1",)])) == {}
-    rows = [("p", "A"), ("p", None), ("p", "B"), ("p", "B"), ("q", "B")]
-    inner = body_spans(Table(key="x", header=("k", "v"), rows=rows, runs=(0, 1)))
-    assert inner == {0: [(0, 3)], 1: [(0, 1), (2, 3)]}  # "q" starts afresh
 
 
 def test_the_plan_like_table_is_one_call_with_grouped_header_and_merged_program() -> None:
@@ -330,12 +511,30 @@ def test_the_plan_like_table_is_one_call_with_grouped_header_and_merged_program(
     for row in table.rows[:2]:
         assert row._tr.trPr.find(qn("w:tblHeader")) is not None
     body = [row.cells for row in table.rows[2:]]
-    assert [c.text for c in body[0]] == [
+    assert all(c._tc is body[0][0]._tc for c in body[0])  # the heading over every column
+    assert body[0][0].text == "Misi 1: Konektivitas"
+    assert [c.text for c in body[1]] == [
         "1.03.10", "Jalan", "Jalan mantap", "70", "12.500.000.000", "Dinas PUPR",
     ]  # fmt: skip
-    assert body[1][3].text == "4,5"
-    assert body[0][1]._tc is body[1][1]._tc and body[1][1]._tc is not body[2][1]._tc
-    assert body[0][5]._tc is body[1][5]._tc and body[1][5]._tc is not body[2][5]._tc
-    assert body[0][3].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert body[2][3].text == "4,5"
+    for column in (0, 1, 4, 5):  # merged over the program's two rows, not into the next
+        assert body[1][column]._tc is body[2][column]._tc
+        assert body[2][column]._tc is not body[3][column]._tc
+    assert body[1][2]._tc is not body[2][2]._tc
+    assert _right(body[1][3]) and _right(body[1][4]) and _right(body[1][5])
+    assert not _right(body[3][3]) and not _right(body[1][1])
+    assert body[4][0]._tc is body[4][3]._tc and body[4][4].text == "14.500.000.000"
     assert top[3].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert [s.orientation for s in document.sections] == [WD_ORIENT.LANDSCAPE]  # no blank page
+
+
+def test_a_table_too_wide_for_words_margins_gets_narrow_ones() -> None:
+    doc = WordDocument(catalogue("id"))
+    doc.orientation(landscape=True)
+    narrow = doc.table(Table(key="x", header=("a", "b"), rows=[("1", "2")]))
+    wide = doc.table(
+        Table(key="y", header=tuple(f"k{n}" for n in range(20)), rows=[(10**11,) * 20])
+    )
+    assert narrow._tbl.tblPr.find(qn("w:tblCellMar")) is None
+    margins = wide._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert margins is not None and margins.getnext().tag == qn("w:tblLook")

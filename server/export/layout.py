@@ -2,7 +2,9 @@
 
 HTML, XLSX and DOCX all need the same answers: which header cell spans which columns and
 rows, which body cell is merged over a program's block, where a heading or a total row's
-label ends. This module answers them once; each writer only draws ``Spanned`` cells.
+label ends, which cell is aligned right (a number, or a text column of numbers such as
+durations: ``Table.right``). This module answers them once; each writer only draws
+``Spanned`` cells.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class Spanned:
     rows: int = 1
     columns: int = 1
     kind: str = ""  # "heading" | "total" for those rows' label, else ""
+    right: bool = False  # aligned right: a number, or a cell of a ``Table.right`` column
 
 
 def header_grid(table: Table) -> list[list[Spanned]]:
@@ -55,15 +58,21 @@ def body_grid(table: Table) -> list[list[Spanned]]:
         if kind:
             label = table.label_span(r)
             cells = [Spanned(row[0], r, 0, columns=label, kind=kind)]
-            cells += [Spanned(v, r, c) for c, v in enumerate(row) if c >= label]
+            cells += [Spanned(v, r, c, right=_right(table, c, v)) for c, v in enumerate(row)
+                      if c >= label]  # fmt: skip
         else:
             cells = [
-                Spanned(v, r, c, rows=spans.get((r, c), 1))
+                Spanned(v, r, c, rows=spans.get((r, c), 1), right=_right(table, c, v))
                 for c, v in enumerate(row)
                 if (r, c) not in covered
             ]
         grid.append(cells)
     return grid
+
+
+def _right(table: Table, column: int, value: Cell) -> bool:
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    return numeric or column in table.right
 
 
 def body_parts(table: Table) -> list[list[list[Spanned]]]:

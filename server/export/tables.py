@@ -53,16 +53,10 @@ class Table:
     rows: list[tuple[Cell, ...]]
     numeric: dict[int, str] = field(default_factory=dict)  # column -> number format
     wide: frozenset[int] = frozenset()  # columns of long text, wrapped in XLSX
-    # Header rows above ``header`` (a document's grouped header, e.g. a year over its target
-    # and Rp columns). In a document, equal neighbours in one of these rows are one cell, and
-    # a cell equal to the one above it (``header`` included) extends that cell down.
-    head: tuple[tuple[str, ...], ...] = ()
-    # Columns whose cells span rows in a Word table (``wordkit``). The first is the key: its equal
-    # consecutive cells are one cell. Each other column, inside a run of the key, joins a cell
-    # to the one above when it is equal or empty (the budget written on a program's first row).
-    runs: tuple[int, ...] = ()
-    right: frozenset[int] = frozenset()  # text columns that hold numbers (targets): aligned right
-    title: str = ""  # written above the table where a table has a title (XLSX, DOCX)
+    # Text columns whose cells are aligned right like numbers (a rank shown as a dash, durations
+    # "25 mnt"); a number is aligned right in any column (``layout.Spanned.right``).
+    right: frozenset[int] = frozenset()
+    title: str = ""  # written above the table in a sheet (XLSX); a report's heading says it
     groups: tuple[Group, ...] = ()  # a two-level header, when not empty
     blocks: tuple[tuple[int, int], ...] = ()  # (first row, row count) merged in ``merge``
     merge: frozenset[int] = frozenset()
@@ -249,31 +243,41 @@ def plan_table(r: Report) -> Table:
 
 
 def ranking_table(r: Report) -> Table:
-    """The ranked programs as the report shows them (fewer columns than ``programs_table``)."""
-    t = r.t
+    """The ranked programs as the HTML report shows them (fewer columns than
+    ``programs_table``): under their mission's heading, a shared rank marked (``2=``), one
+    number format per score column, the quadrant column only where quadrants are drawn."""
+    t, quadrants = r.t, r.has_quadrant
     header = (
         t.col("rank"), t.col("program"), *(c.label for c in r.criteria), t.col("total"),
-        t.col("quadrant"), t.col("lead"), t.col("budget"),
+        *((t.col("quadrant"),) if quadrants else ()), t.col("lead"), t.col("budget"),
     )  # fmt: skip
     rows: list[tuple[Cell, ...]] = []
-    for p in r.programs:
-        scores = p.scores or {}
-        quadrant = t.name("quadrants", p.quadrant) if p.scores else t("not_revealed")
-        rows.append(
-            (
-                p.rank or "\u2013", "\n".join(x for x in (p.title, p.location) if x),
-                *(_num(scores.get(c.key)) for c in r.criteria), _num(scores.get("total")),
-                quadrant, "\n".join(x for x in (p.lead, _issues(r, p)) if x),
-                _num(p.budget_total),
-            )
-        )  # fmt: skip
+    kinds: dict[int, str] = {}
+    for heading, programs in r.by_mission():
+        if heading:
+            kinds[len(rows)] = "heading"
+            rows.append((heading, *(None,) * (len(header) - 1)))
+        for p in programs:
+            scores = p.scores or {}
+            quadrant = t.name("quadrants", p.quadrant) if p.scores else t("not_revealed")
+            rows.append(
+                (
+                    r.rank_label(p), "\n".join(x for x in (p.title, p.location) if x),
+                    *(_num(scores.get(c.key)) for c in r.criteria), _num(scores.get("total")),
+                    *((quadrant,) if quadrants else ()),
+                    "\n".join(x for x in (p.lead, _issues(r, p)) if x), _num(p.budget_total),
+                )
+            )  # fmt: skip
+    scored = range(2, 3 + len(r.criteria))  # each criterion's column, then the total
+    alike = {c: number_format(decimals(row[c] for row in rows)) for c in scored}
     return Table(
         key="ranking",
         header=header,
         rows=rows,
-        numeric={len(header) - 1: "#,##0"},
+        numeric={**alike, len(header) - 1: "#,##0"},
         wide=frozenset({1}),
-        right=frozenset({0}),
+        right=frozenset({0}),  # a shared rank ("2=") or a dash beside the ranks
+        kinds=kinds,
     )
 
 

@@ -1,10 +1,10 @@
 """The report as a Word document (``format=docx``): the HTML report's sections, in order.
 
 Bappeda teams write their RPJMD and Renstra drafts in Word, so every table is a real Word
-table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``) that they
-can edit and paste; the wide ones (program ranking, role matrix, indicators) and the charts
-sit in one landscape section. A new table is one more call where it belongs, e.g.
-``doc.table(plan_table(r))`` inside the landscape part. The charts are the report's own
+table (``wordkit.WordDocument.table`` over the ``Table`` objects of ``tables.py``, laid out
+by ``layout.py`` as in the HTML and XLSX reports) that they can edit and paste; the wide ones
+(program ranking, role matrix, the RPJMD/Renstra plan table) and the charts sit in one
+landscape section. A new table is one more call where it belongs. The charts are the report's own
 SVG drawn to PNG by resvg (a Rust renderer in a self-contained wheel, no system libraries),
 so that Word shows them as pictures.
 """
@@ -104,8 +104,11 @@ def _programs(doc: WordDocument, r: Report) -> None:
     if not r.programs:
         doc.paragraph(t("no_programs"), italic=True)
         return
-    doc.paragraph(t("programs_intro") if r.revealed else t("not_revealed_long"))
+    intro = t("programs_intro") if r.has_quadrant else t("programs_intro_plain")
+    doc.paragraph(intro if r.revealed else t("not_revealed_long"))
     doc.table(ranking_table(r))
+    if r.tied:
+        doc.paragraph(t("tie_note"), italic=True)
 
 
 def _charts(doc: WordDocument, r: Report) -> None:
@@ -142,6 +145,7 @@ def _indicators(doc: WordDocument, r: Report) -> None:
     if not r.has_indicators:
         doc.paragraph(t("no_indicators"), italic=True)
         return
+    doc.paragraph(t("plan_intro"))
     doc.table(plan_table(r))
 
 

@@ -2,7 +2,9 @@
 sections, and real Word tables from the ``Table`` objects of ``tables.py``.
 
 python-docx writes the OOXML; this module adds what it has no single call for: A4 pages,
-section orientation, header rows that repeat on every page, merged cells, the document's
+section orientation, header rows that repeat on every page, merged cells (``layout.py``'s
+spanned cells, as the HTML and XLSX writers draw them; column widths from
+``wordwidths.py``), the document's
 language (Word's spelling checker then reads Indonesian), numbers in the room's format,
 aligned right, and a zip whose bytes depend on the record alone. Every text passes
 ``clean`` (no control characters, as in the other renderers).
@@ -19,8 +21,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -32,74 +35,23 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .i18n import Catalogue, printable
-from .tables import Cell, Table
+from .layout import Spanned, body_grid, body_parts, header_grid
+from .tables import Table
+from .wordwidths import CELL_PADDING, FITS, upper_height, widths_for
 
 A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 MARGINS = {False: Cm(2.0), True: Cm(1.5)}  # portrait, landscape (room for wide tables)
 LANGUAGE_TAGS = {"id": "id-ID", "en": "en-GB"}
 HEADER_FILL = "DCE6F1"  # the XLSX header colour
+KIND_FILLS = {"heading": "EEF2F7", "total": HEADER_FILL}  # a mission's heading, a total row
 # Besides printable's controls, what XML 1.0 cannot hold at all (lxml refuses them).
 NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 FONT = "Arial"  # the font of Indonesian official documents; Liberation Sans elsewhere
-CHAR_WIDTH, BOLD = 0.56, 1.15  # an average letter of FONT in ems, a little wide; bold wider
-TABLE_SIZES = (Pt(9), Pt(8), Pt(7))
-CELL_PADDING = int(Cm(0.4))  # Word's default cell margins, left and right
-Block = tuple[int, int, int, int]  # first row, first column, last row, last column
 
 
 def clean(value: str) -> str:
     """User text as a Word document can hold it."""
     return NOT_XML.sub("", printable(value))
-
-
-def header_blocks(rows: tuple[tuple[str, ...], ...]) -> list[Block]:
-    """The merged cells of a header: equal neighbours in a row above the last are one cell,
-    and a cell equal to every cell below it extends down (``Kode`` over two header rows)."""
-    last, covered, blocks = len(rows) - 1, set[tuple[int, int]](), []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if (r, c) in covered:
-                continue
-            c1 = c
-            while r < last and c1 + 1 < len(row) and row[c1 + 1] == text:
-                c1 += 1
-            r1 = r
-            while r1 < last and all(rows[r1 + 1][x] == text for x in range(c, c1 + 1)):
-                r1 += 1
-            covered |= {(y, x) for y in range(r, r1 + 1) for x in range(c, c1 + 1)}
-            blocks.append((r, c, r1, c1))
-    return blocks
-
-
-def body_spans(table: Table) -> dict[int, list[tuple[int, int]]]:
-    """Per merged column, the (first, last) body rows of each cell spanning several rows.
-
-    See ``Table.merge``: the key column merges equal cells; the others, inside a key run,
-    also take in the empty cells below a value.
-    """
-    if not table.runs or not table.rows:
-        return {}
-    key = table.runs[0]
-    runs: list[tuple[int, int]] = []
-    for i, row in enumerate(table.rows):
-        if runs and row[key] == table.rows[runs[-1][0]][key]:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    spans: dict[int, list[tuple[int, int]]] = {key: [s for s in runs if s[1] > s[0]]}
-    for column in table.runs[1:]:
-        found = []
-        for first, last in runs:
-            start = first
-            for i in range(first + 1, last + 1):
-                if table.rows[i][column] not in (None, "", table.rows[start][column]):
-                    if i - 1 > start:
-                        found.append((start, i - 1))
-                    start = i
-            if last > start:
-                found.append((start, last))
-        spans[column] = found
-    return spans
 
 
 class WordDocument:
@@ -196,21 +148,27 @@ class WordDocument:
     def table(
         self, table: Table, *, size: float | None = None, fills: Mapping[str, str] | None = None
     ) -> DocxTable:
-        """``table`` as a Word table: header rows bold, shaded and repeated on each page,
-        numbers in the room's format aligned right, cells merged as ``Table`` says. A body
+        """``table`` as a Word table, drawn from ``layout``'s spanned cells as the HTML and
+        XLSX writers draw it: header rows bold, shaded and repeated on each page (a group
+        over its columns centred), cells merged over their rows and columns, heading and
+        total rows bold and shaded, numbers in their cell's format aligned right. A body
         cell whose text is a key of ``fills`` gets that background (the role matrix's roles);
-        ``size`` fixes the letters' size, otherwise the largest of TABLE_SIZES that fits."""
-        head = (*table.head, table.header)
-        texts = [[self._text(v) for v in row] for row in table.rows]
-        count = len(table.header)
-        grid = self.doc.add_table(rows=len(head) + len(texts), cols=count)
+        ``size`` fixes the letters' size, otherwise the largest of TABLE_SIZES that fits,
+        with narrow cell margins when no size fits with Word's (the plan table's 20 columns)."""
+        head, body = header_grid(table), body_grid(table)
+        _keep_last_paragraph(self.doc)  # a caption or an intro stays with its table
+        texts = [[self._text(table, c) for c in row] for row in body]
+        grid = self.doc.add_table(rows=len(head) + len(table.rows), cols=len(table.header))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
-        for points in [Pt(size)] if size else TABLE_SIZES:  # the largest letters that fit
-            widths, fits = _widths(head, texts, table, self.text_width, points)
+        tries = [(CELL_PADDING, Pt(size))] if size else FITS
+        for padding, points in tries:  # the largest letters that fit, at the widest margins
+            widths, fits = widths_for(table, head, body, texts, self.text_width, points, padding)
             if fits:
                 break
+        if padding != CELL_PADDING:
+            _cell_margins(grid, padding // 2)
         cells = [row.cells for row in grid.rows]
         for column, width in enumerate(widths):
             grid.columns[column].width = width
@@ -218,36 +176,45 @@ class WordDocument:
                 row[column].width = width
         for r, row in enumerate(grid.rows):
             _row_flag(row, "w:tblHeader" if r < len(head) else "w:cantSplit")
-        for r0, c0, r1, c1 in header_blocks(head):
-            cell = cells[r0][c0].merge(cells[r1][c1]) if (r1, c1) != (r0, c0) else cells[r0][c0]
-            _write(cell, head[r0][c0], points, bold=True, right=False)
-            if c1 > c0:  # a group over its columns (a year over target and Rp)
+        if len(head) > 1:  # LibreOffice clips a two-row header cell where the header repeats
+            grid.rows[0].height = upper_height(head, widths, points, padding)
+            grid.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for c in (c for row in head for c in row):
+            cell = _span(cells, c)
+            _write(cell, self._text(table, c), points, bold=True)
+            if c.columns > 1 or table.groups:  # a year over its target and Rp, as in HTML
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _shade(cell, HEADER_FILL)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        continued = set()
-        for column, spans in body_spans(table).items():
-            for first, last in spans:
-                cells[len(head) + first][column].merge(cells[len(head) + last][column])
-                continued |= {(i, column) for i in range(first + 1, last + 1)}
-        for i, (values, row_texts) in enumerate(zip(table.rows, texts, strict=True)):
-            for column, (value, text) in enumerate(zip(values, row_texts, strict=True)):
-                cell = cells[len(head) + i][column]
+        top = len(head)
+        for row, row_texts in zip(body, texts, strict=True):
+            kind = table.kinds.get(row[0].row, "") if row else ""
+            for c, text in zip(row, row_texts, strict=True):
+                cell = _span(cells, c, top)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-                if (i, column) not in continued:
-                    right = column in table.right or _is_number(value)
-                    _write(cell, text, points, bold=False, right=right)
-                    if fills and text in fills:
-                        _shade(cell, fills[text])
+                _write(cell, text, points, bold=bool(c.kind), right=c.right)
+                if kind:
+                    _shade(cell, KIND_FILLS[kind])
+                elif fills and text in fills:
+                    _shade(cell, fills[text])
+        for part in body_parts(table):  # a program with its indicators; a heading with them
+            first = part[0][0].row
+            together = len(part) - 1 if len(part) > 1 else int(first in table.kinds)
+            for r in range(first, first + together):
+                if table.kinds.get(r) != "total":
+                    _keep_with_next(grid.rows[top + r])
         self.doc.add_paragraph()  # Word joins two tables that touch; keep them apart
         return grid
 
-    def _text(self, value: Cell) -> str:
+    def _text(self, table: Table, cell: Spanned) -> str:
+        """A cell's text; a body number in its cell's format, in the room's language
+        (12.500.000.000 and 4,5 in Indonesian, a year as 2024)."""
+        value = cell.value
         if value is None:
             return ""
         if isinstance(value, str):
             return clean(value)
-        return self.t.number(value)  # 12.500.000.000 and 4,5 in Indonesian
+        return self.t.formatted(value, table.number_format(cell.row, cell.column))
 
     # -- the file ---------------------------------------------------------------------------
 
@@ -265,8 +232,20 @@ class WordDocument:
         return _stable_zip(out.getvalue(), when)
 
 
-def _is_number(value: Cell) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _cell_margins(grid: DocxTable, side: int) -> None:
+    """Every cell's left and right margin (``side``, EMU) instead of Word's 0.19 cm."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(Emu(side).twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties = grid._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))  # the schema's order: tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _page(section: Section, landscape: bool) -> None:
@@ -278,33 +257,27 @@ def _page(section: Section, landscape: bool) -> None:
     section.top_margin = section.bottom_margin = margin
 
 
-def _widths(
-    head: tuple[tuple[str, ...], ...], texts: list[list[str]], table: Table, total: int, size: Pt
-) -> tuple[list[int], bool]:
-    """Column widths that fill the text width, and whether they fit: each column at least as
-    wide as what must not break (a header word, a number), the rest shared by how much text
-    a column holds (capped: long text wraps). Word keeps these widths; LibreOffice too."""
-    char = int(size * CHAR_WIDTH)
-    least, wanted = [], []
-    for column in range(len(table.header)):
-        words = [len(w) * BOLD for w in head[-1][column].split()]
-        lines = [len(line) for row in texts for line in row[column].splitlines()]
-        tokens = [len(w) for row in texts for w in row[column].split()]
-        numbers = [len(row[column]) for row, values in zip(texts, table.rows, strict=True)
-                   if _is_number(values[column]) or column in table.right]  # fmt: skip
-        floor = max([3, *words, *numbers, *(min(t, 15) for t in tokens)])
-        cap = 40 if column in table.wide else 18
-        least.append(int(floor * char) + CELL_PADDING)
-        wanted.append(int(max(floor, min(cap, max(lines, default=0))) * char) + CELL_PADDING)
-    if sum(least) >= total:
-        return [int(w * total / sum(least)) for w in least], False
-    if sum(wanted) <= total:
-        return [int(w * total / sum(wanted)) for w in wanted], True
-    share = (total - sum(least)) / (sum(wanted) - sum(least))
-    return [int(lo + (hi - lo) * share) for lo, hi in zip(least, wanted, strict=True)], True
+def _span(cells: list[list[_Cell]], c: Spanned, top: int = 0) -> _Cell:
+    """The Word cell of ``c``, merged over its rows and columns (``top``: the body's first row)."""
+    first = cells[top + c.row][c.column]
+    if c.rows == c.columns == 1:
+        return first
+    return first.merge(cells[top + c.row + c.rows - 1][c.column + c.columns - 1])
 
 
-def _write(cell: _Cell, text: str, size: Pt, *, bold: bool, right: bool) -> None:
+def _keep_last_paragraph(doc: DocxDocument) -> None:
+    last = doc.element.body.findall(qn("w:p"))
+    if last:
+        last[-1].get_or_add_pPr().keepNext_val = True
+
+
+def _keep_with_next(row: _Row) -> None:
+    """Word keeps a row whose paragraphs say "keep with next" on the page of the next row."""
+    for p in row._tr.iter(qn("w:p")):
+        p.get_or_add_pPr().keepNext_val = True
+
+
+def _write(cell: _Cell, text: str, size: Pt, *, bold: bool, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
     if right:
