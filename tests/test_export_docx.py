@@ -42,6 +42,8 @@ HEADINGS_ID = [
     "6. Kebijakan dan strategi",
     "7. Peserta",
     "8. Tahapan lokakarya",
+    "9. Komitmen pelaku",
+    "10. Rencana tindak lanjut",
     "Lampiran: kartu kebutuhan dan potensi",
 ]
 HEADINGS_EN = [
@@ -53,6 +55,8 @@ HEADINGS_EN = [
     "6. Policies and strategies",
     "7. Participants",
     "8. Workshop phases",
+    "9. Commitments of the actors",
+    "10. Follow-up plan",
     "Annex: needs and potentials cards",
 ]
 
@@ -258,7 +262,7 @@ def test_wide_tables_sit_in_landscape_sections_and_the_rest_in_portrait() -> Non
 
 def test_every_table_repeats_its_header_row_on_each_page() -> None:
     document = _docx()
-    assert len(document.tables) == 5
+    assert len(document.tables) == 6  # ranking, matrix, plan, people, phases, follow-ups
     plan = _table(document, "Kode", "Indikator kinerja (tolok ukur)")
     for table in document.tables:
         head = 2 if table._tbl is plan._tbl else 1  # the plan table's year over its target and Rp

@@ -371,6 +371,17 @@ def phases_table(r: Report) -> Table:
     return Table(key="phases", header=header, rows=rows, right=frozenset({3}))
 
 
+def followups_table(r: Report) -> Table:
+    """The follow-up plan (rencana tindak lanjut): what, who and by when."""
+    t = r.t
+    header = (t.col("no"), t.col("activity"), t.col("actor"), t.col("due"))
+    followups = r.people.followups if r.people else ()
+    rows: list[tuple[Cell, ...]] = [
+        (n, f.text, f.actor, f.due) for n, f in enumerate(followups, start=1)
+    ]
+    return Table(key="followups", header=header, rows=rows, wide=frozenset({1}))
+
+
 def summary_table(r: Report) -> Table:
     """The title page as field/value pairs: the first sheet of the workbook."""
     t = r.t

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from .charts import bars_svg, quadrant_svg
 from .i18n import parse_time
 from .tables import (
+    followups_table,
     matrix_table,
     participants_table,
     phases_table,
@@ -46,6 +47,7 @@ def render_docx(report: Report) -> bytes:
     doc.orientation(landscape=False)
     _policies(doc, report)
     _people_and_phases(doc, report)
+    _commitments_and_followups(doc, report)
     _cards(doc, report)
     t = report.t
     doc.footer(t("generated", code=report.room["code"], seq=report.snapshot["seq"]))
@@ -173,6 +175,23 @@ def _people_and_phases(doc: WordDocument, r: Report) -> None:
     doc.heading(f"8. {t('phases')}")
     doc.table(phases_table(r))
     doc.paragraph(t("times_note", zone=t.zone_label), italic=True)
+
+
+def _commitments_and_followups(doc: WordDocument, r: Report) -> None:
+    """What each actor committed to, program by program, and the follow-up plan."""
+    t = r.t
+    doc.heading(f"9. {t('commitments')}")
+    actors = r.people.commitments if r.people else ()
+    for actor in actors:
+        doc.heading(actor.actor, 3)
+        doc.items(f"{c.program}: {c.text}" for c in actor.items)
+    if not actors:
+        doc.paragraph(t("no_commitments"), italic=True)
+    doc.heading(f"10. {t('followups')}")
+    if r.people and r.people.followups:
+        doc.table(followups_table(r))
+    else:
+        doc.paragraph(t("no_followups"), italic=True)
 
 
 def _cards(doc: WordDocument, r: Report) -> None:
