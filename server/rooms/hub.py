@@ -14,13 +14,13 @@ import contextlib
 import logging
 import secrets
 import time
-from typing import Protocol, cast
+from typing import cast
 
 from .. import metrics
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
-from ..store import Event, RoomMeta, Store, StoreError
+from ..store import Event, RoomMeta, SharedStore, Store, StoreError
 from . import tokens
 from .protocol import CloseCode
 from .room import Room, now_ms
@@ -36,18 +36,6 @@ BEAT = 1.0
 BEAT_SLICES = 10
 PRESENCE_TTL = 5.0
 MAX_PAUSE = 5.0
-
-
-class SharedStore(Protocol):
-    """What a store with ``shared = True`` offers beyond ``Store`` (see store/redis.py)."""
-
-    async def news(self, block: float) -> dict[str, list[Event]] | None: ...
-
-    async def tail(self, positions: dict[str, int]) -> dict[str, list[Event]]: ...
-
-    async def presence(
-        self, process: str, online: dict[str, set[str]], ttl: float
-    ) -> dict[str, frozenset[str]]: ...
 
 
 def _positions(rooms: dict[str, Room]) -> dict[str, int]:

@@ -238,7 +238,8 @@ class RedisStore:
         await self._call(self.redis.hsetnx(_key(code, "records"), str(n), body))
 
     async def get_record(self, code: str, n: int) -> bytes | None:
-        return await self._call(self.redis.hget(_key(code, "records"), str(n)))
+        body: bytes | None = await self._call(self.redis.hget(_key(code, "records"), str(n)))
+        return body
 
     async def rooms(self) -> list[str]:
         codes = await self._call(self.redis.smembers(f"{PREFIX}:rooms"))
@@ -247,7 +248,8 @@ class RedisStore:
     async def secret(self) -> bytes:
         key = f"{PREFIX}:secret"
         await self._call(self.redis.set(key, secrets.token_bytes(32), nx=True))
-        return await self._call(self.redis.get(key))
+        secret: bytes = await self._call(self.redis.get(key))
+        return secret
 
     # --- sharing between processes (used by the hub) ------------------------------------
 
@@ -260,7 +262,7 @@ class RedisStore:
         confirmation then comes out of here as None.
         """
         if self._news is None:
-            news = self.listener.pubsub()
+            news: Any = self.listener.pubsub()  # redis-py leaves PubSub's methods untyped
             try:
                 await self._call(news.psubscribe(NEWS))
             except Unavailable:

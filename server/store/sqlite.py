@@ -223,7 +223,7 @@ class SQLiteStore:
             )
             return True
 
-        return await self._write(job)
+        return bool(await self._write(job))
 
     async def room_meta(self, code: str) -> RoomMeta | None:
         rows = await self._read("SELECT code, key_hash, created_at FROM rooms WHERE code=?", code)
@@ -278,7 +278,7 @@ class SQLiteStore:
 
     async def get_record(self, code: str, n: int) -> bytes | None:
         rows = await self._read("SELECT body FROM records WHERE room=? AND n=?", code, n)
-        return rows[0][0] if rows else None
+        return bytes(rows[0][0]) if rows else None
 
     async def rooms(self) -> list[str]:
         return [code for (code,) in await self._read("SELECT code FROM rooms ORDER BY code")]
@@ -288,6 +288,7 @@ class SQLiteStore:
 
         def job(conn: sqlite3.Connection) -> bytes:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (fresh,))
-            return conn.execute("SELECT v FROM meta WHERE k='secret'").fetchone()[0]
+            return bytes(conn.execute("SELECT v FROM meta WHERE k='secret'").fetchone()[0])
 
-        return await self._write(job)
+        secret: bytes = await self._write(job)
+        return secret
