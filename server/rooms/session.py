@@ -63,7 +63,8 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
     settings = hub.settings
     origin = ws.headers.get("origin")
     if settings.public_origins and origin not in settings.public_origins:
-        await ws.close(1008)  # before accepting: the browser sees a refused handshake
+        # Before accepting: the browser sees a refused handshake.
+        await ws.close(CloseCode.POLICY_VIOLATION)
         return
     await ws.accept()
     code = normalise_code(code)
