@@ -22,6 +22,7 @@ from ..state import Entry, create
 from ..state.ops import RoomCreate
 from ..store import Event, RoomMeta, SharedStore, Store, StoreError
 from . import tokens
+from .core import RoomCore
 from .protocol import CloseCode
 from .room import Room, now_ms
 
@@ -120,7 +121,8 @@ class Hub:
             if await self.store.create_room(meta, event):
                 break
         state = create(Entry(seq=1, at=at, by="", op=op))
-        self.rooms[code] = Room(state, self.store, self.settings, [event])
+        room = Room(RoomCore(state, self.settings, [event]), self.store, self.settings)
+        self.rooms[code] = room.start()
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
         return code, key
@@ -140,7 +142,7 @@ class Hub:
             task.add_done_callback(lambda _: self._loading.pop(code, None))
         room = await asyncio.shield(task)
         if room is not None and code not in self.rooms:
-            self.rooms[code] = room
+            self.rooms[code] = room.start()  # started only once it is the room served here
             metrics.ROOMS.set(len(self.rooms))
             if self.store.shared:  # news that came while it loaded were not for a known room
                 room.catch_up_soon()
