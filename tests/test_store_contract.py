@@ -31,6 +31,7 @@ from server.store import (
 from server.store.memory import MemoryStore
 from server.store.sqlite import CHECKPOINT_EVERY, SQLiteStore
 
+from .clock import ManualClock
 from .redis.redisserver import RedisClusterNodes, RedisServer
 
 Scenario = Callable[[Store], Awaitable[None]]
@@ -280,12 +281,14 @@ def test_the_sqlite_writer_syncs_as_asked(tmp_path: Path, asked: str, level: int
 
 
 def test_normal_checkpoints_the_wal_beside_the_writer(tmp_path: Path) -> None:
+    clock = ManualClock()
+
     async def scenario() -> int:
-        store = SQLiteStore(tmp_path, "normal")
+        store = SQLiteStore(tmp_path, "normal", clock)
         await store.open()
         try:
             await _room(store, last=40)
-            await asyncio.sleep(2.5 * CHECKPOINT_EVERY)
+            await clock.atick(CHECKPOINT_EVERY, "spwt-sqlite-checkpoints")  # one checkpoint
             # The database file alone, without the WAL: what the checkpoints copied into it.
             alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
             with contextlib.closing(alone):

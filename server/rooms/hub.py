@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import time
 from typing import cast
 
 from .. import metrics
+from ..clock import SYSTEM, Clock
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
@@ -24,7 +24,7 @@ from ..store import Event, RoomMeta, SharedStore, Store, StoreError
 from . import tokens
 from .core import RoomCore
 from .protocol import CloseCode
-from .room import Room, now_ms
+from .room import Room
 
 log = logging.getLogger("spwt.hub")
 # Room codes are read off a projector and typed on phones: no 0/O, 1/I/L.
@@ -49,9 +49,10 @@ def normalise_code(code: str) -> str:
 
 
 class Hub:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Clock = SYSTEM) -> None:
         self.store = store
         self.settings = settings
+        self.clock = clock  # for the rooms' times and idleness, and the unload loop
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Task[Room | None]] = {}
         self._key_hashes: dict[str, str] = {}
@@ -109,7 +110,7 @@ class Hub:
     ) -> tuple[str, str]:
         """A new room; returns its code and the facilitator key (shown once, stored hashed)."""
         key = secrets.token_urlsafe(24)  # 192 bits
-        at = now_ms()
+        at = self.clock.now_ms()
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             op = RoomCreate(
@@ -121,7 +122,8 @@ class Hub:
             if await self.store.create_room(meta, event):
                 break
         state = create(Entry(seq=1, at=at, by="", op=op))
-        room = Room(RoomCore(state, self.settings, [event]), self.store, self.settings)
+        core = RoomCore(state, self.settings, [event])
+        room = Room(core, self.store, self.settings, self.clock)
         self.rooms[code] = room.start()
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
@@ -132,7 +134,7 @@ class Hub:
         code = normalise_code(code)
         room = self.rooms.get(code)
         if room is not None:
-            room.last_used = time.monotonic()
+            room.last_used = self.clock.monotonic()
             return room
         if not code.isalnum() or len(code) > 32:
             return None
@@ -149,7 +151,7 @@ class Hub:
         return self.rooms.get(code)
 
     async def _load(self, code: str) -> Room | None:
-        room = await Room.load(code, self.store, self.settings)
+        room = await Room.load(code, self.store, self.settings, self.clock)
         if room is not None and code not in self._key_hashes:
             # Known from now on: a loaded room checks its key even while the store is away.
             meta = await self.store.room_meta(code)
@@ -184,7 +186,7 @@ class Hub:
         loads the room again from its snapshot and the log after it."""
         after = self.settings.unload_after
         while True:
-            await asyncio.sleep(min(60.0, after / 4))
+            await self.clock.sleep(min(60.0, after / 4))
             for code, room in list(self.rooms.items()):
                 if room.idle_for() < after:
                     continue

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import metrics
+from ..clock import SYSTEM, Clock
 from ..settings import Settings
 from ..state import Op, Rejected, RoomState
 from ..store import Conflict, Event, Store, StoreError
@@ -44,13 +45,12 @@ class Pending:
     )
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class Room:
-    def __init__(self, core: RoomCore, store: Store, settings: Settings) -> None:
+    def __init__(
+        self, core: RoomCore, store: Store, settings: Settings, clock: Clock = SYSTEM
+    ) -> None:
         self.core = core
+        self.clock = clock
         self.code = core.code
         self.store = store
         self.settings = settings
@@ -65,8 +65,8 @@ class Room:
         self._held: list[Event] = []
         #: Participants online through other processes (shared stores; kept by the hub).
         self.elsewhere: frozenset[str] = frozenset()
-        #: When someone last looked the room up, connected or left (``time.monotonic``).
-        self.last_used = time.monotonic()
+        #: When someone last looked the room up, connected or left (``clock.monotonic()``).
+        self.last_used = self.clock.monotonic()
         self._stopped = False
 
     @property
@@ -78,10 +78,12 @@ class Room:
         return self.core.recent
 
     @classmethod
-    async def load(cls, code: str, store: Store, settings: Settings) -> Room | None:
+    async def load(
+        cls, code: str, store: Store, settings: Settings, clock: Clock = SYSTEM
+    ) -> Room | None:
         """The room from its last state snapshot and the log after it; None if unknown."""
         core = await loader.load_core(code, store, settings)
-        return None if core is None else cls(core, store, settings)
+        return None if core is None else cls(core, store, settings, clock)
 
     def start(self) -> Room:
         """Start taking ops (the committer task). Ops submitted before wait for it."""
@@ -96,7 +98,7 @@ class Room:
     ) -> asyncio.Future[Event]:
         """Queue an op. The future gives its event once durable (rejections go to the sender)."""
         pending = Pending(Submitted(by, op_id, op), sender)
-        self.last_used = time.monotonic()
+        self.last_used = self.clock.monotonic()
         if self._stopped:  # unloaded or shutting down: a new copy of the room will take it
             self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
         else:
@@ -130,7 +132,7 @@ class Room:
                 self.receive(held)
 
     def _check(self, batch: list[Pending]) -> Checked:
-        return self.core.check([pending.op for pending in batch], now_ms())
+        return self.core.check([pending.op for pending in batch], self.clock.now_ms())
 
     async def _commit(self, batch: list[Pending]) -> None:
         checked = self._check(batch)
@@ -253,20 +255,20 @@ class Room:
         for frame in self.core.welcome(since, (conn.participant, conn.role), you, token):
             conn.send(frame)
         self.connections.add(conn)
-        self.last_used = time.monotonic()
+        self.last_used = self.clock.monotonic()
         self._presence_changed()
 
     def detach(self, conn: Connection) -> None:
         if conn in self.connections:
             self.connections.discard(conn)
-            self.last_used = time.monotonic()
+            self.last_used = self.clock.monotonic()
             self._presence_changed()
 
     def idle_for(self) -> float:
         """Seconds since anyone used the room; 0 while connected or with writes in flight."""
         if self.connections or self._appending or self._background or not self._inbox.empty():
             return 0.0
-        return time.monotonic() - self.last_used
+        return self.clock.monotonic() - self.last_used
 
     def online(self) -> list[str]:
         return sorted({c.participant for c in self.connections} | self.elsewhere)

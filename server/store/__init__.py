@@ -12,28 +12,30 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..clock import SYSTEM, Clock
 from .base import Conflict, Event, RoomMeta, SharedStore, Store, StoreError, Unavailable
 
-#: How a backend is made: from the URL, the data folder and SQLite's ``synchronous``.
-Factory = Callable[[str, Path, str], Store]
+#: How a backend is made: from the URL, the data folder, SQLite's ``synchronous`` and the
+#: clock it waits on.
+Factory = Callable[[str, Path, str, Clock], Store]
 
 
-def _sqlite(url: str, data: Path, synchronous: str) -> Store:
+def _sqlite(url: str, data: Path, synchronous: str, clock: Clock) -> Store:
     from .sqlite import SQLiteStore
 
-    return SQLiteStore(data, synchronous)
+    return SQLiteStore(data, synchronous, clock)
 
 
-def _memory(url: str, data: Path, synchronous: str) -> Store:
+def _memory(url: str, data: Path, synchronous: str, clock: Clock) -> Store:
     from .memory import MemoryStore
 
     return MemoryStore()
 
 
-def _redis(url: str, data: Path, synchronous: str) -> Store:
+def _redis(url: str, data: Path, synchronous: str, clock: Clock) -> Store:
     from .redis import RedisStore
 
-    return RedisStore(url)
+    return RedisStore(url, clock=clock)
 
 
 #: URL scheme -> its backend. ``memory`` is for tests and engine benchmarks only.
@@ -56,10 +58,15 @@ def backend_of(url: str | None) -> Factory:
     return factory
 
 
-def make_store(data: str | Path, redis_url: str | None = None, synchronous: str = "full") -> Store:
+def make_store(
+    data: str | Path,
+    redis_url: str | None = None,
+    synchronous: str = "full",
+    clock: Clock = SYSTEM,
+) -> Store:
     """The store ``redis_url`` names (see ``BACKENDS``), or the embedded SQLite store in
     ``data`` (``synchronous``: see store/sqlite.py) when there is none."""
-    return backend_of(redis_url)(redis_url or "", Path(data), synchronous)
+    return backend_of(redis_url)(redis_url or "", Path(data), synchronous, clock)
 
 
 __all__ = [
