@@ -1,0 +1,28 @@
+"""Where tests live: real Chromium only under tests/browser/ (``-m "not browser"`` and
+``tests/browser`` select them), and measurements in bench/, not in the suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+BROWSER = TESTS / "browser"
+
+
+def test_chromium_tests_live_under_tests_browser() -> None:
+    outside = [
+        str(path.relative_to(TESTS))
+        for path in TESTS.rglob("*.py")
+        if not path.is_relative_to(BROWSER) and path != Path(__file__).resolve()
+        if any(word in path.read_text().lower() for word in ("playwright", "chromium"))
+    ]
+    assert outside == []
+
+
+def test_every_browser_test_module_is_marked_browser() -> None:
+    unmarked = [
+        path.name
+        for path in BROWSER.glob("test_*.py")
+        if "pytestmark = pytest.mark.browser" not in path.read_text()
+    ]
+    assert unmarked == []
