@@ -1,4 +1,4 @@
-"""The HTTP API of DESIGN.md §3: rooms, scenario records, snapshots, schema, health."""
+"""The HTTP API of docs/design.md §3: rooms, scenario records, snapshots, schema, health."""
 
 from __future__ import annotations
 

@@ -26,3 +26,19 @@ def test_every_browser_test_module_is_marked_browser() -> None:
         if "pytestmark = pytest.mark.browser" not in path.read_text()
     ]
     assert unmarked == []
+
+
+def test_the_repo_stands_alone() -> None:
+    """Nothing points at a design file outside the repo: docs/design.md is the design."""
+    root = TESTS.parent
+    outside = "../" + "shared"  # not spelled whole, or this file would match itself
+    found = [
+        str(path.relative_to(root))
+        for folder in ("server", "web", "docs", "tests", "bench", "scripts")
+        for path in (root / folder).rglob("*")
+        if path.suffix in (".py", ".md", ".js", ".html", ".j2", ".sh", ".json", ".toml")
+        if outside in path.read_text(errors="replace")
+    ] + [name for name in ("README.md", "pyproject.toml") if outside in (root / name).read_text()]
+    assert found == []
+    assert (root / "docs" / "design.md").is_file()
+    assert "docs/design.md" in (root / "README.md").read_text()
