@@ -10,7 +10,7 @@ from server.rooms.hub import Hub
 from server.rooms.loader import load_core
 from server.rooms.room import Room
 from server.settings import Settings
-from server.state import parse_client_op, replay
+from server.state import Rejected, parse_client_op, replay
 from server.state.ops import ParticipantJoin
 from server.store import RoomMeta
 from server.store.memory import MemoryStore
@@ -97,5 +97,17 @@ def test_constructing_a_room_starts_nothing() -> None:
         assert (await queued)["seq"] == room.state.seq  # taken once started
         await room.drain()
         assert asyncio.all_tasks() == before  # the committer is gone again
+
+    asyncio.run(scenario())
+
+
+def test_draining_a_room_never_started_refuses_what_was_queued() -> None:
+    async def scenario() -> None:
+        room = Room(new_core(), MemoryStore(), SETTINGS)
+        _, p = people(room.core)
+        queued = room.submit(p, "p1", by(p, "p1", "note.add", text="Air bersih").op)
+        await room.drain()
+        assert isinstance(queued.exception(), Rejected)
+        assert queued.exception().code == "unavailable"  # type: ignore[union-attr]
 
     asyncio.run(scenario())

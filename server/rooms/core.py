@@ -120,7 +120,7 @@ class Frames:
     special: dict[Viewer, str] = field(default_factory=dict)
 
     def for_viewer(self, viewer: Viewer) -> str:
-        return self.special.get(viewer, self.common)
+        return self.special.get(viewer, self.common) if self.special else self.common
 
 
 class RoomCore:
@@ -247,14 +247,19 @@ class RoomCore:
         def frame(chosen: Iterable[Event]) -> str:
             return '{"type":"events","events":[' + ",".join(map(part, chosen)) + "]}"
 
+        common = frame(v.everyone for v in views)
         own = set().union(*(v.own for v in views))
         facilitator_differs = any(v.facilitator is not None for v in views)
-        special = {
-            (participant, role): frame(v.for_viewer(participant, role) for v in views)
-            for participant, role in set(viewers)
-            if participant in own or (facilitator_differs and role == "facilitator")
-        }
-        return Frames(frame(v.everyone for v in views), special)
+        if not own and not facilitator_differs:  # the usual case: one frame for all
+            return Frames(common)
+        special: dict[Viewer, str] = {}
+        for viewer in viewers:
+            participant, role = viewer
+            if viewer not in special and (
+                participant in own or (facilitator_differs and role == "facilitator")
+            ):
+                special[viewer] = frame(v.for_viewer(participant, role) for v in views)
+        return Frames(common, special)
 
     def event_frame(self, event: Event, viewer: Viewer) -> str:
         """One event as ``viewer`` sees it, in a frame of its own (a resent op's ack)."""

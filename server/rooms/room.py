@@ -246,7 +246,10 @@ class Room:
             applied.views, ((c.participant, c.role) for c in self.connections)
         )
         for conn in list(self.connections):  # a full outbox drops its connection from the set
-            conn.send(frames.for_viewer((conn.participant, conn.role)))
+            if frames.special:
+                conn.send(frames.for_viewer((conn.participant, conn.role)))
+            else:
+                conn.send(frames.common)
 
     # --- connections -------------------------------------------------------------------
 
@@ -303,6 +306,10 @@ class Room:
         if self._committer is not None:
             self._inbox.put_nowait(None)
             await asyncio.wait([self._committer])  # our own cancellation still reaches us
+        while not self._inbox.empty():  # never started: what was queued is not applied
+            pending = self._inbox.get_nowait()
+            if pending is not None:
+                self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self._presence_handle is not None:
