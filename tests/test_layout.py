@@ -42,3 +42,10 @@ def test_the_repo_stands_alone() -> None:
     assert found == []
     assert (root / "docs" / "design.md").is_file()
     assert "docs/design.md" in (root / "README.md").read_text()
+
+
+def test_the_test_command_type_checks_first_and_stops_on_an_error() -> None:
+    script = (TESTS.parent / "scripts" / "test.sh").read_text()
+    assert "set -euo pipefail" in script  # a failing mypy ends the run
+    check = script.index("python3 -m mypy --strict server/store")
+    assert check < script.index("python3 -m pytest")
