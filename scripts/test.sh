@@ -16,4 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The typed packages first: a type error fails the run before any test starts.
+python3 -m mypy --strict server/store server/state server/planning
 exec python3 -m pytest "$@"

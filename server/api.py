@@ -1,4 +1,4 @@
-"""The HTTP API of DESIGN.md §3: rooms, scenario records, snapshots, schema, health."""
+"""The HTTP API of docs/design.md §3: rooms, scenario records, snapshots, schema, health."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .planning import carry, nomenclature
 from .planning.records import RecordError
 from .public import public_base
 from .rooms.hub import Hub
-from .rooms.room import Room, now_ms
+from .rooms.room import Room
 from .state.models import RoomState, TimeZone, YearRange
 from .state.record import build_record, record_schema
 from .state.text import clean
@@ -107,7 +107,7 @@ async def create_room(request: Request) -> Response:
         raise ApiError(400, "invalid", "title is empty")
     if len(title) > limit or len(region) > limit:
         raise ApiError(400, "too_long", f"title and region are at most {limit} characters")
-    at, seed = now_ms(), None
+    at, seed = hub.clock.now_ms(), None
     address = client_address(request)
     if source is not None:
         try:

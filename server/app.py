@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 
 from . import api
 from .api import ApiError
+from .clock import SYSTEM, Clock
 from .compression import Compression
 from .rooms import session
 from .rooms.hub import Hub
@@ -72,10 +73,11 @@ def _page_routes() -> list[BaseRoute]:
     return page_routes(web_folder())
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, clock: Clock = SYSTEM) -> Starlette:
     """The app for ``settings`` (by default from the environment)."""
     settings = settings or Settings.from_env()
-    hub = Hub(make_store(settings.data, settings.redis_url, settings.sqlite_synchronous), settings)
+    store = make_store(settings.data, settings.redis_url, settings.sqlite_synchronous, clock)
+    hub = Hub(store, settings, clock)
 
     async def websocket(ws: WebSocket) -> None:
         await session.serve(ws, hub, ws.path_params["room"])

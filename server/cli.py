@@ -119,28 +119,25 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from .rooms.room import Room
+    from .rooms.loader import load_core, snapshot_record
     from .state.record import build_record
     from .store import make_store
 
     settings = Settings.from_env(data=args.data, redis_url=args.redis_url)
     store = make_store(settings.data, settings.redis_url, settings.sqlite_synchronous)
     await store.open()
-    try:
-        room = await Room.load(args.room.strip().upper(), store, settings)
-        if room is None:
+    try:  # the room's state read from the store: no live room, nothing to drain
+        core = await load_core(args.room.strip().upper(), store, settings)
+        if core is None:
             print(f"spwt export: no room {args.room}", file=sys.stderr)
             return 1
-        try:
-            if args.snapshot is None:
-                record = build_record(room.state).to_json_dict()
-            else:
-                record = await room.snapshot_record(args.snapshot)
-                if record is None:
-                    print(f"spwt export: no snapshot {args.snapshot}", file=sys.stderr)
-                    return 1
-        finally:
-            await room.drain()
+        if args.snapshot is None:
+            record = build_record(core.state).to_json_dict()
+        else:
+            record = await snapshot_record(store, core.state, args.snapshot)
+            if record is None:
+                print(f"spwt export: no snapshot {args.snapshot}", file=sys.stderr)
+                return 1
     finally:
         await store.close()
     from .export import render

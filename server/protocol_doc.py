@@ -54,7 +54,7 @@ INTRO = """\
 
 This file is written by `python -m server.protocol_doc` from the pydantic models of the
 server; `tests/test_protocol_doc.py` fails when it is out of date. The design and the
-reasons are in `../shared/DESIGN.md` §3.
+reasons are in `docs/design.md` §3.
 
 ## HTTP
 

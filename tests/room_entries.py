@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.rooms.room import entry_of
+from server.rooms.core import entry_of
 from server.state import Entry
 
 

@@ -1,6 +1,6 @@
 """Indonesian numbers and money: every case of the shared table, the refusal messages in
 both catalogues, and format/parse round trips. tests/browser/test_numbers_js.py runs the
-same table against numbers.js in Chromium."""
+same table against numbers.js in the browser."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,17 @@ from server.state.ops import ParticipantJoin
 from server.store.sqlite import SQLiteStore
 
 from .asgi import hello, new_room, next_of, op
+from .clock import ManualClock
 
-UNLOAD_AFTER = 0.2
-LONG_ENOUGH = 4 * UNLOAD_AFTER  # the sweep runs every UNLOAD_AFTER / 4 s
+UNLOAD_AFTER = 600.0
+SWEEPER = "spwt-unload"  # the hub's task that lets unused rooms go
 
 
 def test_an_unused_room_unloads_and_comes_back_whole(tmp_path: Path) -> None:
     async def run() -> None:
-        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=UNLOAD_AFTER))
+        clock = ManualClock()
+        settings = Settings(data=str(tmp_path), unload_after=UNLOAD_AFTER)
+        hub = Hub(SQLiteStore(tmp_path), settings, clock)
         await hub.start()
         code, _ = await hub.create_room("Lokakarya")
         room = await hub.room(code)
@@ -36,7 +38,9 @@ def test_an_unused_room_unloads_and_comes_back_whole(tmp_path: Path) -> None:
         first = await room.submit(ana, "op-1", card)
         before = room.state
 
-        await asyncio.sleep(LONG_ENOUGH)
+        await clock.atick(UNLOAD_AFTER / 2, SWEEPER)
+        assert code in hub.rooms  # not unused for long enough yet
+        await clock.atick(UNLOAD_AFTER / 2, SWEEPER)
         assert code not in hub.rooms
         with pytest.raises(Rejected) as refused:  # a caller still holding the old copy
             await room.submit(ana, "op-2", card)
@@ -54,16 +58,17 @@ def test_an_unused_room_unloads_and_comes_back_whole(tmp_path: Path) -> None:
 
 def test_a_connected_room_stays_and_a_client_resumes_after_the_unload(tmp_path: Path) -> None:
     settings = Settings(data=str(tmp_path), unload_after=UNLOAD_AFTER)
-    with TestClient(create_app(settings)) as client:
+    clock = ManualClock()
+    with TestClient(create_app(settings, clock)) as client:
         hub = client.app.state.hub  # type: ignore[attr-defined]
         code, key = new_room(client)
         with client.websocket_connect(f"/ws/{code}") as ws:
             welcome = hello(ws, key=key)
             op(ws, "a1", "phase.set", phase="issues")
             seq = next_of(ws, "events")["events"][0]["seq"]
-            time.sleep(LONG_ENOUGH)
+            clock.tick(2 * UNLOAD_AFTER, SWEEPER)
             assert code in hub.rooms  # someone is connected: it stays
-        time.sleep(LONG_ENOUGH)
+        clock.tick(2 * UNLOAD_AFTER, SWEEPER)
         assert code not in hub.rooms
 
         with client.websocket_connect(f"/ws/{code}") as ws:
@@ -75,11 +80,14 @@ def test_a_connected_room_stays_and_a_client_resumes_after_the_unload(tmp_path: 
 
 def test_zero_keeps_every_room(tmp_path: Path) -> None:
     async def run() -> None:
-        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=0))
+        clock = ManualClock()
+        hub = Hub(SQLiteStore(tmp_path), Settings(data=str(tmp_path), unload_after=0), clock)
         await hub.start()
         code, _ = await hub.create_room("Lokakarya")
-        await asyncio.sleep(LONG_ENOUGH)
-        assert code in hub.rooms
+        assert SWEEPER not in {task.get_name() for task in asyncio.all_tasks()}
+        clock.advance(100 * UNLOAD_AFTER)
+        room = hub.rooms[code]
+        assert room.idle_for() >= 100 * UNLOAD_AFTER  # unused all that time, and kept
         await hub.stop()
 
     asyncio.run(run())

@@ -10,15 +10,28 @@ import asyncio
 import contextlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from server.store import Conflict, Event, RoomMeta, Store, StoreError
+from server.store import (
+    BACKENDS,
+    Conflict,
+    Event,
+    RoomMeta,
+    SharedStore,
+    Store,
+    StoreError,
+    backend_of,
+    make_store,
+)
 from server.store.memory import MemoryStore
 from server.store.sqlite import CHECKPOINT_EVERY, SQLiteStore
 
+from .clock import ManualClock
 from .redis.redisserver import RedisClusterNodes, RedisServer
 
 Scenario = Callable[[Store], Awaitable[None]]
@@ -73,6 +86,38 @@ def run(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[Scenario], 
                 await scenario(store)
             finally:
                 await store.close()
+
+        asyncio.run(main())
+
+    return runner
+
+
+SharedScenario = Callable[[SharedStore, SharedStore], Awaitable[None]]
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-cluster", marks=pytest.mark.redis),
+    ],
+)
+def run_shared(request: pytest.FixtureRequest) -> Callable[[SharedScenario], None]:
+    """Run a scenario on two processes' stores (two clients) of one emptied shared store."""
+    from server.store.redis import RedisStore
+
+    url = request.getfixturevalue("redis_url" if request.param == "redis" else "redis_cluster_url")
+
+    def runner(scenario: SharedScenario) -> None:
+        async def main() -> None:
+            one, two = RedisStore(url), RedisStore(url)
+            await one.open()
+            await two.open()
+            await one.redis.flushdb()
+            try:
+                await scenario(one, two)
+            finally:
+                await one.close()
+                await two.close()
 
         asyncio.run(main())
 
@@ -236,12 +281,14 @@ def test_the_sqlite_writer_syncs_as_asked(tmp_path: Path, asked: str, level: int
 
 
 def test_normal_checkpoints_the_wal_beside_the_writer(tmp_path: Path) -> None:
+    clock = ManualClock()
+
     async def scenario() -> int:
-        store = SQLiteStore(tmp_path, "normal")
+        store = SQLiteStore(tmp_path, "normal", clock)
         await store.open()
         try:
             await _room(store, last=40)
-            await asyncio.sleep(2.5 * CHECKPOINT_EVERY)
+            await clock.atick(CHECKPOINT_EVERY, "spwt-sqlite-checkpoints")  # one checkpoint
             # The database file alone, without the WAL: what the checkpoints copied into it.
             alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
             with contextlib.closing(alone):
@@ -250,3 +297,92 @@ def test_normal_checkpoints_the_wal_beside_the_writer(tmp_path: Path) -> None:
             await store.close()
 
     assert asyncio.run(scenario()) == 40
+
+
+# --- the URL picks the backend ---------------------------------------------------------
+
+
+def test_the_url_scheme_picks_the_backend(tmp_path: Path) -> None:
+    assert type(make_store(tmp_path)) is SQLiteStore
+    assert type(make_store(tmp_path, "memory://")) is MemoryStore
+    for url in ("redis://127.0.0.1:1/0", "rediss://127.0.0.1:1", "unix:///tmp/none.sock"):
+        store = make_store(tmp_path, url)
+        assert type(store).__name__ == "RedisStore" and store.shared
+        asyncio.run(store.close())  # made, never connected
+    assert set(BACKENDS) == {"", "memory", "redis", "rediss", "unix"}
+    with pytest.raises(ValueError, match="no store for ftp://"):
+        backend_of("ftp://example.org/log")
+
+
+def test_the_embedded_store_never_imports_redis(tmp_path: Path) -> None:
+    code = (
+        "import sys, server.store as s; s.make_store(sys.argv[1]); "
+        "print(any(m == 'redis' or m.startswith('redis.') for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
+
+
+# --- SharedStore: what a shared backend offers the hub ---------------------------------
+
+
+def test_only_shared_stores_offer_news_tail_and_presence(run: Callable[[Scenario], None]) -> None:
+    async def scenario(store: Store) -> None:
+        offers = all(callable(getattr(store, m, None)) for m in ("news", "tail", "presence"))
+        assert offers == store.shared
+
+    run(scenario)
+
+
+async def _news_until(store: SharedStore) -> dict[str, list[Event]]:
+    """The first news that are not empty (the feed may first say it (re)started: None)."""
+    for _ in range(50):
+        news = await store.news(0.1)
+        if news:
+            return news
+    raise AssertionError("no news came")
+
+
+def test_news_bring_what_other_processes_append(
+    run_shared: Callable[[SharedScenario], None],
+) -> None:
+    async def scenario(one: SharedStore, two: SharedStore) -> None:
+        assert await one.news(0.5) is None  # the feed starts: what came before is in the logs
+        await _room(two)
+        await two.append("ABC234", [ev(2, kind="a"), ev(3, kind="b")])
+        assert await _news_until(one) == {"ABC234": [ev(2, kind="a"), ev(3, kind="b")]}
+        await one.append("ABC234", [ev(4, kind="c")])  # one's own news never reach one
+        await two.append("ABC234", [ev(5, kind="d")])
+        assert await _news_until(one) == {"ABC234": [ev(5, kind="d")]}
+
+    run_shared(scenario)
+
+
+def test_tail_reads_every_room_after_its_position(
+    run_shared: Callable[[SharedScenario], None],
+) -> None:
+    async def scenario(one: SharedStore, two: SharedStore) -> None:
+        await _room(two, "ABC234", last=4)
+        await _room(two, "KQ7MZP", last=2)
+        tail = await one.tail({"ABC234": 2, "KQ7MZP": 2})
+        assert tail.get("ABC234") == [ev(3, kind="note.add"), ev(4, kind="note.add")]
+        assert not tail.get("KQ7MZP")  # nothing after its position
+
+    run_shared(scenario)
+
+
+def test_presence_is_shared_between_processes_and_fades(
+    run_shared: Callable[[SharedScenario], None],
+) -> None:
+    async def scenario(one: SharedStore, two: SharedStore) -> None:
+        assert await one.presence("p1", {"ABC234": {"u1", "u2"}}, 5.0) == {"ABC234": frozenset()}
+        seen = await two.presence("p2", {"ABC234": {"u3"}}, 5.0)
+        assert seen == {"ABC234": frozenset({"u1", "u2"})}  # not its own u3
+        await one.presence("p1", {"ABC234": set()}, 5.0)  # p1 withdraws at once
+        assert await two.presence("p2", {"ABC234": {"u3"}}, 5.0) == {"ABC234": frozenset()}
+        await one.presence("p1", {"ABC234": {"u1"}}, 0.0)  # expired as soon as published
+        assert await two.presence("p2", {"ABC234": {"u3"}}, 5.0) == {"ABC234": frozenset()}
+
+    run_shared(scenario)

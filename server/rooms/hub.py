@@ -13,20 +13,21 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import time
-from typing import Protocol, cast
+from typing import cast
 
 from .. import metrics
+from ..clock import SYSTEM, Clock
 from ..downloads import Exports
 from ..limits import AddressLimits, Counter, LocalCounter
 from ..planning.carry import Seed, seed_log
 from ..settings import Settings
 from ..state import Entry, create
 from ..state.ops import RoomCreate
-from ..store import Event, RoomMeta, Store, StoreError
+from ..store import Event, RoomMeta, SharedStore, Store, StoreError
 from . import tokens
+from .core import RoomCore
 from .protocol import CloseCode
-from .room import Room, now_ms
+from .room import Room
 
 log = logging.getLogger("spwt.hub")
 # Room codes are read off a projector and typed on phones: no 0/O, 1/I/L.
@@ -42,18 +43,6 @@ MAX_PAUSE = 5.0
 SEED_BATCH = 256  # events per append when a room started from a record is written
 
 
-class SharedStore(Protocol):
-    """What a store with ``shared = True`` offers beyond ``Store`` (see store/redis.py)."""
-
-    async def news(self, block: float) -> dict[str, list[Event]] | None: ...
-
-    async def tail(self, positions: dict[str, int]) -> dict[str, list[Event]]: ...
-
-    async def presence(
-        self, process: str, online: dict[str, set[str]], ttl: float
-    ) -> dict[str, frozenset[str]]: ...
-
-
 def _positions(rooms: dict[str, Room]) -> dict[str, int]:
     """Where each room's log is to be read from: after the last event it applied."""
     return {code: room.state.seq for code, room in rooms.items()}
@@ -64,9 +53,10 @@ def normalise_code(code: str) -> str:
 
 
 class Hub:
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Clock = SYSTEM) -> None:
         self.store = store
         self.settings = settings
+        self.clock = clock  # for the rooms' times and idleness, and the unload loop
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Task[Room | None]] = {}
         self._key_hashes: dict[str, str] = {}
@@ -137,7 +127,7 @@ class Hub:
         before anything is written; planning/carry.py), logged right after room.create.
         """
         key = secrets.token_urlsafe(24)  # 192 bits
-        at = now_ms() if at is None else at
+        at = self.clock.now_ms() if at is None else at
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             op = RoomCreate(
@@ -153,7 +143,9 @@ class Hub:
                 break
         for start in range(0, len(seeded), SEED_BATCH):  # a Redis script takes so many args
             await self.store.append(code, seeded[start : start + SEED_BATCH])
-        self.rooms[code] = Room(state, self.store, self.settings, [event, *seeded])
+        core = RoomCore(state, self.settings, [event, *seeded])
+        room = Room(core, self.store, self.settings, self.clock)
+        self.rooms[code] = room.start()
         self._key_hashes[code] = meta.key_hash
         metrics.ROOMS.set(len(self.rooms))
         return code, key
@@ -163,7 +155,7 @@ class Hub:
         code = normalise_code(code)
         room = self.rooms.get(code)
         if room is not None:
-            room.last_used = time.monotonic()
+            room.last_used = self.clock.monotonic()
             return room
         if not code.isalnum() or len(code) > 32:
             return None
@@ -173,14 +165,14 @@ class Hub:
             task.add_done_callback(lambda _: self._loading.pop(code, None))
         room = await asyncio.shield(task)
         if room is not None and code not in self.rooms:
-            self.rooms[code] = room
+            self.rooms[code] = room.start()  # started only once it is the room served here
             metrics.ROOMS.set(len(self.rooms))
             if self.store.shared:  # news that came while it loaded were not for a known room
                 room.catch_up_soon()
         return self.rooms.get(code)
 
     async def _load(self, code: str) -> Room | None:
-        room = await Room.load(code, self.store, self.settings)
+        room = await Room.load(code, self.store, self.settings, self.clock)
         if room is not None and code not in self._key_hashes:
             # Known from now on: a loaded room checks its key even while the store is away.
             meta = await self.store.room_meta(code)
@@ -215,7 +207,7 @@ class Hub:
         loads the room again from its snapshot and the log after it."""
         after = self.settings.unload_after
         while True:
-            await asyncio.sleep(min(60.0, after / 4))
+            await self.clock.sleep(min(60.0, after / 4))
             for code, room in list(self.rooms.items()):
                 if room.idle_for() < after:
                     continue

@@ -12,30 +12,33 @@ from ..state.models import Category, Gender
 
 
 class CloseCode(IntEnum):
-    GOING_AWAY = 1001  # server shutting down: reconnect
-    MESSAGE_TOO_BIG = 1009
-    SERVICE_RESTART = 1012
-    TRY_AGAIN_LATER = 1013  # dropped for falling behind, or the store is down: resume later
-    BAD_HELLO = 4400
-    BAD_CREDENTIALS = 4401
-    REMOVED = 4403
-    NO_SUCH_ROOM = 4404
-    NO_HELLO = 4408
-    RATE_LIMITED = 4429
+    """Every code the server closes a socket with; ``reason`` says why (sent as the close
+    frame's reason, and listed in docs/protocol.md). 4xxx codes mirror HTTP statuses."""
+
+    reason: str
+
+    def __new__(cls, value: int, reason: str) -> CloseCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.reason = reason
+        return member
+
+    GOING_AWAY = 1001, "server shutting down, reconnect"
+    # Before the handshake is accepted (an origin not allowed): the browser sees a refusal.
+    POLICY_VIOLATION = 1008, "origin not allowed"
+    MESSAGE_TOO_BIG = 1009, "frame too large"
+    SERVICE_RESTART = 1012, "server restarting, reconnect"
+    # Dropped for falling behind, or the store is down: resume later.
+    TRY_AGAIN_LATER = 1013, "too far behind or store unavailable, resume later"
+    BAD_HELLO = 4400, "bad hello"
+    BAD_CREDENTIALS = 4401, "bad key or token"
+    REMOVED = 4403, "removed from room"
+    NO_SUCH_ROOM = 4404, "no such room"
+    NO_HELLO = 4408, "no hello in time"
+    RATE_LIMITED = 4429, "rate limited"
 
 
-CLOSE_REASONS: dict[CloseCode, str] = {
-    CloseCode.GOING_AWAY: "server shutting down, reconnect",
-    CloseCode.MESSAGE_TOO_BIG: "frame too large",
-    CloseCode.SERVICE_RESTART: "server restarting, reconnect",
-    CloseCode.TRY_AGAIN_LATER: "too far behind or store unavailable, resume later",
-    CloseCode.BAD_HELLO: "bad hello",
-    CloseCode.BAD_CREDENTIALS: "bad key or token",
-    CloseCode.REMOVED: "removed from room",
-    CloseCode.NO_SUCH_ROOM: "no such room",
-    CloseCode.NO_HELLO: "no hello in time",
-    CloseCode.RATE_LIMITED: "rate limited",
-}
+CLOSE_REASONS: dict[CloseCode, str] = {code: code.reason for code in CloseCode}
 
 Text = Annotated[str, Field(max_length=1000)]
 

@@ -65,7 +65,9 @@ async def serve(ws: WebSocket, hub: Hub, code: str) -> None:
     """The whole life of one socket on ``/ws/{code}``."""
     settings = hub.settings
     if not origin_allowed(ws.headers.get("origin"), ws.headers.get("host"), settings):
-        await ws.close(1008)  # before accepting: the handshake is refused with 403
+        await ws.close(
+            CloseCode.POLICY_VIOLATION
+        )  # before accepting: the handshake is refused with 403
         return
     await ws.accept()
     code = normalise_code(code)

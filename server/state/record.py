@@ -443,7 +443,7 @@ def _participation(s: RoomState) -> Participation:
     missing = [c for c in PARTICIPANT_CATEGORIES if c != "other" and not by_category[c]]
     return Participation(
         by_category=by_category, by_gender=by_gender, voters=voters,
-        missing=missing,  # type: ignore[arg-type]
+        missing=missing,
     )  # fmt: skip
 
 

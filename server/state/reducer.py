@@ -60,13 +60,16 @@ def apply(state: RoomState, entry: o.Entry) -> tuple[RoomState, Event] | Rejecte
 
 
 def replay(entries: Iterable[o.Entry], state: RoomState | None = None) -> RoomState:
-    """Fold log entries into a state. Entries the rules refuse change nothing."""
+    """Fold log entries into a state. The log is the truth: an entry the rules refuse
+    changes nothing but still takes its seq (and time), as in the live room."""
     for entry in entries:
         if state is None:
             state = create(entry)
             continue
         result = apply(state, entry)
-        if not isinstance(result, Rejected):
+        if isinstance(result, Rejected):
+            state = state.model_copy(update={"seq": entry.seq, "at": entry.at})
+        else:
             state = result[0]
     if state is None:
         raise ValueError("a room's log starts with room.create")

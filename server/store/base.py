@@ -88,3 +88,22 @@ class Store(Protocol):
 
     async def secret(self) -> bytes:
         """A random secret shared by every process on this store (signs resume tokens)."""
+
+
+class SharedStore(Store, Protocol):
+    """A store with ``shared = True``: what the hub needs to serve a room with other
+    processes (see store/redis.py, and rooms/hub.py for the loops that use it)."""
+
+    async def news(self, block: float) -> dict[str, list[Event]] | None:
+        """What other processes appended, room -> events, waiting up to ``block`` s; ``{}``
+        when nothing came, None when the feed (re)started and the logs must be read."""
+
+    async def tail(self, positions: dict[str, int]) -> dict[str, list[Event]]:
+        """The events after ``positions[code]`` in each room's log (rooms with none may
+        be left out)."""
+
+    async def presence(
+        self, process: str, online: dict[str, set[str]], ttl: float
+    ) -> dict[str, frozenset[str]]:
+        """Publish who is connected to ``process`` (for ``ttl`` s; an empty set withdraws
+        it at once); return, per room, who is connected through the other processes."""

@@ -37,6 +37,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.crc import key_slot
 
+from ..clock import SYSTEM, Clock
 from .base import Conflict, Event, RoomMeta, Unavailable
 
 log = logging.getLogger("spwt.store.redis")
@@ -120,8 +121,9 @@ class RedisStore:
 
     shared = True
 
-    def __init__(self, url: str, keep: int | None = None) -> None:
+    def __init__(self, url: str, keep: int | None = None, clock: Clock = SYSTEM) -> None:
         self.url, default_keep, self.cluster = _options(url)
+        self.clock = clock  # what presence entries expire by
         self.keep = default_keep if keep is None else keep
         # A few quick retries ride out a dropped connection; a Redis that stays away makes
         # writes fail fast with Unavailable rather than hang the room.
@@ -238,7 +240,8 @@ class RedisStore:
         await self._call(self.redis.hsetnx(_key(code, "records"), str(n), body))
 
     async def get_record(self, code: str, n: int) -> bytes | None:
-        return await self._call(self.redis.hget(_key(code, "records"), str(n)))
+        body: bytes | None = await self._call(self.redis.hget(_key(code, "records"), str(n)))
+        return body
 
     async def rooms(self) -> list[str]:
         codes = await self._call(self.redis.smembers(f"{PREFIX}:rooms"))
@@ -247,7 +250,8 @@ class RedisStore:
     async def secret(self) -> bytes:
         key = f"{PREFIX}:secret"
         await self._call(self.redis.set(key, secrets.token_bytes(32), nx=True))
-        return await self._call(self.redis.get(key))
+        secret: bytes = await self._call(self.redis.get(key))
+        return secret
 
     # --- sharing between processes (used by the hub) ------------------------------------
 
@@ -260,7 +264,7 @@ class RedisStore:
         confirmation then comes out of here as None.
         """
         if self._news is None:
-            news = self.listener.pubsub()
+            news: Any = self.listener.pubsub()  # redis-py leaves PubSub's methods untyped
             try:
                 await self._call(news.psubscribe(NEWS))
             except Unavailable:
@@ -302,7 +306,7 @@ class RedisStore:
         unless published again (so a dead process's participants fade away); an empty set
         withdraws this process from the room at once.
         """
-        now = int(time.time() * 1000)
+        now = self.clock.now_ms()
         entry = f"{now + int(ttl * 1000)}"
         readings: dict[str, int] = {}  # room -> the index of its HGETALL reply
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from ..clock import SYSTEM, Clock
 from .base import Conflict, Event, RoomMeta, Unavailable
 
 SCHEMA = """
@@ -71,7 +72,9 @@ def _settle(futures: list[asyncio.Future[Any]], outcomes: list[tuple[bool, Any]]
 class SQLiteStore:
     shared = False
 
-    def __init__(self, folder: str | Path, synchronous: str = "full") -> None:
+    def __init__(
+        self, folder: str | Path, synchronous: str = "full", clock: Clock = SYSTEM
+    ) -> None:
         synchronous = synchronous.lower()
         if synchronous not in SYNCHRONOUS:
             raise ValueError(f"SPWT_SQLITE_SYNCHRONOUS must be full or normal, not {synchronous!r}")
@@ -84,6 +87,7 @@ class SQLiteStore:
         self._writer: threading.Thread | None = None
         self._checkpointer: threading.Thread | None = None
         self._closing = threading.Event()
+        self.clock = clock  # what the checkpoints wait on
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -128,7 +132,7 @@ class SQLiteStore:
         """Copy the WAL into the database every CHECKPOINT_EVERY s (``normal`` only)."""
         conn = _connect(self.path, self.synchronous)
         try:
-            while not self._closing.wait(CHECKPOINT_EVERY):
+            while not self.clock.wait(self._closing, CHECKPOINT_EVERY):
                 try:
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 except sqlite3.Error as error:  # busy or failing disk: the WAL waits for the next
@@ -223,7 +227,7 @@ class SQLiteStore:
             )
             return True
 
-        return await self._write(job)
+        return bool(await self._write(job))
 
     async def room_meta(self, code: str) -> RoomMeta | None:
         rows = await self._read("SELECT code, key_hash, created_at FROM rooms WHERE code=?", code)
@@ -278,7 +282,7 @@ class SQLiteStore:
 
     async def get_record(self, code: str, n: int) -> bytes | None:
         rows = await self._read("SELECT body FROM records WHERE room=? AND n=?", code, n)
-        return rows[0][0] if rows else None
+        return bytes(rows[0][0]) if rows else None
 
     async def rooms(self) -> list[str]:
         return [code for (code,) in await self._read("SELECT code FROM rooms ORDER BY code")]
@@ -288,6 +292,7 @@ class SQLiteStore:
 
         def job(conn: sqlite3.Connection) -> bytes:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (fresh,))
-            return conn.execute("SELECT v FROM meta WHERE k='secret'").fetchone()[0]
+            return bytes(conn.execute("SELECT v FROM meta WHERE k='secret'").fetchone()[0])
 
-        return await self._write(job)
+        secret: bytes = await self._write(job)
+        return secret

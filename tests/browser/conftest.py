@@ -17,7 +17,7 @@ from ..servers import Server
 
 try:
     from playwright import sync_api
-except ImportError:  # the catalogue tests need no browser
+except ImportError:  # without Playwright the browser fixture skips its tests
     sync_api = None
 
 CHROMIUM = "/usr/bin/chromium"

@@ -19,6 +19,8 @@ from server.export import render
 from ..fixtures.workshop import record
 from .conftest import ARTIFACTS
 
+pytestmark = pytest.mark.browser
+
 MM = 96 / 25.4  # CSS pixels per millimetre
 PRINTABLE = round((297 - 2 * 8) * MM)  # A4 landscape less the 8 mm side margins: 1062 px
 

@@ -1,15 +1,22 @@
 """A non-editable install (what a platform's buildpack does) serves the pages too.
 
 The wheel is built offline from this checkout and installed, without its dependencies,
-into a fresh virtual environment that sees the ones installed here; the server then runs
-from outside the checkout, so nothing can come from web/ beside the package.
+into a fresh virtual environment that sees the ones installed where the tests run; the
+server then runs from outside the checkout, so nothing can come from web/ beside the package.
+
+"Where the tests run" may itself be a virtual environment: ``--system-site-packages``
+would then reach the base interpreter's packages, not the ones pip installed for the tests
+(starlette, uvicorn...). So the new environment is given the running interpreter's own
+site directories, in a ``.pth`` file, after its own: the wheel's copy comes first.
 """
 
 from __future__ import annotations
 
 import shutil
+import site
 import subprocess
 import sys
+import sysconfig
 import urllib.request
 from pathlib import Path
 
@@ -41,10 +48,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", work, source)
     (wheel,) = work.glob("spwt_board-*.whl")
     venv = work / "venv"
-    _run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv)
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
+    own = _run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").strip()
+    # Paths only, not site.addsitedir: the .pth files there (an editable install of this
+    # checkout among them) must not run, or the checkout could shadow the wheel.
+    (Path(own) / "outer-site.pth").write_text("\n".join(_site_dirs()) + "\n")
     _run(*pip, "--python", python, "install", "--no-deps", "--no-index", wheel)
     return python
+
+
+def _site_dirs() -> list[str]:
+    """Where the running interpreter finds its installed packages, venv or not."""
+    dirs = [*site.getsitepackages(), sysconfig.get_path("purelib"), sysconfig.get_path("platlib")]
+    if site.ENABLE_USER_SITE:
+        dirs.append(site.getusersitepackages())
+    dirs += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    return [d for d in dict.fromkeys(dirs) if Path(d).is_dir()]
 
 
 def test_the_wheel_carries_every_file_of_web(installed: Path) -> None:

@@ -24,6 +24,7 @@ from server.state import Rejected, parse_client_op
 from server.state.ops import ParticipantJoin
 from server.store.redis import RedisStore
 
+from ..clock import ManualClock
 from .redisserver import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -136,7 +137,8 @@ def test_news_lost_on_the_way_are_read_from_the_log_within_a_beat(
 def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
     tmp_path: Path, redis_server: RedisServer
 ) -> None:
-    settings = Settings(data=str(tmp_path), redis_url=redis_server.url, unload_after=0.2)
+    settings = Settings(data=str(tmp_path), redis_url=redis_server.url, unload_after=600)
+    clock = ManualClock()  # both processes' (what their unload loops wait on)
 
     async def loaded(hub: Hub, code: str) -> Room:
         room = await hub.room(code)
@@ -151,7 +153,7 @@ def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
         raise AssertionError("the two copies of the room never agreed")
 
     async def scenario() -> None:
-        one, two = (Hub(RedisStore(redis_server.url), settings) for _ in range(2))
+        one, two = (Hub(RedisStore(redis_server.url), settings, clock) for _ in range(2))
         await one.start()
         await two.start()
         try:
@@ -164,7 +166,7 @@ def test_rooms_unload_on_each_process_and_come_back_with_what_the_other_wrote(
             await room.submit(
                 writer, "p", parse_client_op({"kind": "phase.set", "phase": "issues"})
             )
-            await asyncio.sleep(0.8)
+            await clock.atick(600, "spwt-unload", loops=2)  # each hub's sweep
             assert code not in one.rooms and code not in two.rooms  # no one used it anywhere
             assert not one.rooms and not two.rooms
             # A beat that listed the rooms before they left reaches them in a later slice.

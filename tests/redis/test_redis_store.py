@@ -11,6 +11,7 @@ from redis.crc import key_slot
 from server.store import Conflict, Event, RoomMeta, Unavailable
 from server.store.redis import RedisStore
 
+from ..clock import ManualClock
 from .redisserver import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -122,13 +123,18 @@ def test_a_lost_race_brings_the_events_the_loser_missed(redis_server: RedisServe
 
 
 def test_presence_is_per_process_and_expires(redis_server: RedisServer) -> None:
+    clock = ManualClock()
+
     async def scenario(store: RedisStore) -> None:
+        store.clock = clock
         seen = await store.presence("a", {"R": {"u1", "u2"}}, ttl=0.3)
         assert seen == {"R": frozenset()}  # a's own participants are not "elsewhere"
         assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset({"u1", "u2"})}
         await store.presence("a", {"R": {"u1"}}, ttl=0.3)  # u2 left
         assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset({"u1"})}
-        await asyncio.sleep(0.5)  # process a stopped refreshing: it died
+        clock.advance(0.2)
+        assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset({"u1"})}
+        clock.advance(0.2)  # process a stopped refreshing: it died
         assert await store.presence("b", {"R": {"u3"}}, ttl=5) == {"R": frozenset()}
         await store.presence("a", {"R": {"u1"}}, ttl=5)
         await store.presence("a", {"R": set()}, ttl=5)  # a stopped: withdrawn at once

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-WEB = Path(__file__).resolve().parent.parent.parent / "web"
+WEB = Path(__file__).resolve().parent.parent / "web"
 PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"]
 REJECTIONS = [
     "forbidden", "wrong_phase", "locked", "not_found", "budget_exhausted", "item_limit",
