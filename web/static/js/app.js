@@ -47,6 +47,7 @@ export function start(o) {
     },
     events(events) {
       model.events(events);
+      if (events.some((e) => e.op.resync)) link.resync(); // the groups' boards changed hands
       for (const e of events) if (e.op.kind === "timer.start") timerDone = false;
       for (const e of events) {
         const done = e.op_id && tracked.get(e.op_id);
