@@ -134,11 +134,11 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     merged = s.model_copy(update={**changes, "focus": focus})
     if cluster.group == into.group:
         return merged
-    # A merge across groups belongs to the plenary; the event says so to the pages.
+    # A merge across groups belongs to the plenary; the event says so to the pages, and while
+    # groups work apart the members of the other group load it (it never reached them).
     plenary = into.model_copy(update={"group": None})
-    return merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}}), {
-        "group": None
-    }
+    merged = merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}})
+    return merged, {"group": None, **({"resync": True} if s.grouped else {})}
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)
