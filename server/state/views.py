@@ -61,8 +61,11 @@ def _anonymous(event: Event) -> Event:
     return {k: v for k, v in event.items() if k not in ("by", "via", "op_id")}
 
 
-def notes_private(s: RoomState) -> bool:
-    return s.settings.private_writing and not s.notes_revealed
+def note_private(s: RoomState, note: Note | None) -> bool:
+    """Private writing: a card stays its author's until a reveal opened its phase. A card no
+    longer in the state (deleted) is as private as the cards of the current phase."""
+    phase = s.phase if note is None else note.phase
+    return s.settings.private_writing and phase not in s.revealed_phases
 
 
 def group_visible(s: RoomState, group: str | None, viewer: str, role: str) -> bool:
@@ -78,7 +81,7 @@ def group_visible(s: RoomState, group: str | None, viewer: str, role: str) -> bo
 
 
 def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
-    private = notes_private(s) and role != "facilitator" and note.author != viewer
+    private = note_private(s, note) and role != "facilitator" and note.author != viewer
     return not private and group_visible(s, note.group, viewer, role)
 
 
@@ -127,8 +130,8 @@ def _redacted(event: Event, s: RoomState) -> Views:
         if via := event.get("via"):  # the facilitator's console counts what it entered too
             own[via] = {**event, "op": {**event["op"], "participation": counts}}
         return Views(everyone=_hidden(event, participation=counts), own=own)
-    if kind in NOTE_KINDS and notes_private(s):
-        note = s.notes.get(event["op"].get("note", ""))
+    note = s.notes.get(event["op"].get("note", "")) if kind in NOTE_KINDS else None
+    if kind in NOTE_KINDS and note_private(s, note):
         author = note.author if note is not None else by
         hidden = _hidden(event, note_count=len(s.notes))
         own = {author: _anonymous(event) if s.settings.anonymous and by != author else event}

@@ -135,7 +135,13 @@ def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
     if op.phase == "closed":
         label = "final"
         changes["snapshots"] = (*s.snapshots, _snapshot(s, e, label, "closed", final=True))
-    return regrouped(s, s.model_copy(update=changes))
+    # A reveal holds for the phase it was made in: a new writing phase starts hidden.
+    changes["notes_revealed"] = op.phase in s.revealed_phases
+    outcome = regrouped(s, s.model_copy(update=changes))
+    after, extra = outcome if isinstance(outcome, tuple) else (outcome, {})
+    if after.notes_revealed != s.notes_revealed:
+        extra = {**extra, "notes_revealed": after.notes_revealed}
+    return (after, extra) if extra else after
 
 
 @rule(o.TimerStart, who="facilitator")
@@ -162,12 +168,15 @@ def votes_hide(s: RoomState, e: o.Entry, op: o.VotesHide) -> Outcome:
 @rule(o.NotesReveal, who="facilitator")
 def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
     cards = [n.model_dump(mode="json") for n in s.notes.values()]
-    return s.model_copy(update={"notes_revealed": True}), {"notes": cards}
+    phases = s.revealed_phases | {n.phase for n in s.notes.values()} | {s.phase}
+    return s.model_copy(update={"notes_revealed": True, "revealed_phases": phases}), {
+        "notes": cards
+    }
 
 
 @rule(o.NotesHide, who="facilitator")
 def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
-    return s.model_copy(update={"notes_revealed": False})
+    return s.model_copy(update={"notes_revealed": False, "revealed_phases": frozenset()})
 
 
 @rule(o.FocusSet, who="facilitator")
