@@ -30,6 +30,8 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     color = op.color or COLORS[0]
     if color not in COLORS:
         raise Rejected("invalid", f"color must be one of {', '.join(COLORS)}")
+    if s.settings.anonymous:  # one colour for all: a person's favourite would name them
+        color = COLORS[0]
     mine = sum(1 for n in s.notes.values() if n.author == e.by)
     if e.by and mine >= s.limits.cards_per_person:  # the server carrying earlier cards: none
         raise Rejected("item_limit", f"at most {s.limits.cards_per_person} cards per person")

@@ -97,7 +97,7 @@ export function start(o) {
       focusable: true,
       refresh: schedule, // for views whose parts arrive later (a module loaded on demand)
       can: (kind) => allowed(s, role, kind),
-      /** ``done(ok, message)`` when the op is acknowledged or refused; ``onBehalf``: a paper
+      /** ``done({ok, code?, message?})`` when the op is acknowledged or refused; ``onBehalf``: a paper
        *  participant's id (the facilitator sends for them). */
       send: (op, done = null, onBehalf = null) => {
         // An echo's local id means nothing to the server: wait for the real one.
