@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from . import metrics
 from .downloads import Busy, Limited, Load
-from .export import FORMATS, SEPARATORS, TABLES
+from .export.formats import SCENARIO, check
 from .limits import client_address
 from .planning import carry, nomenclature
 from .planning.records import RecordError
@@ -244,13 +244,11 @@ async def _export(request: Request, room: Room, what: str, seq: int, load: Load)
     """
     fmt = request.query_params.get("format", "json")
     table = request.query_params.get("table")
-    if fmt not in FORMATS:
-        raise ApiError(400, "invalid", f"format must be one of {', '.join(FORMATS)}")
-    if table is not None and table not in TABLES:
-        raise ApiError(400, "invalid", f"table must be one of {', '.join(TABLES)}")
     sep = request.query_params.get("sep")
-    if sep is not None and sep not in SEPARATORS:
-        raise ApiError(400, "invalid", f"sep must be one of {' '.join(SEPARATORS)}")
+    try:  # the one table of formats says what each takes (server/export/formats.py)
+        check(SCENARIO, fmt, table, sep)
+    except ValueError as error:
+        raise ApiError(400, "invalid", str(error)) from None
     exports = _hub(request).exports
     try:
         exports.limit.take(_credential(request))

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .export.formats import MINUTES, SCENARIO, listed
 from .rooms.protocol import CLOSE_REASONS, Hello
 from .state.models import PHASES
 from .state.ops import CLIENT_OPS, SERVER_OPS
@@ -62,10 +63,10 @@ reasons are in `docs/design.md` §3.
 |---|---|
 | `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}`: absolute URLs, from the public URL when one is set (`--public-url`, `--lan`) |
 | `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404`; after too many unknown codes from the address, `429` with `Retry-After` on every room route (the socket closes with 4429) |
-| `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx\\|docx` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
+| `GET /api/rooms/{room}/scenario?format={scenario_formats}` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
-| `GET /api/rooms/{room}/minutes?format=html\\|md\\|docx[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
+| `GET /api/rooms/{room}/minutes?format={minutes_formats}[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
 | `GET /api/schema/scenario` | the JSON Schema of the record |
 | `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
 
@@ -152,7 +153,9 @@ def _rule(kind: str) -> str:
 
 
 def render() -> str:
-    lines = [INTRO, "### hello\n", _fields(Hello), ""]
+    intro = INTRO.replace("{scenario_formats}", listed(SCENARIO))
+    intro = intro.replace("{minutes_formats}", listed(MINUTES))
+    lines = [intro, "### hello\n", _fields(Hello), ""]
     lines += ["## Ops\n", "| kind | fields | who, when |", "|---|---|---|"]
     for model in CLIENT_OPS:
         kind = model.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
