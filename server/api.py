@@ -21,6 +21,7 @@ from .planning.records import RecordError
 from .public import public_base
 from .rooms.hub import Hub
 from .rooms.room import Room
+from .state.codes import Code
 from .state.models import RoomState, TimeZone, YearRange
 from .state.record import build_record, record_schema
 from .state.text import clean
@@ -33,7 +34,7 @@ class ApiError(HTTPException):
     def __init__(
         self,
         status: int,
-        code: str,
+        code: Code,
         message: str,
         headers: dict[str, str] | None = None,
         path: str | None = None,
@@ -78,13 +79,13 @@ async def _body(request: Request, limit: int | None = None, sized: bool = False)
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
-                    raise ApiError(413, "too_long", f"request body over {limit} bytes")
+                    raise ApiError(413, Code.TOO_LONG, f"request body over {limit} bytes")
     except TimeoutError:
-        raise ApiError(408, "invalid", "the request body did not arrive in time") from None
+        raise ApiError(408, Code.INVALID, "the request body did not arrive in time") from None
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise ApiError(400, "invalid", "body is not JSON") from None
+        raise ApiError(400, Code.INVALID, "body is not JSON") from None
     return (data, len(body)) if sized else data
 
 
@@ -94,19 +95,19 @@ async def create_room(request: Request) -> Response:
     data, size = await _body(request, settings.max_body + settings.max_record, sized=True)
     source = data.pop("from", None) if isinstance(data, dict) else None
     if source is None and size > settings.max_body:  # only a record makes a body this big
-        raise ApiError(413, "too_long", f"request body over {settings.max_body} bytes")
+        raise ApiError(413, Code.TOO_LONG, f"request body over {settings.max_body} bytes")
     try:
         new = NewRoom.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ApiError(400, "invalid", f"{where}: {first['msg']}") from None
+        raise ApiError(400, Code.INVALID, f"{where}: {first['msg']}") from None
     limit = hub.settings.limits.title
     title, region = clean(new.title).strip(), clean(new.region).strip()
     if not title:
-        raise ApiError(400, "invalid", "title is empty")
+        raise ApiError(400, Code.INVALID, "title is empty")
     if len(title) > limit or len(region) > limit:
-        raise ApiError(400, "too_long", f"title and region are at most {limit} characters")
+        raise ApiError(400, Code.TOO_LONG, f"title and region are at most {limit} characters")
     at, seed = hub.clock.now_ms(), None
     address = client_address(request)
     if source is not None:
@@ -119,16 +120,16 @@ async def create_room(request: Request) -> Response:
         region = region or clean(record.room.region).strip()[:limit]
         if new.preview:
             if not await hub.limits.may_consolidate(address):
-                raise ApiError(429, "rate_limited", "too many previews from this address")
+                raise ApiError(429, Code.RATE_LIMITED, "too many previews from this address")
             return JSONResponse(carry.preview(record, seed))
     elif new.preview or new.carry is not None:
-        raise ApiError(400, "invalid", "from: carry and preview need a record to start from")
+        raise ApiError(400, Code.INVALID, "from: carry and preview need a record to start from")
     try:
         allowed = await hub.limits.may_create(address)
     except StoreError:
-        raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
+        raise ApiError(503, Code.UNAVAILABLE, "the store is not reachable; try again") from None
     if not allowed:
-        raise ApiError(429, "rate_limited", "too many rooms created from this address")
+        raise ApiError(429, Code.RATE_LIMITED, "too many rooms created from this address")
     code, key = await hub.create_room(
         title, region, new.horizon, new.language, new.timezone, seed=seed, at=at
     )
@@ -162,9 +163,9 @@ async def consolidate(request: Request) -> Response:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ApiError(400, "invalid", f"{where}: {first['msg']}", path=where) from None
+        raise ApiError(400, Code.INVALID, f"{where}: {first['msg']}", path=where) from None
     if not await _hub(request).limits.may_consolidate(client_address(request)):
-        raise ApiError(429, "rate_limited", "too many consolidations from this address")
+        raise ApiError(429, Code.RATE_LIMITED, "too many consolidations from this address")
     from .export.consolidated import render_plan
     from .planning.consolidate import consolidate_documents
 
@@ -187,17 +188,17 @@ async def _room(request: Request) -> Room:
     if wait:
         raise ApiError(
             429,
-            "rate_limited",
+            Code.RATE_LIMITED,
             "too many unknown room codes from this address",
             {"Retry-After": str(wait)},
         )
     try:
         room = await hub.room(request.path_params["room"])
     except StoreError:
-        raise ApiError(503, "unavailable", "the store is not reachable; try again") from None
+        raise ApiError(503, Code.UNAVAILABLE, "the store is not reachable; try again") from None
     if room is None:
         await hub.limits.missed(address)
-        raise ApiError(404, "not_found", "no such room")
+        raise ApiError(404, Code.NOT_FOUND, "no such room")
     return room
 
 
@@ -220,20 +221,20 @@ async def _authorised(request: Request, room: Room) -> str:
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     credential = credential.strip()
     if scheme.lower() != "bearer" or not credential:
-        raise ApiError(401, "unauthorized", "send Authorization: Bearer <key or token>")
+        raise ApiError(401, Code.UNAUTHORIZED, "send Authorization: Bearer <key or token>")
     hub = _hub(request)
     if await hub.key_matches(room.code, credential):
         return "facilitator"
     role = room.state.role_of(hub.participant_of(room.code, credential) or "")
     if role is None:
-        raise ApiError(401, "unauthorized", "bad key or token")
+        raise ApiError(401, Code.UNAUTHORIZED, "bad key or token")
     return role
 
 
 async def _facilitator(request: Request, room: Room) -> None:
     """The facilitator's key, or the resume token of a facilitator of the room."""
     if await _authorised(request, room) != "facilitator":
-        raise ApiError(403, "forbidden", "only the facilitator may ask for suggestions")
+        raise ApiError(403, Code.FORBIDDEN, "only the facilitator may ask for suggestions")
 
 
 async def _export(request: Request, room: Room, what: str, seq: int, load: Load) -> Response:
@@ -248,14 +249,14 @@ async def _export(request: Request, room: Room, what: str, seq: int, load: Load)
     try:  # the one table of formats says what each takes (server/export/formats.py)
         check(SCENARIO, fmt, table, sep)
     except ValueError as error:
-        raise ApiError(400, "invalid", str(error)) from None
+        raise ApiError(400, Code.INVALID, str(error)) from None
     exports = _hub(request).exports
     try:
         exports.limit.take(_credential(request))
     except Limited as limited:
         metrics.EXPORTS_REFUSED.labels("limited").inc()
         raise ApiError(
-            429, "rate_limited", "too many exports: try again later",
+            429, Code.RATE_LIMITED, "too many exports: try again later",
             headers={"Retry-After": str(limited.retry_after)},
         ) from None  # fmt: skip
     query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
@@ -263,9 +264,9 @@ async def _export(request: Request, room: Room, what: str, seq: int, load: Load)
         rendered = await exports.get((room.code, what, seq, query), load, fmt, table, sep)
     except Busy as busy:
         metrics.EXPORTS_REFUSED.labels("busy").inc()
-        raise ApiError(503, "unavailable", str(busy), headers={"Retry-After": "2"}) from None
+        raise ApiError(503, Code.UNAVAILABLE, str(busy), headers={"Retry-After": "2"}) from None
     except ValueError as error:
-        raise ApiError(400, "invalid", str(error)) from None
+        raise ApiError(400, Code.INVALID, str(error)) from None
     headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -297,14 +298,14 @@ async def snapshot(request: Request) -> Response:
     try:
         n = int(request.path_params["n"])
     except ValueError:
-        raise ApiError(404, "not_found", "no such snapshot") from None
+        raise ApiError(404, Code.NOT_FOUND, "no such snapshot") from None
     if not 0 < n <= len(room.state.snapshots):
-        raise ApiError(404, "not_found", "no such snapshot")
+        raise ApiError(404, Code.NOT_FOUND, "no such snapshot")
 
     async def load() -> dict[str, Any]:
         record = await room.snapshot_record(n)
         if record is None:
-            raise ApiError(404, "not_found", "no such snapshot")
+            raise ApiError(404, Code.NOT_FOUND, "no such snapshot")
         return record
 
     seq = room.state.snapshots[n - 1].seq
@@ -321,10 +322,10 @@ async def minutes(request: Request) -> Response:
         try:
             n = int(asked) if asked is not None else final[-1]
         except ValueError:
-            raise ApiError(400, "invalid", "snapshot must be a snapshot number") from None
+            raise ApiError(400, Code.INVALID, "snapshot must be a snapshot number") from None
         record = await room.snapshot_record(n)
         if record is None:
-            raise ApiError(404, "not_found", "no such snapshot")
+            raise ApiError(404, Code.NOT_FOUND, "no such snapshot")
     else:
         record = build_record(room.state).to_json_dict()
     from .export.minutes import render_minutes
@@ -332,7 +333,7 @@ async def minutes(request: Request) -> Response:
     try:
         rendered = render_minutes(record, request.query_params.get("format", "html"))
     except ValueError as error:
-        raise ApiError(400, "invalid", str(error)) from None
+        raise ApiError(400, Code.INVALID, str(error)) from None
     headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -364,7 +365,7 @@ async def code_suggestions(request: Request) -> Response:
     state = room.state
     found = state.programs.get(request.query_params.get("program", ""))
     if found is None:
-        raise ApiError(404, "not_found", "no such program")
+        raise ApiError(404, Code.NOT_FOUND, "no such program")
     cards = [n.text for n in state.notes.values() if found.cluster and n.cluster == found.cluster]
     from .suggest.codes import suggest_codes  # the lexicon is read on first use
 
@@ -377,7 +378,7 @@ async def nomenclature_search(request: Request) -> Response:
     query = request.query_params.get("q", "")[:120]
     level = request.query_params.get("level", "kabupaten")
     if level not in nomenclature.LEVELS:
-        raise ApiError(400, "invalid", f"level must be one of {', '.join(nomenclature.LEVELS)}")
+        raise ApiError(400, Code.INVALID, f"level must be one of {', '.join(nomenclature.LEVELS)}")
     found = nomenclature.search(query, level) if query.strip() else []
     return JSONResponse(
         {"source": nomenclature.source(), "programs": [p.as_record() for p in found]},

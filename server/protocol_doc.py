@@ -13,22 +13,11 @@ from pydantic import BaseModel
 
 from .export.formats import MINUTES, SCENARIO, listed
 from .rooms.protocol import CLOSE_REASONS, Hello
+from .state.codes import REJECTIONS
 from .state.models import PHASES
 from .state.ops import CLIENT_OPS, SERVER_OPS
 from .state.reducer import OPEN, RULES
 
-REJECTIONS = {
-    "forbidden": "your role may not do this (or you are not in the room)",
-    "wrong_phase": "not possible in the current phase",
-    "locked": "the facilitator locked the board",
-    "not_found": "the note, cluster, program, actor or vote does not exist (any more)",
-    "budget_exhausted": "all your dots for this criterion are used",
-    "item_limit": "the most dots on one program, or the most cards per person",
-    "too_long": "a text or a list is over its limit",
-    "invalid": "the op does not fit the protocol or the room's settings",
-    "rate_limited": "too many frames per second from this connection",
-    "unavailable": "the store could not make the op durable: it was not applied, resend it",
-}
 REMARKS = {
     "note.edit": "only its author or the facilitator",
     "note.delete": "only its author or the facilitator",
@@ -179,7 +168,7 @@ def render() -> str:
         "## Rejection codes\n",
         "| code | meaning |",
         "|---|---|",
-        *[f"| `{code}` | {meaning} |" for code, meaning in REJECTIONS.items()],
+        *[f"| `{code}` | {code.meaning} |" for code in REJECTIONS],
         "",
         "## Close codes\n",
         "| code | meaning |",
