@@ -1,51 +1,33 @@
-"""The HTTP API of docs/design.md §3: rooms, scenario records, snapshots, schema, health."""
+"""The HTTP API of docs/design.md §3: rooms, scenario records, snapshots, schema, health.
+
+The shared parts are in ``api_base.py``, the planning endpoints in ``api_planning.py``;
+the routes of all are listed here.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import metrics
+from . import api_planning, metrics
+from .api_base import ApiError as ApiError
+from .api_base import _authorised, _body, _credential, _hub, _room
 from .downloads import Busy, Limited, Load
 from .export.formats import SCENARIO, check
 from .limits import client_address
-from .planning import carry, nomenclature
+from .planning import carry
 from .planning.records import RecordError
 from .public import public_base
-from .rooms.hub import Hub
 from .rooms.room import Room
 from .state.codes import Code
 from .state.models import RoomState, TimeZone, YearRange
 from .state.record import build_record, record_schema
 from .state.text import clean
 from .store import StoreError
-
-
-class ApiError(HTTPException):
-    """An error answered as ``{"error": {"code", "message"}}``."""
-
-    def __init__(
-        self,
-        status: int,
-        code: Code,
-        message: str,
-        headers: dict[str, str] | None = None,
-        path: str | None = None,
-    ) -> None:
-        super().__init__(status, message, headers=headers)
-        self.code = code
-        self.path = path  # the JSON path of the first error in the request, when known
-
-    @classmethod
-    def of(cls, error: RecordError) -> ApiError:
-        return cls(error.status, error.code, str(error), path=error.path)
 
 
 class NewRoom(BaseModel):
@@ -61,32 +43,6 @@ class NewRoom(BaseModel):
     carry: list[str] | None = None
     years: YearRange | None = None
     preview: bool = False
-
-
-def _hub(request: Request) -> Hub:
-    return request.app.state.hub
-
-
-async def _body(request: Request, limit: int | None = None, sized: bool = False) -> Any:
-    """The JSON body (with its size in bytes when ``sized``), at most ``limit`` bytes."""
-    settings = _hub(request).settings
-    limit = limit or settings.max_body
-    body = bytearray()
-    try:
-        # As long as its headers may take (server/transport.py): a body sent a byte at a
-        # time would otherwise hold the connection for good.
-        async with asyncio.timeout(settings.header_timeout):
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > limit:
-                    raise ApiError(413, Code.TOO_LONG, f"request body over {limit} bytes")
-    except TimeoutError:
-        raise ApiError(408, Code.INVALID, "the request body did not arrive in time") from None
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise ApiError(400, Code.INVALID, "body is not JSON") from None
-    return (data, len(body)) if sized else data
 
 
 async def create_room(request: Request) -> Response:
@@ -142,66 +98,6 @@ async def create_room(request: Request) -> Response:
     return JSONResponse({"room": code, "facilitator_key": key, "links": links}, status_code=201)
 
 
-class Consolidation(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-    records: Annotated[list[Any], Field(min_length=1)]
-    format: Literal["json", "md", "html", "xlsx"] = "json"
-    mapping: dict[str, str | None] | None = None
-    title: Annotated[str, Field(max_length=200)] = ""
-    language: Literal["id", "en"] | None = None
-
-
-async def consolidate(request: Request) -> Response:
-    """One regional plan from several records (no room needed): ``{records, format,
-    mapping?, title?, language?}`` -> the plan as a download. Limited per address, as room
-    creation is: matching and rendering cost far more than a room."""
-    settings = _hub(request).settings
-    data = await _body(request, settings.max_body + settings.max_record)
-    try:
-        asked = Consolidation.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ApiError(400, Code.INVALID, f"{where}: {first['msg']}", path=where) from None
-    if not await _hub(request).limits.may_consolidate(client_address(request)):
-        raise ApiError(429, Code.RATE_LIMITED, "too many consolidations from this address")
-    from .export.consolidated import render_plan
-    from .planning.consolidate import consolidate_documents
-
-    def work() -> Any:
-        plan = consolidate_documents(asked.records, asked.mapping, asked.title, settings.max_record)
-        return render_plan(plan, asked.format, asked.language)
-
-    try:
-        rendered = await asyncio.to_thread(work)
-    except RecordError as error:
-        raise ApiError.of(error) from None
-    headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
-    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
-
-
-async def _room(request: Request) -> Room:
-    hub = _hub(request)
-    address = client_address(request)
-    wait = hub.limits.refused_for(address)
-    if wait:
-        raise ApiError(
-            429,
-            Code.RATE_LIMITED,
-            "too many unknown room codes from this address",
-            {"Retry-After": str(wait)},
-        )
-    try:
-        room = await hub.room(request.path_params["room"])
-    except StoreError:
-        raise ApiError(503, Code.UNAVAILABLE, "the store is not reachable; try again") from None
-    if room is None:
-        await hub.limits.missed(address)
-        raise ApiError(404, Code.NOT_FOUND, "no such room")
-    return room
-
-
 async def room_info(request: Request) -> Response:
     room = await _room(request)
     state = room.state
@@ -214,27 +110,6 @@ async def room_info(request: Request) -> Response:
             "online": len(room.online()),
         }
     )
-
-
-async def _authorised(request: Request, room: Room) -> str:
-    """The caller's role: exports need the facilitator key or a participant's resume token."""
-    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    credential = credential.strip()
-    if scheme.lower() != "bearer" or not credential:
-        raise ApiError(401, Code.UNAUTHORIZED, "send Authorization: Bearer <key or token>")
-    hub = _hub(request)
-    if await hub.key_matches(room.code, credential):
-        return "facilitator"
-    role = room.state.role_of(hub.participant_of(room.code, credential) or "")
-    if role is None:
-        raise ApiError(401, Code.UNAUTHORIZED, "bad key or token")
-    return role
-
-
-async def _facilitator(request: Request, room: Room) -> None:
-    """The facilitator's key, or the resume token of a facilitator of the room."""
-    if await _authorised(request, room) != "facilitator":
-        raise ApiError(403, Code.FORBIDDEN, "only the facilitator may ask for suggestions")
 
 
 async def _export(request: Request, room: Room, what: str, seq: int, load: Load) -> Response:
@@ -269,10 +144,6 @@ async def _export(request: Request, room: Room, what: str, seq: int, load: Load)
         raise ApiError(400, Code.INVALID, str(error)) from None
     headers = {"Content-Disposition": f'attachment; filename="{rendered.filename}"'}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
-
-
-def _credential(request: Request) -> str:
-    return request.headers.get("authorization", "").partition(" ")[2].strip()
 
 
 async def scenario(request: Request) -> Response:
@@ -338,54 +209,6 @@ async def minutes(request: Request) -> Response:
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
-async def cluster_suggestions(request: Request) -> Response:
-    """Suggested groups and duplicates over the cards not yet clustered (``?all=1``: all).
-
-    Nothing changes: the console applies a suggestion with ordinary ops. Only ids and texts
-    go to the engine, never authors.
-    """
-    room = await _room(request)
-    await _facilitator(request, room)
-    every = request.query_params.get("all") in ("1", "true", "yes")
-    state = room.state
-    cards = [(n.id, n.text) for n in state.notes.values() if every or n.cluster is None]
-    from .suggest import suggest  # the lexicon is read on first use
-
-    result = await asyncio.to_thread(suggest, cards, state.settings.language)
-    return JSONResponse(result)
-
-
-async def code_suggestions(request: Request) -> Response:
-    """Likely nomenclature codes for ``?program=pN`` from its title and its cluster's cards.
-
-    Read-only like the cluster suggestions: the console accepts one with program.update.
-    """
-    room = await _room(request)
-    await _facilitator(request, room)
-    state = room.state
-    found = state.programs.get(request.query_params.get("program", ""))
-    if found is None:
-        raise ApiError(404, Code.NOT_FOUND, "no such program")
-    cards = [n.text for n in state.notes.values() if found.cluster and n.cluster == found.cluster]
-    from .suggest.codes import suggest_codes  # the lexicon is read on first use
-
-    codes = await asyncio.to_thread(suggest_codes, found.title, cards, state.settings.level)
-    return JSONResponse({"program": found.id, "codes": [c.as_json() for c in codes]})
-
-
-async def nomenclature_search(request: Request) -> Response:
-    """The program picker: ``?q=jalan&level=kabupaten`` (at most 20 matches, best first)."""
-    query = request.query_params.get("q", "")[:120]
-    level = request.query_params.get("level", "kabupaten")
-    if level not in nomenclature.LEVELS:
-        raise ApiError(400, Code.INVALID, f"level must be one of {', '.join(nomenclature.LEVELS)}")
-    found = nomenclature.search(query, level) if query.strip() else []
-    return JSONResponse(
-        {"source": nomenclature.source(), "programs": [p.as_record() for p in found]},
-        headers={"Cache-Control": "public, max-age=3600"},
-    )
-
-
 async def schema(request: Request) -> Response:
     return JSONResponse(record_schema())
 
@@ -407,10 +230,10 @@ routes = [
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),
     Route("/api/rooms/{room}/minutes", minutes),
-    Route("/api/rooms/{room}/suggestions/clusters", cluster_suggestions),
-    Route("/api/rooms/{room}/suggestions/codes", code_suggestions),
-    Route("/api/nomenclature", nomenclature_search),
-    Route("/api/consolidate", consolidate, methods=["POST"]),
+    Route("/api/rooms/{room}/suggestions/clusters", api_planning.cluster_suggestions),
+    Route("/api/rooms/{room}/suggestions/codes", api_planning.code_suggestions),
+    Route("/api/nomenclature", api_planning.nomenclature_search),
+    Route("/api/consolidate", api_planning.consolidate, methods=["POST"]),
     Route("/api/schema/scenario", schema),
     Route("/healthz", healthz),
     Route("/metrics", prometheus),
