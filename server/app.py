@@ -24,6 +24,7 @@ from .rooms import session
 from .rooms.hub import Hub
 from .security import RequestGuard, SecurityHeaders
 from .settings import Settings
+from .state.codes import Code
 from .store import make_store
 
 log = logging.getLogger("spwt")
@@ -46,7 +47,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     code = (
         exc.code
         if isinstance(exc, ApiError)
-        else {404: "not_found", 405: "invalid"}.get(exc.status_code, "error")
+        else {404: Code.NOT_FOUND, 405: Code.INVALID}.get(exc.status_code, Code.ERROR)
     )
     error = {"code": code, "message": exc.detail}
     if getattr(exc, "path", None) is not None:
@@ -61,7 +62,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return JSONResponse(
-        {"error": {"code": "internal", "message": "internal server error"}}, status_code=500
+        {"error": {"code": Code.INTERNAL, "message": "internal server error"}}, status_code=500
     )
 
 

@@ -243,6 +243,8 @@ def _bench(argv: list[str]) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .export import formats  # the choices of ``export`` are the one table of formats
+
     top = argparse.ArgumentParser(prog="spwt", description="S-PWT Board")
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -303,12 +305,13 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write a scenario record without a server")
     export.add_argument("room")
+    export.add_argument("--format", default="md", choices=list(formats.SCENARIO))
+    export.add_argument("--table", default=None, choices=list(formats.TABLES))
     export.add_argument(
-        "--format", default="md", choices=["json", "md", "html", "csv", "xlsx", "docx"]
-    )
-    export.add_argument("--table", default=None, choices=["programs", "plan", "matrix"])
-    export.add_argument(
-        "--sep", default=None, choices=[",", ";"], help="CSV separator (default: by language)"
+        "--sep",
+        default=None,
+        choices=list(formats.SEPARATORS),
+        help="CSV separator (default: by language)",
     )
     export.add_argument("--snapshot", type=int, default=None)
     export.add_argument("--data", default=os.environ.get("SPWT_DATA", "./spwt-data"))

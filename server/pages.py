@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from .compression import RevalidatedFiles
+from .export.formats import downloads
 from .limits import client_address
 from .public import is_local, public_base
 from .state.rules import rule_table
@@ -63,6 +64,8 @@ class Pages:
 
     def __init__(self, web_dir: pathlib.Path) -> None:
         self.web_dir = web_dir
+        # The download buttons, from the one table of formats (server/export/formats.py).
+        self.formats_json = json.dumps(downloads(), separators=(",", ":"))
         self.env = Environment(
             loader=FileSystemLoader(web_dir / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -98,8 +101,8 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON, preload=preload,
-            base=public_base(request), **context,
+            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON,
+            formats_json=self.formats_json, preload=preload, base=public_base(request), **context,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 

@@ -11,23 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .export.formats import MINUTES, SCENARIO, listed
 from .rooms.protocol import CLOSE_REASONS, Hello
+from .state.codes import REJECTIONS
 from .state.models import PHASES
 from .state.ops import CLIENT_OPS, SERVER_OPS
 from .state.reducer import OPEN, RULES
 
-REJECTIONS = {
-    "forbidden": "your role may not do this (or you are not in the room)",
-    "wrong_phase": "not possible in the current phase",
-    "locked": "the facilitator locked the board",
-    "not_found": "the note, cluster, program, actor or vote does not exist (any more)",
-    "budget_exhausted": "all your dots for this criterion are used",
-    "item_limit": "the most dots on one program, or the most cards per person",
-    "too_long": "a text or a list is over its limit",
-    "invalid": "the op does not fit the protocol or the room's settings",
-    "rate_limited": "too many frames per second from this connection",
-    "unavailable": "the store could not make the op durable: it was not applied, resend it",
-}
 REMARKS = {
     "note.edit": "only its author or the facilitator",
     "note.delete": "only its author or the facilitator",
@@ -62,10 +52,10 @@ reasons are in `docs/design.md` §3.
 |---|---|
 | `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}`: absolute URLs, from the public URL when one is set (`--public-url`, `--lan`) |
 | `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404`; after too many unknown codes from the address, `429` with `Retry-After` on every room route (the socket closes with 4429) |
-| `GET /api/rooms/{room}/scenario?format=json\\|md\\|html\\|csv\\|xlsx\\|docx` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
+| `GET /api/rooms/{room}/scenario?format={scenario_formats}` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
-| `GET /api/rooms/{room}/minutes?format=html\\|md\\|docx[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
+| `GET /api/rooms/{room}/minutes?format={minutes_formats}[&snapshot=N]` | the berita acara kesepakatan (minutes) of snapshot N; by default of the final snapshot, else of now |
 | `GET /api/schema/scenario` | the JSON Schema of the record |
 | `GET /healthz`, `GET /metrics` | readiness; Prometheus text |
 
@@ -152,7 +142,9 @@ def _rule(kind: str) -> str:
 
 
 def render() -> str:
-    lines = [INTRO, "### hello\n", _fields(Hello), ""]
+    intro = INTRO.replace("{scenario_formats}", listed(SCENARIO))
+    intro = intro.replace("{minutes_formats}", listed(MINUTES))
+    lines = [intro, "### hello\n", _fields(Hello), ""]
     lines += ["## Ops\n", "| kind | fields | who, when |", "|---|---|---|"]
     for model in CLIENT_OPS:
         kind = model.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
@@ -176,7 +168,7 @@ def render() -> str:
         "## Rejection codes\n",
         "| code | meaning |",
         "|---|---|",
-        *[f"| `{code}` | {meaning} |" for code, meaning in REJECTIONS.items()],
+        *[f"| `{code}` | {code.meaning} |" for code in REJECTIONS],
         "",
         "## Close codes\n",
         "| code | meaning |",

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .origins import origin_allowed
 from .settings import Settings
+from .state.codes import Code
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -64,13 +65,13 @@ class RequestGuard:
         headers = Headers(scope=scope)
         media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
         if media_type != "application/json":
-            refusal = _refusal(415, "invalid", "send the body as application/json")
+            refusal = _refusal(415, Code.INVALID, "send the body as application/json")
         elif not origin_allowed(headers.get("origin"), headers.get("host"), self.settings):
-            refusal = _refusal(403, "forbidden", "requests from this origin are not accepted")
+            refusal = _refusal(403, Code.FORBIDDEN, "requests from this origin are not accepted")
         else:
             return self.app(scope, receive, send)
         return refusal(scope, receive, send)
 
 
-def _refusal(status: int, code: str, message: str) -> JSONResponse:
+def _refusal(status: int, code: Code, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from server.export import formats
+from server.state import codes
+
 WEB = Path(__file__).resolve().parent.parent / "web"
 PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"]
-REJECTIONS = [
-    "forbidden", "wrong_phase", "locked", "not_found", "budget_exhausted", "item_limit",
-    "too_long", "invalid", "rate_limited", "unavailable",
-]  # fmt: skip
+REJECTIONS = [str(code) for code in codes.REJECTIONS]  # each has its toast, reject.<code>
 # The funding sources of the budget rows (web/static/js/planform.js FUNDING) and the refusal
 # codes of web/static/js/numbers.js, shown as t(`number.error.${code}`).
 FUNDING = ["apbd_kab", "apbd_prov", "apbn", "dak", "dana_desa", "csr", "kpbu", "other"]
@@ -33,7 +33,7 @@ DYNAMIC = [
     *(f"quadrant.{q}" for q in ["priority", "enable", "later", "drop"]),
     *(f"category.{c}" for c in ["agency", "dprd", "ngo", "private", "community", "other"]),
     *(f"color.{c}" for c in ["yellow", "orange", "pink", "green", "blue", "purple", "white"]),
-    *(f"format.{f}" for f in ["md", "html", "docx", "csv", "xlsx", "json", "matrix"]),
+    *(button["label"] for button in formats.downloads()),
     *(f"horizon.{h}" for h in ["PWTJP", "PWTJM", "annual"]),
     *(f"timezone.{z}" for z in ["WIB", "WITA", "WIT", "UTC"]),
     *(f"mode.{m}" for m in ["dots", "score"]),

@@ -162,3 +162,20 @@ def test_codes_come_from_the_national_nomenclature_at_the_rooms_level(b: Board) 
     assert b.refused(b.facilitator, "program.update", program=program, code="7.01.02") == "invalid"
     update(b, program, code=None)
     assert build_record(b.state).to_json_dict()["programs"][0]["code"] is None
+
+
+def test_program_details() -> None:
+    b = Board()  # from the lobby, not the fixture's roles phase
+    alice = b.join("Alice")
+    program = b.program()
+    b.phase("roles")
+    indicator = {"name": "Jalan mantap", "unit": "%", "baseline": 40, "targets": {"2027": 60}}
+    b.do(
+        alice, "program.update", program=program, location="Kec. Topoyo", policies=["Prioritas"],
+        indicators=[indicator], budget=[{"year": 2027, "amount": 1_500_000_000, "source": "APBD"}],
+    )  # fmt: skip
+    details = b.state.programs[program]
+    assert details.location == "Kec. Topoyo" and details.policies == ("Prioritas",)
+    assert details.indicators[0].targets == {"2027": 60}
+    assert b.refused(alice, "program.update", program=program, policies=["x"] * 51) == "too_long"
+    assert b.refused(alice, "program.update", program=program, location="x" * 121) == "too_long"

@@ -1,4 +1,4 @@
-"""Scenario record renderers: one record (``spwt.scenario/1``), six formats.
+"""Scenario record renderers: one record (``spwt.scenario/1``), the formats of ``formats.py``.
 
 ``render(record, fmt)`` takes the dict of ``build_record(state).to_json_dict()`` and returns
 the bytes to download, with their media type and a file name made from the room title and
@@ -22,22 +22,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from ..state.text import clean_tree
+from .formats import SCENARIO, SEPARATORS, TABLES, Options, check
 from .i18n import local_time
 
-FORMATS: tuple[str, ...] = ("json", "md", "html", "csv", "xlsx", "docx")
-TABLES: tuple[str, ...] = ("programs", "plan", "matrix")
-SEPARATORS: tuple[str, ...] = (",", ";")
-MEDIA_TYPES: dict[str, str] = {
-    "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+__all__ = ["FORMATS", "MEDIA_TYPES", "SEPARATORS", "TABLES", "Rendered", "filename", "render"]
+
+# Derived from the one table of formats (``formats.py``), for those that import them here.
+FORMATS: tuple[str, ...] = tuple(SCENARIO)
+MEDIA_TYPES: dict[str, str] = {f.name: f.media_type for f in SCENARIO.values()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,42 +54,14 @@ def render(
     other formats hold every table and accept only a valid name or None. ``sep`` (``,`` or
     ``;``) overrides the CSV separator the room's language chooses; others accept None too.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    if table is not None and table not in TABLES:
-        raise ValueError(f"table must be one of {', '.join(TABLES)}")
+    spec = check(SCENARIO, fmt, table, sep)
     # The state holds no bidirectional controls since they are stripped on the way in, but
     # a snapshot stored before that rule may: no format keeps them (``state/text.py``).
     record = clean_tree(record)
-    if sep is not None and sep not in SEPARATORS:
-        raise ValueError(f"sep must be one of {' '.join(SEPARATORS)}")
-    suffix = f"-{table}" if fmt == "csv" and table in ("plan", "matrix") else ""
-    name = filename(record, fmt, suffix)
-    if fmt == "json":
-        option = orjson.OPT_INDENT_2 if pretty else 0
-        return Rendered(orjson.dumps(record, option=option), MEDIA_TYPES[fmt], name)
-
-    from .view import build_report  # jinja2 and openpyxl load only when a report is asked for
-
-    report = build_report(record)
-    if fmt in ("md", "html"):
-        from .documents import render_html, render_markdown
-
-        text = render_html(report) if fmt == "html" else render_markdown(report)
-        return Rendered(text.encode("utf-8"), MEDIA_TYPES[fmt], name)
-    if fmt == "docx":
-        from .word import render_docx  # python-docx and resvg load only for a Word report
-
-        return Rendered(render_docx(report), MEDIA_TYPES[fmt], name)
-    from .sheets import csv_separator, write_csv, write_xlsx
-
-    if fmt == "xlsx":
-        return Rendered(write_xlsx(report), MEDIA_TYPES[fmt], name)
-    from .tables import matrix_table, plan_table, programs_table
-
-    chosen = {"matrix": matrix_table, "plan": plan_table}.get(table or "", programs_table)
-    separator = sep or csv_separator(record["room"].get("language"))
-    return Rendered(write_csv(chosen(report), separator), MEDIA_TYPES[fmt], name)
+    # A table other than the format's first (its default) names the file: ``…-plan.csv``.
+    suffix = f"-{table}" if table in spec.tables[1:] else ""
+    body = spec.render(record, Options(table=table, sep=sep, pretty=pretty))
+    return Rendered(body, spec.media_type, filename(record, spec.suffix, suffix))
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import Any
 
-from . import MEDIA_TYPES, Rendered, filename
+from . import Rendered, filename
+from .formats import MINUTES, Options, check
 from .i18n import Catalogue, catalogue
 from .people import Attendee, Followup, People, people_view
 
-FORMATS: tuple[str, ...] = ("html", "md", "docx")
+FORMATS: tuple[str, ...] = tuple(MINUTES)
 
 
 @dataclass(frozen=True)
@@ -136,19 +137,30 @@ def _day(t: Catalogue, given: str, taken_at: str) -> dict[str, str]:
 
 def render_minutes(record: dict[str, Any], fmt: str) -> Rendered:
     """The berita acara in ``fmt``; ValueError for a format it does not come in."""
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    minutes = build_minutes(record)
-    name = filename(record, fmt).replace("spwt-", "berita-acara-", 1)
-    if fmt == "docx":
-        from .minutes_docx import write_docx
+    spec = check(MINUTES, fmt, None, None)
+    name = filename(record, spec.suffix).replace("spwt-", "berita-acara-", 1)
+    return Rendered(spec.render(record, Options()), spec.media_type, name)
 
-        return Rendered(write_docx(minutes), DOCX, name)
+
+# The renderers of ``formats.MINUTES``.
+
+
+def html(record: dict[str, Any], options: Options) -> bytes:
+    return _text(build_minutes(record), "html")
+
+
+def markdown(record: dict[str, Any], options: Options) -> bytes:
+    return _text(build_minutes(record), "md")
+
+
+def docx(record: dict[str, Any], options: Options) -> bytes:
+    from .minutes_docx import write_docx
+
+    return write_docx(build_minutes(record))
+
+
+def _text(minutes: Minutes, kind: str) -> bytes:
     from .documents import _environment
 
-    template = _environment(fmt).get_template(f"minutes.{fmt}.j2")
-    text = template.render(m=minutes, t=minutes.t)
-    return Rendered(text.encode("utf-8"), MEDIA_TYPES[fmt], name)
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    template = _environment(kind).get_template(f"minutes.{kind}.j2")
+    return template.render(m=minutes, t=minutes.t).encode("utf-8")

@@ -27,6 +27,7 @@ import orjson
 from pydantic import ValidationError
 
 from ..state import Entry, Rejected, RoomState, apply, create
+from ..state.codes import Code
 from ..state.models import YearRange, horizon_years
 from ..state.ops import CLIENT_KINDS, Op, RoomCreate, parse_logged_op
 from ..state.rules.base import WRITING
@@ -77,7 +78,7 @@ class _Planner:
             op = parse_logged_op(clean_tree({"kind": kind, **fields}))
         except ValidationError as error:
             first = error.errors(include_url=False)[0]
-            raise RecordError("invalid", path, first["msg"]) from None
+            raise RecordError(Code.INVALID, path, first["msg"]) from None
         self.seq += 1
         self.seed.steps.append(Step(op, path))
         return self.seq
@@ -99,7 +100,7 @@ def choose_carry(carry: Iterable[str] | None) -> frozenset[str]:
     unknown = sorted(chosen - set(CARRY))
     if unknown:
         raise RecordError(
-            "invalid", "carry", f"{unknown[0]!r} is not one of {', '.join(CARRY)}", status=400
+            Code.INVALID, "carry", f"{unknown[0]!r} is not one of {', '.join(CARRY)}", status=400
         )
     return chosen
 
@@ -119,7 +120,7 @@ def room_years(
         years = horizon_years(created_at, horizon)
     if source and len(years.years()) < len(source) and not set(years.years()) <= set(source):
         raise RecordError(
-            "invalid", "years",
+            Code.INVALID, "years",
             f"{years.from_}-{years.to} is not within the source plan {source[0]}-{source[-1]}",
         )  # fmt: skip
     return years

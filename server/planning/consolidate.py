@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from ..state.codes import Code
 from .records import (
     DEFAULT_LIMIT,
     ImportedRecord,
@@ -90,9 +91,9 @@ def source_keys(records: Sequence[ImportedRecord]) -> list[str]:
 def _check_mapping(mapping: dict[str, Any], refs: set[str]) -> None:
     for ref, name in mapping.items():
         if ref not in refs:
-            raise RecordError("invalid", f"mapping.{ref}", "no such program (SOURCE/program id)")
+            raise RecordError(Code.INVALID, f"mapping.{ref}", "no such program (SOURCE/program id)")
         if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise RecordError("invalid", f"mapping.{ref}", "a group name (text) or null")
+            raise RecordError(Code.INVALID, f"mapping.{ref}", "a group name (text) or null")
 
 
 def _group(members: list[_Member], mapping: dict[str, str | None]) -> dict[str, _Group]:
@@ -140,9 +141,9 @@ def consolidate(
 ) -> dict[str, Any]:
     """The regional plan of ``records``; RecordError for a mapping that names no program."""
     if not records:
-        raise RecordError("invalid", "records", "no records to consolidate", status=400)
+        raise RecordError(Code.INVALID, "records", "no records to consolidate", status=400)
     if len(records) > MAX_SOURCES:
-        raise RecordError("invalid", "records", f"at most {MAX_SOURCES} records", status=400)
+        raise RecordError(Code.INVALID, "records", f"at most {MAX_SOURCES} records", status=400)
     keys = source_keys(records)
     members = [
         _Member(key, f"{key}/{p.id}", p, record, by="first")
@@ -297,7 +298,7 @@ def consolidate_documents(
     """The plan of parsed JSON documents (``POST /api/consolidate``): each one size checked
     and read as a record; errors name their place (``records.2.programs.0.title``)."""
     if len(documents) > MAX_SOURCES:
-        raise RecordError("invalid", "records", f"at most {MAX_SOURCES} records", status=400)
+        raise RecordError(Code.INVALID, "records", f"at most {MAX_SOURCES} records", status=400)
     records = []
     for n, document in enumerate(documents):
         try:

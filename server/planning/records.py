@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..state.codes import Code
 from ..state.models import MAX_RUPIAH, Horizon, Language, Level, Origin, Source, Value, YearRange
 from . import numbers
 
@@ -29,7 +30,7 @@ class RecordError(ValueError):
     """A file that cannot be read as a record: ``code``, the JSON ``path`` of the first
     error ("" for the whole file), and the HTTP status an API answers it with."""
 
-    def __init__(self, code: str, path: str, message: str, status: int = 422) -> None:
+    def __init__(self, code: Code, path: str, message: str, status: int = 422) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.code = code
         self.path = path
@@ -245,25 +246,27 @@ class ImportedRecord(Part):
 def check_size(size: int, limit: int = DEFAULT_LIMIT) -> None:
     if size > limit:
         raise RecordError(
-            "too_long", "", f"the record is {size} bytes, over the limit of {limit}", status=413
+            Code.TOO_LONG, "", f"the record is {size} bytes, over the limit of {limit}", status=413
         )
 
 
 def read_record(data: object) -> ImportedRecord:
     """Read a parsed JSON document as a record, or raise RecordError."""
     if not isinstance(data, dict) or "schema" not in data or "room" not in data:
-        raise RecordError("not_a_record", "", "this is not a scenario record (schema, room …)")
+        raise RecordError(Code.NOT_A_RECORD, "", "this is not a scenario record (schema, room …)")
     if data["schema"] != SCHEMA:
         schema = str(data["schema"])[:60]
         raise RecordError(
-            "foreign_schema", "schema", f"{schema!r} is not {SCHEMA}, the schema this server reads"
+            Code.FOREIGN_SCHEMA,
+            "schema",
+            f"{schema!r} is not {SCHEMA}, the schema this server reads",
         )
     try:
         return ImportedRecord.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         path = ".".join(str(p) for p in first["loc"] if not _is_union_tag(p))
-        raise RecordError("invalid", path, first["msg"].removeprefix("Value error, ")) from None
+        raise RecordError(Code.INVALID, path, first["msg"].removeprefix("Value error, ")) from None
 
 
 def _is_union_tag(step: object) -> bool:
@@ -279,5 +282,5 @@ def load_record(body: bytes, limit: int = DEFAULT_LIMIT) -> ImportedRecord:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        raise RecordError("not_a_record", "", "the file is not JSON", status=400) from None
+        raise RecordError(Code.NOT_A_RECORD, "", "the file is not JSON", status=400) from None
     return read_record(data)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..state.codes import Code
 from ..state.models import Category, Gender
 
 
@@ -85,11 +86,11 @@ def encode(frame: dict[str, Any]) -> str:
     return orjson.dumps(frame).decode()
 
 
-def error(code: str, message: str) -> str:
+def error(code: Code, message: str) -> str:
     return encode({"type": "error", "code": code, "message": message})
 
 
-def rejected(op_id: str, code: str, message: str) -> str:
+def rejected(op_id: str, code: Code, message: str) -> str:
     return encode({"type": "rejected", "id": op_id, "code": code, "message": message})
 
 

@@ -24,6 +24,7 @@ from .. import metrics
 from ..clock import SYSTEM, Clock
 from ..settings import Settings
 from ..state import Op, Rejected, RoomState
+from ..state.codes import Code
 from ..store import Conflict, Event, Store, StoreError
 from . import loader, protocol
 from .connection import Connection
@@ -101,7 +102,7 @@ class Room:
         pending = Pending(Submitted(by, op_id, op, via), sender)
         self.last_used = self.clock.monotonic()
         if self._stopped:  # unloaded or shutting down: a new copy of the room will take it
-            self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
+            self._refuse(pending, Rejected(Code.UNAVAILABLE, "the room is closing here, retry"))
         else:
             self._inbox.put_nowait(pending)
         return pending.done
@@ -127,7 +128,7 @@ class Room:
                 log.exception("room %s: batch failed", self.code)
                 for pending in batch:
                     if not pending.done.done():  # ops already durable are not "not applied"
-                        self._refuse(pending, Rejected("unavailable", "internal error"))
+                        self._refuse(pending, Rejected(Code.UNAVAILABLE, "internal error"))
             if self._held:
                 held, self._held = self._held, []
                 self.receive(held)
@@ -159,7 +160,7 @@ class Room:
                     await self.catch_up()
                 checked = self._check(batch)
             except StoreError as error:
-                checked.refuse_all(Rejected("unavailable", f"not saved: {error}"))
+                checked.refuse_all(Rejected(Code.UNAVAILABLE, f"not saved: {error}"))
             finally:
                 self._appending = False
         for i, event, _ in checked.accepted:  # durable now: whatever follows, it holds
@@ -205,7 +206,7 @@ class Room:
         try:
             events = await self.store.read(self.code, seq - 1, upto=seq)
         except StoreError as error:  # not known now: the client resends later
-            self._refuse(pending, Rejected("unavailable", f"not read: {error}"))
+            self._refuse(pending, Rejected(Code.UNAVAILABLE, f"not read: {error}"))
             return
         if events and events[0]["seq"] == seq:
             self._send_ack(pending, events[0])
@@ -335,7 +336,7 @@ class Room:
         while not self._inbox.empty():  # never started: what was queued is not applied
             pending = self._inbox.get_nowait()
             if pending is not None:
-                self._refuse(pending, Rejected("unavailable", "the room is closing here, retry"))
+                self._refuse(pending, Rejected(Code.UNAVAILABLE, "the room is closing here, retry"))
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self._presence_handle is not None:

@@ -19,6 +19,7 @@ from .. import metrics
 from ..limits import client_address
 from ..origins import origin_allowed
 from ..state import InvalidOp, Rejected, parse_client_op
+from ..state.codes import Code
 from ..state.ops import ParticipantJoin
 from ..state.text import clean
 from ..store import StoreError
@@ -158,7 +159,7 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
         except Rejected as rejection:
             code = (
                 CloseCode.TRY_AGAIN_LATER
-                if rejection.code == "unavailable"
+                if rejection.code == Code.UNAVAILABLE
                 else CloseCode.BAD_HELLO
             )
             raise SessionClosed(code) from None
@@ -197,7 +198,7 @@ async def _read_loop(ws: WebSocket, hub: Hub, room: Room, conn: Connection) -> N
             bad_frames += 1
             if bad_frames > settings.bad_frames_before_close:
                 raise SessionClosed(CloseCode.RATE_LIMITED) from None
-            conn.send(protocol.error("invalid", str(bad)))
+            conn.send(protocol.error(Code.INVALID, str(bad)))
             continue
         kind = frame.get("type")
         if kind == "ping":
@@ -207,8 +208,8 @@ async def _read_loop(ws: WebSocket, hub: Hub, room: Room, conn: Connection) -> N
         if not rate.take():
             if not patience.take():
                 raise SessionClosed(CloseCode.RATE_LIMITED)
-            _refuse(conn, frame, "rate_limited", "too many frames: slow down")
-            metrics.OPS.labels("rate_limited").inc()
+            _refuse(conn, frame, Code.RATE_LIMITED, "too many frames: slow down")
+            metrics.OPS.labels(Code.RATE_LIMITED).inc()
             continue
         if kind != "op":
             bad_frames += 1
@@ -219,13 +220,13 @@ async def _read_loop(ws: WebSocket, hub: Hub, room: Room, conn: Connection) -> N
                 if kind == "hello"
                 else f"unknown frame type {str(kind)[:40]!r}"
             )
-            conn.send(protocol.error("invalid", message))
+            conn.send(protocol.error(Code.INVALID, message))
             continue
         bad_frames = 0
         _submit(room, conn, frame)
 
 
-def _refuse(conn: Connection, frame: dict[str, Any], code: str, message: str) -> None:
+def _refuse(conn: Connection, frame: dict[str, Any], code: Code, message: str) -> None:
     op_id = frame.get("id")
     if frame.get("type") == "op" and isinstance(op_id, str):
         conn.send(protocol.rejected(op_id, code, message))
@@ -236,17 +237,19 @@ def _refuse(conn: Connection, frame: dict[str, Any], code: str, message: str) ->
 def _submit(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
     op_id = frame.get("id")
     if not isinstance(op_id, str) or not 0 < len(op_id) <= 100:
-        conn.send(protocol.error("invalid", "an op needs an id: a string of 1 to 100 characters"))
+        conn.send(
+            protocol.error(Code.INVALID, "an op needs an id: a string of 1 to 100 characters")
+        )
         return
     if conn.role == "observer":
-        conn.send(protocol.rejected(op_id, "forbidden", "observers cannot change the board"))
-        metrics.OPS.labels("forbidden").inc()
+        conn.send(protocol.rejected(op_id, Code.FORBIDDEN, "observers cannot change the board"))
+        metrics.OPS.labels(Code.FORBIDDEN).inc()
         return
     try:
         op = parse_client_op(frame.get("op"))
     except InvalidOp as invalid:
-        conn.send(protocol.rejected(op_id, "invalid", str(invalid)))
-        metrics.OPS.labels("invalid").inc()
+        conn.send(protocol.rejected(op_id, Code.INVALID, str(invalid)))
+        metrics.OPS.labels(Code.INVALID).inc()
         return
     on_behalf = frame.get("on_behalf")
     if on_behalf is None:
@@ -255,4 +258,4 @@ def _submit(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
         # The reducer checks that the sender is the facilitator and the id a paper participant.
         room.submit(on_behalf, op_id, op, conn, via=conn.participant)
     else:
-        conn.send(protocol.rejected(op_id, "invalid", "on_behalf must be a participant id"))
+        conn.send(protocol.rejected(op_id, Code.INVALID, "on_behalf must be a participant id"))

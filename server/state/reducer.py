@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import ops as o
+from .codes import Code
 from .models import PhaseSpan, RoomState, Settings, horizon_years
 from .rules import OPEN, RULES, Event, Rejected, Rule
 from .text import clean
@@ -45,7 +46,7 @@ def apply(state: RoomState, entry: o.Entry) -> tuple[RoomState, Event] | Rejecte
     op = entry.op
     rule_ = RULES.get(op.kind)
     if rule_ is None:
-        return Rejected("invalid", f"{op.kind} cannot be applied to a running room")
+        return Rejected(Code.INVALID, f"{op.kind} cannot be applied to a running room")
     try:
         _gate(state, entry, rule_)
         outcome = rule_.handler(state, entry, op)
@@ -86,32 +87,32 @@ def _gate(s: RoomState, e: o.Entry, r: Rule) -> None:
         # The server: its own kinds, and the ordinary ops that rebuild a room started from
         # an earlier record (room.seed), with the facilitator's reach. It never votes.
         if e.via:
-            raise Rejected("forbidden", "on_behalf must name a paper participant")
+            raise Rejected(Code.FORBIDDEN, "on_behalf must name a paper participant")
         if r.who == "voter":
-            raise Rejected("forbidden", "only participants vote")
+            raise Rejected(Code.FORBIDDEN, "only participants vote")
         return
     if r.who == "server":
-        raise Rejected("forbidden", "only the server writes this op")
+        raise Rejected(Code.FORBIDDEN, "only the server writes this op")
     who = s.participants.get(e.by)
     if e.via:
         if s.role_of(e.via) != "facilitator":
-            raise Rejected("forbidden", "only the facilitator acts on behalf of someone")
+            raise Rejected(Code.FORBIDDEN, "only the facilitator acts on behalf of someone")
         if who is None or who.removed or not who.paper:
-            raise Rejected("forbidden", "on_behalf must name a paper participant")
+            raise Rejected(Code.FORBIDDEN, "on_behalf must name a paper participant")
     elif who is not None and who.paper:
-        raise Rejected("forbidden", "a paper participant acts only through the facilitator")
+        raise Rejected(Code.FORBIDDEN, "a paper participant acts only through the facilitator")
     role = s.role_of(e.by)
     if role is None:
-        raise Rejected("forbidden", "not a participant of this room")
+        raise Rejected(Code.FORBIDDEN, "not a participant of this room")
     if role == "observer":
-        raise Rejected("forbidden", "observers cannot change the board")
+        raise Rejected(Code.FORBIDDEN, "observers cannot change the board")
     if r.who == "facilitator" and role != "facilitator":
-        raise Rejected("forbidden", "only the facilitator may do this")
+        raise Rejected(Code.FORBIDDEN, "only the facilitator may do this")
     if r.who == "voter" and role != "participant":
-        raise Rejected("forbidden", "only participants vote")
+        raise Rejected(Code.FORBIDDEN, "only participants vote")
     if role == "facilitator":
         return
     if s.locked:
-        raise Rejected("locked", "the board is locked")
+        raise Rejected(Code.LOCKED, "the board is locked")
     if r.phases is not None and s.phase not in r.phases:
-        raise Rejected("wrong_phase", f"not possible in phase {s.phase}")
+        raise Rejected(Code.WRONG_PHASE, f"not possible in phase {s.phase}")

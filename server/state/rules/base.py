@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import ops as o
+from ..codes import Code
 from ..models import PHASES, Cluster, Criterion, Note, Program, RoomState
 from ..text import clean
 
@@ -34,7 +35,7 @@ LIST_ITEMS = 50
 class Rejected(Exception):
     """An op the rules refuse. ``code`` is one of the rejection codes of the protocol."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: Code, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -74,43 +75,43 @@ def rule(op: type[o.Op], who: Who, phases: Iterable[str] | None = None) -> Calla
 def required_text(value: str, limit: int, what: str = "text") -> str:
     value = clean(value).strip()
     if not value:
-        raise Rejected("invalid", f"{what} is empty")
+        raise Rejected(Code.INVALID, f"{what} is empty")
     if len(value) > limit:
-        raise Rejected("too_long", f"{what} is longer than {limit} characters")
+        raise Rejected(Code.TOO_LONG, f"{what} is longer than {limit} characters")
     return value
 
 
 def optional_text(value: str, limit: int, what: str) -> str:
     value = clean(value).strip()
     if len(value) > limit:
-        raise Rejected("too_long", f"{what} is longer than {limit} characters")
+        raise Rejected(Code.TOO_LONG, f"{what} is longer than {limit} characters")
     return value
 
 
 def text_list(values: list[str], limit: int, what: str) -> tuple[str, ...]:
     if len(values) > LIST_ITEMS:
-        raise Rejected("too_long", f"more than {LIST_ITEMS} {what}")
+        raise Rejected(Code.TOO_LONG, f"more than {LIST_ITEMS} {what}")
     return tuple(v for v in (optional_text(v, limit, what) for v in values) if v)
 
 
 def note_of(s: RoomState, note_id: str) -> Note:
     note = s.notes.get(note_id)
     if note is None:
-        raise Rejected("not_found", f"no note {note_id}")
+        raise Rejected(Code.NOT_FOUND, f"no note {note_id}")
     return note
 
 
 def cluster_of(s: RoomState, cluster_id: str) -> Cluster:
     cluster = s.clusters.get(cluster_id)
     if cluster is None:
-        raise Rejected("not_found", f"no cluster {cluster_id}")
+        raise Rejected(Code.NOT_FOUND, f"no cluster {cluster_id}")
     return cluster
 
 
 def program_of(s: RoomState, program_id: str) -> Program:
     program = s.programs.get(program_id)
     if program is None:
-        raise Rejected("not_found", f"no program {program_id}")
+        raise Rejected(Code.NOT_FOUND, f"no program {program_id}")
     return program
 
 
@@ -118,17 +119,17 @@ def criterion_of(s: RoomState, key: str) -> Criterion:
     for criterion in s.settings.voting.criteria:
         if criterion.key == key:
             return criterion
-    raise Rejected("invalid", f"no voting criterion {key}")
+    raise Rejected(Code.INVALID, f"no voting criterion {key}")
 
 
 def own_or_facilitator(s: RoomState, e: o.Entry, note: Note) -> None:
     if note.author != e.by and s.role_of(e.by) != "facilitator":
-        raise Rejected("forbidden", "only the author or the facilitator may do this")
+        raise Rejected(Code.FORBIDDEN, "only the author or the facilitator may do this")
 
 
 def voting_mode(s: RoomState, mode: str) -> None:
     if s.settings.voting.mode != mode:
-        raise Rejected("invalid", f"this room votes in {s.settings.voting.mode} mode")
+        raise Rejected(Code.INVALID, f"this room votes in {s.settings.voting.mode} mode")
 
 
 def release_focus(s: RoomState, *ids: str) -> str | None:

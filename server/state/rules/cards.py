@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops as o
+from ..codes import Code
 from ..models import COLORS, Cluster, Note, RoomState
 from .base import (
     CLUSTERING,
@@ -29,12 +30,12 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     text = required_text(op.text, s.limits.text)
     color = op.color or COLORS[0]
     if color not in COLORS:
-        raise Rejected("invalid", f"color must be one of {', '.join(COLORS)}")
+        raise Rejected(Code.INVALID, f"color must be one of {', '.join(COLORS)}")
     if s.settings.anonymous:  # one colour for all: a person's favourite would name them
         color = COLORS[0]
     mine = sum(1 for n in s.notes.values() if n.author == e.by)
     if e.by and mine >= s.limits.cards_per_person:  # the server carrying earlier cards: none
-        raise Rejected("item_limit", f"at most {s.limits.cards_per_person} cards per person")
+        raise Rejected(Code.ITEM_LIMIT, f"at most {s.limits.cards_per_person} cards per person")
     count = len(s.notes)
     x = op.x if op.x is not None else 40.0 + (count % 6) * 220
     y = op.y if op.y is not None else 40.0 + (count // 6 % 20) * 150
@@ -124,13 +125,13 @@ def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
 def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     cluster, into = cluster_of(s, op.cluster), cluster_of(s, op.into)
     if cluster.id == into.id:
-        raise Rejected("invalid", "a cluster cannot merge into itself")
+        raise Rejected(Code.INVALID, "a cluster cannot merge into itself")
     rapporteur_rights(s, e, cluster.group)
     rapporteur_rights(s, e, into.group)
     if any(p.cluster == cluster.id for p in s.programs.values()) and any(
         p.cluster == into.id for p in s.programs.values()
     ):
-        raise Rejected("invalid", "both clusters are programs: drop one first")
+        raise Rejected(Code.INVALID, "both clusters are programs: drop one first")
     changes = _fold_cluster(s, cluster.id, into.id)
     focus = into.id if s.focus == cluster.id else s.focus
     merged = s.model_copy(update={**changes, "focus": focus})

@@ -8,13 +8,14 @@ Both go into the berita acara that the agencies sign.
 from __future__ import annotations
 
 from .. import ops as o
+from ..codes import Code
 from ..models import Followup, RoomState
 from .base import Outcome, Rejected, optional_text, program_of, required_text, rule
 
 
 def _actor_of(s: RoomState, actor: str) -> str:
     if actor not in s.actors:
-        raise Rejected("not_found", f"no actor {actor}")
+        raise Rejected(Code.NOT_FOUND, f"no actor {actor}")
     return actor
 
 
@@ -48,7 +49,7 @@ def followup_add(s: RoomState, e: o.Entry, op: o.FollowupAdd) -> Outcome:
 @rule(o.FollowupDelete, who="facilitator")
 def followup_delete(s: RoomState, e: o.Entry, op: o.FollowupDelete) -> Outcome:
     if op.followup not in s.followups:
-        raise Rejected("not_found", f"no follow-up {op.followup}")
+        raise Rejected(Code.NOT_FOUND, f"no follow-up {op.followup}")
     return s.model_copy(
         update={"followups": {k: f for k, f in s.followups.items() if k != op.followup}}
     )

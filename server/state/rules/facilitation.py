@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops as o
+from ..codes import Code
 from ..models import (
     PHASES,
     Criterion,
@@ -38,7 +39,7 @@ def _voting(s: RoomState, given: o.VotingIn) -> Voting:
     if given.criteria is not None:
         keys = [c.key for c in given.criteria]
         if len(set(keys)) != len(keys):
-            raise Rejected("invalid", "criteria keys must be unique")
+            raise Rejected(Code.INVALID, "criteria keys must be unique")
         criteria = tuple(
             Criterion(
                 key=c.key,
@@ -52,7 +53,7 @@ def _voting(s: RoomState, given: o.VotingIn) -> Voting:
 
 def _years(given: YearRange) -> YearRange:
     if not 2000 <= given.from_ <= given.to <= given.from_ + 24 <= 2124:
-        raise Rejected("invalid", "years: from..to must be a span of 1 to 25 years after 2000")
+        raise Rejected(Code.INVALID, "years: from..to must be a span of 1 to 25 years after 2000")
     return given
 
 
@@ -86,7 +87,7 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     if op.phases is not None:
         unknown = [p for p in op.phases if p not in PHASES]
         if unknown or len(set(op.phases)) != len(op.phases):
-            raise Rejected("invalid", f"phases must be distinct keys of {', '.join(PHASES)}")
+            raise Rejected(Code.INVALID, f"phases must be distinct keys of {', '.join(PHASES)}")
         changes["phases"] = tuple(op.phases)
     if op.voting is not None:
         changes["voting"] = _voting(s, op.voting)
@@ -122,7 +123,7 @@ def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
     allowed = {*s.settings.phases, "lobby", "closed"}
     if op.phase not in PHASES or op.phase not in allowed:
         raise Rejected(
-            "invalid", f"phase must be one of {', '.join(p for p in PHASES if p in allowed)}"
+            Code.INVALID, f"phase must be one of {', '.join(p for p in PHASES if p in allowed)}"
         )
     log = s.phase_log
     if log and log[-1].ended_at is None:
@@ -185,7 +186,7 @@ def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
     if target is not None and not (
         target in s.notes or target in s.clusters or target in s.programs or target in s.groups
     ):
-        raise Rejected("not_found", f"nothing with id {target}")
+        raise Rejected(Code.NOT_FOUND, f"nothing with id {target}")
     return s.model_copy(update={"focus": target})
 
 
@@ -209,9 +210,9 @@ def board_unlock(s: RoomState, e: o.Entry, op: o.BoardUnlock) -> Outcome:
 def participant_remove(s: RoomState, e: o.Entry, op: o.ParticipantRemove) -> Outcome:
     who = s.participants.get(op.participant)
     if who is None or who.removed:
-        raise Rejected("not_found", f"no participant {op.participant}")
+        raise Rejected(Code.NOT_FOUND, f"no participant {op.participant}")
     if who.id == e.by:
-        raise Rejected("invalid", "a facilitator cannot remove themselves")
+        raise Rejected(Code.INVALID, "a facilitator cannot remove themselves")
     removed = who.model_copy(update={"removed": True})
     return s.model_copy(
         update={

@@ -12,21 +12,22 @@ from collections import defaultdict
 from typing import Any
 
 from .. import ops as o
-from ..models import PHASES, Group, RoomState
+from ..codes import Code
+from ..models import PHASES, Group, Participant, RoomState
 from .base import Outcome, Rejected, required_text, rule
 
 
 def group_of(s: RoomState, group_id: str) -> Group:
     group = s.groups.get(group_id)
     if group is None:
-        raise Rejected("not_found", f"no group {group_id}")
+        raise Rejected(Code.NOT_FOUND, f"no group {group_id}")
     return group
 
 
 def member_of(s: RoomState, participant: str) -> str:
     who = s.participants.get(participant)
     if who is None or who.removed or who.role != "participant":
-        raise Rejected("not_found", f"no participant {participant}")
+        raise Rejected(Code.NOT_FOUND, f"no participant {participant}")
     return who.id
 
 
@@ -38,7 +39,7 @@ def my_group(s: RoomState, by: str) -> str | None:
 def within_group(s: RoomState, e: o.Entry, group: str | None) -> None:
     """In a grouped phase a participant touches only what belongs to their own group."""
     if s.grouped and s.role_of(e.by) != "facilitator" and group != s.membership.get(e.by):
-        raise Rejected("forbidden", "this belongs to another working group")
+        raise Rejected(Code.FORBIDDEN, "this belongs to another working group")
 
 
 def rapporteur_rights(s: RoomState, e: o.Entry, group: str | None) -> None:
@@ -46,7 +47,9 @@ def rapporteur_rights(s: RoomState, e: o.Entry, group: str | None) -> None:
     within_group(s, e, group)
     rapporteur = s.groups[group].rapporteur if group in s.groups else None
     if s.grouped and rapporteur and e.by != rapporteur and s.role_of(e.by) != "facilitator":
-        raise Rejected("forbidden", "only the group's rapporteur renames and merges its clusters")
+        raise Rejected(
+            Code.FORBIDDEN, "only the group's rapporteur renames and merges its clusters"
+        )
 
 
 def regrouped(before: RoomState, after: RoomState) -> Outcome:
@@ -67,7 +70,7 @@ def regrouped(before: RoomState, after: RoomState) -> Outcome:
 def _name(s: RoomState, name: str, but: str | None = None) -> str:
     name = required_text(name, s.limits.title, "name")
     if any(g.name.casefold() == name.casefold() and g.id != but for g in s.groups.values()):
-        raise Rejected("invalid", f"there is a group {name} already")
+        raise Rejected(Code.INVALID, f"there is a group {name} already")
     return name
 
 
@@ -133,7 +136,7 @@ def group_assign(s: RoomState, e: o.Entry, op: o.GroupAssign) -> Outcome:
 @rule(o.GroupJoin, who="member")
 def group_join(s: RoomState, e: o.Entry, op: o.GroupJoin) -> Outcome:
     if not s.settings.self_select_groups:
-        raise Rejected("forbidden", "the facilitator assigns the groups in this room")
+        raise Rejected(Code.FORBIDDEN, "the facilitator assigns the groups in this room")
     return regrouped(s, _assign(s, member_of(s, e.by), group_of(s, op.group).id))
 
 
@@ -141,7 +144,7 @@ def group_join(s: RoomState, e: o.Entry, op: o.GroupJoin) -> Outcome:
 def group_rapporteur(s: RoomState, e: o.Entry, op: o.GroupRapporteur) -> Outcome:
     group = group_of(s, op.group)
     if op.participant is not None and s.membership.get(member_of(s, op.participant)) != group.id:
-        raise Rejected("invalid", f"{op.participant} is not a member of {group.name}")
+        raise Rejected(Code.INVALID, f"{op.participant} is not a member of {group.name}")
     named = group.model_copy(update={"rapporteur": op.participant})
     return s.model_copy(update={"groups": {**s.groups, group.id: named}})
 
@@ -174,12 +177,12 @@ def groups_auto(s: RoomState, e: o.Entry, op: o.GroupsAuto) -> Outcome:
             sizes[smallest] += len(ids)
             membership.update(dict.fromkeys(ids, smallest))
     after = s.model_copy(update={"groups": groups, "membership": membership})
-    made = {
+    fields: dict[str, Any] = {
         "groups": [{"group": g, "name": groups[g].name} for g in chosen],
         "membership": membership,
     }
     outcome = regrouped(s, after)
-    return (after, {**made, **outcome[1]}) if isinstance(outcome, tuple) else (after, made)
+    return after, {**fields, **outcome[1]} if isinstance(outcome, tuple) else fields
 
 
 def _free_name(groups: dict[str, Group], n: int) -> str:
@@ -189,8 +192,8 @@ def _free_name(groups: dict[str, Group], n: int) -> str:
     return f"Kelompok {n}"
 
 
-def _category(p: Any) -> str:
-    return getattr(p, "category", None) or "other"
+def _category(p: Participant) -> str:
+    return p.category or "other"
 
 
 def _order(pid: str) -> int:
@@ -200,5 +203,5 @@ def _order(pid: str) -> int:
 def grouped_phases(phases: list[str]) -> tuple[str, ...]:
     unknown = [p for p in phases if p not in PHASES]
     if unknown:
-        raise Rejected("invalid", f"grouped_phases must be keys of {', '.join(PHASES)}")
+        raise Rejected(Code.INVALID, f"grouped_phases must be keys of {', '.join(PHASES)}")
     return tuple(dict.fromkeys(phases))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops as o
+from ..codes import Code
 from ..models import Participant, RoomState
 from .base import Outcome, Rejected, optional_text, required_text, rule
 
@@ -52,7 +53,7 @@ def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome
 @rule(o.ParticipantAdd, who="facilitator")
 def participant_add(s: RoomState, e: o.Entry, op: o.ParticipantAdd) -> Outcome:
     if sum(p.paper and not p.removed for p in s.participants.values()) >= PAPER_MAX:
-        raise Rejected("item_limit", f"at most {PAPER_MAX} participants without a device")
+        raise Rejected(Code.ITEM_LIMIT, f"at most {PAPER_MAX} participants without a device")
     return _added(
         s,
         Participant(
@@ -72,10 +73,10 @@ def participant_add(s: RoomState, e: o.Entry, op: o.ParticipantAdd) -> Outcome:
 def participant_update(s: RoomState, e: o.Entry, op: o.ParticipantUpdate) -> Outcome:
     target = op.participant or e.by
     if target != e.by and s.role_of(e.by) != "facilitator":
-        raise Rejected("forbidden", "only the facilitator may change someone else")
+        raise Rejected(Code.FORBIDDEN, "only the facilitator may change someone else")
     who = s.participants.get(target)
     if who is None or who.removed:
-        raise Rejected("not_found", f"no participant {target}")
+        raise Rejected(Code.NOT_FOUND, f"no participant {target}")
     given = op.model_fields_set
     limit = s.limits.title
     changes: dict[str, Any] = {}

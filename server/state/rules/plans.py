@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from ...planning import nomenclature
 from .. import ops as o
+from ..codes import Code
 from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
 from .base import (
     LIST_ITEMS,
@@ -29,7 +30,9 @@ T = TypeVar("T")
 
 def _outside(s: RoomState, where: str, year: object) -> Rejected:
     span = plan_years(s)
-    return Rejected("invalid", f"{where}: {year} is not a year of the plan {span.from_}-{span.to}")
+    return Rejected(
+        Code.INVALID, f"{where}: {year} is not a year of the plan {span.from_}-{span.to}"
+    )
 
 
 @rule(o.ProgramUpdate, who="member", phases=ROLES)
@@ -65,7 +68,7 @@ def program_update(s: RoomState, e: o.Entry, op: o.ProgramUpdate) -> Outcome:
 
 def _bounded(items: list[T]) -> list[T]:
     if len(items) > LIST_ITEMS:
-        raise Rejected("too_long", f"more than {LIST_ITEMS} rows")
+        raise Rejected(Code.TOO_LONG, f"more than {LIST_ITEMS} rows")
     return items
 
 
@@ -75,7 +78,7 @@ def _indicator(s: RoomState, where: str, given: Indicator) -> Indicator:
     if outside:
         raise _outside(s, f"{where}.targets", outside[0])
     if given.baseline_year is not None and not 1900 <= given.baseline_year <= 2200:
-        raise Rejected("invalid", f"{where}.baseline_year: not a year")
+        raise Rejected(Code.INVALID, f"{where}.baseline_year: not a year")
     title = s.limits.title
     return Indicator(
         name=required_text(given.name, s.limits.text, f"{where}.name"),
@@ -98,7 +101,7 @@ def _value(value: Value | None, limit: int, where: str) -> Value | None:
     if isinstance(value, str):
         return optional_text(value, limit, where) or None
     if value is not None and abs(value) > MAX_RUPIAH:
-        raise Rejected("invalid", f"{where}: the number is too large")
+        raise Rejected(Code.INVALID, f"{where}: the number is too large")
     return value
 
 
@@ -114,7 +117,7 @@ def _code(s: RoomState, code: str) -> str:
     entry = nomenclature.program(code.strip(), s.settings.level)
     if entry is None:
         raise Rejected(
-            "invalid",
+            Code.INVALID,
             f"code: {code.strip()[:20]} is not a program of the national nomenclature "
             f"for a {s.settings.level}",
         )
@@ -123,5 +126,5 @@ def _code(s: RoomState, code: str) -> str:
 
 def _mission(s: RoomState, index: int) -> int:
     if not 0 <= index < len(s.vision.missions):
-        raise Rejected("invalid", f"mission: no mission {index} in the vision")
+        raise Rejected(Code.INVALID, f"mission: no mission {index} in the vision")
     return index

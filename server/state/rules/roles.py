@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import ops as o
+from ..codes import Code
 from ..models import ACTOR_CATEGORIES, ROLES_IN_MATRIX, Actor, RoomState
 from .base import (
     ROLES,
@@ -20,9 +21,9 @@ from .base import (
 def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
     name = required_text(op.name, s.limits.title, "name")
     if op.category not in ACTOR_CATEGORIES:
-        raise Rejected("invalid", f"category must be one of {', '.join(ACTOR_CATEGORIES)}")
+        raise Rejected(Code.INVALID, f"category must be one of {', '.join(ACTOR_CATEGORIES)}")
     if any(a.name.casefold() == name.casefold() for a in s.actors.values()):
-        raise Rejected("invalid", f"{name} is already an actor")
+        raise Rejected(Code.INVALID, f"{name} is already an actor")
     actor = Actor(id=f"a{e.seq}", name=name, category=op.category)
     return s.model_copy(update={"actors": {**s.actors, actor.id: actor}}), {
         "actor": actor.id,
@@ -34,9 +35,9 @@ def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
 def matrix_set(s: RoomState, e: o.Entry, op: o.MatrixSet) -> Outcome:
     program_of(s, op.program)
     if op.actor not in s.actors:
-        raise Rejected("not_found", f"no actor {op.actor}")
+        raise Rejected(Code.NOT_FOUND, f"no actor {op.actor}")
     if op.role is not None and op.role not in ROLES_IN_MATRIX:
-        raise Rejected("invalid", f"role must be one of {', '.join(ROLES_IN_MATRIX)}")
+        raise Rejected(Code.INVALID, f"role must be one of {', '.join(ROLES_IN_MATRIX)}")
     row = {k: v for k, v in s.matrix.get(op.program, {}).items() if k != op.actor}
     if op.role is not None:
         row[op.actor] = op.role

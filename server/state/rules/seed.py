@@ -7,6 +7,7 @@ from, and files each carried card under the writing phase it belongs to.
 from __future__ import annotations
 
 from .. import ops as o
+from ..codes import Code
 from ..models import RoomState
 from .base import WRITING, Outcome, Rejected, rule
 
@@ -16,13 +17,13 @@ def room_seed(s: RoomState, e: o.Entry, op: o.RoomSeed) -> Outcome:
     known = s.notes.keys() | s.clusters.keys() | s.programs.keys() | s.actors.keys()
     missing = sorted(set(op.origins) - known)
     if missing:
-        raise Rejected("not_found", f"origins: nothing with id {missing[0]}")
+        raise Rejected(Code.NOT_FOUND, f"origins: nothing with id {missing[0]}")
     notes = dict(s.notes)
     for note_id, phase in op.phases.items():
         if note_id not in s.notes:
-            raise Rejected("not_found", f"phases: no note {note_id}")
+            raise Rejected(Code.NOT_FOUND, f"phases: no note {note_id}")
         if phase not in WRITING:
-            raise Rejected("invalid", f"phases.{note_id}: {phase} is not a writing phase")
+            raise Rejected(Code.INVALID, f"phases.{note_id}: {phase} is not a writing phase")
         notes[note_id] = s.notes[note_id].model_copy(update={"phase": phase})
     return s.model_copy(
         update={

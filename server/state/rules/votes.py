@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import ops as o
+from ..codes import Code
 from ..models import Program, RoomState, split_vote_key, vote_key
 from .base import (
     VOTING,
@@ -25,7 +26,7 @@ from .base import (
 def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     if any(p.cluster == cluster.id for p in s.programs.values()):
-        raise Rejected("invalid", f"cluster {cluster.id} is already a program")
+        raise Rejected(Code.INVALID, f"cluster {cluster.id} is already a program")
     title = required_text(op.title, s.limits.title, "title") if op.title else cluster.title
     program = Program(id=f"p{e.seq}", title=title, cluster=cluster.id, created_at=e.at)
     return s.model_copy(update={"programs": {**s.programs, program.id: program}}), {
@@ -58,7 +59,7 @@ def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
 def voting_open(s: RoomState) -> None:
     """A reveal closes the vote, so that the results on the projector hold still."""
     if s.votes_revealed:
-        raise Rejected("wrong_phase", "voting is closed: the votes are revealed")
+        raise Rejected(Code.WRONG_PHASE, "voting is closed: the votes are revealed")
 
 
 @rule(o.VoteCast, who="voter", phases=VOTING)
@@ -70,10 +71,10 @@ def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
     mine = s.votes.get(e.by, {})
     used = sum(v for k, v in mine.items() if split_vote_key(k)[1] == op.criterion)
     if used >= s.settings.dots:
-        raise Rejected("budget_exhausted", f"all {s.settings.dots} dots for {op.criterion} used")
+        raise Rejected(Code.BUDGET_EXHAUSTED, f"all {s.settings.dots} dots for {op.criterion} used")
     key = vote_key(op.program, op.criterion)
     if mine.get(key, 0) >= s.settings.max_per_item:
-        raise Rejected("item_limit", f"at most {s.settings.max_per_item} dots on one program")
+        raise Rejected(Code.ITEM_LIMIT, f"at most {s.settings.max_per_item} dots on one program")
     return _set_vote(s, e.by, key, mine.get(key, 0) + 1)
 
 
@@ -86,7 +87,7 @@ def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
     key = vote_key(op.program, op.criterion)
     placed = s.votes.get(e.by, {}).get(key, 0)
     if not placed:
-        raise Rejected("not_found", "no dot of yours to take back there")
+        raise Rejected(Code.NOT_FOUND, "no dot of yours to take back there")
     return _set_vote(s, e.by, key, placed - 1)
 
 
@@ -97,5 +98,5 @@ def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
     program_of(s, op.program)
     criterion_of(s, op.criterion)
     if op.value is not None and not 1 <= op.value <= 5:
-        raise Rejected("invalid", "a score is 1 to 5")
+        raise Rejected(Code.INVALID, "a score is 1 to 5")
     return _set_vote(s, e.by, vote_key(op.program, op.criterion), op.value)

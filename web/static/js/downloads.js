@@ -4,8 +4,12 @@ import { h, toast } from "./dom.js";
 import { t } from "./i18n.js";
 import { room } from "./app.js";
 
-export const FORMATS = ["md", "html", "docx", "csv", "matrix", "xlsx", "json"];
-const QUERY = { matrix: "format=csv&table=matrix" };
+// The buttons come from the server's one table of formats (server/export/formats.py),
+// handed to every page in data-formats: [{id, query, label}, …] in their order.
+const BUTTONS = JSON.parse(document.body.dataset.formats || "[]");
+export const FORMATS = BUTTONS.map((b) => b.id);
+const QUERY = Object.fromEntries(BUTTONS.map((b) => [b.id, b.query]));
+const LABEL = Object.fromEntries(BUTTONS.map((b) => [b.id, b.label]));
 
 /** The query string of a download button's format. */
 export function query(format) {
@@ -32,5 +36,5 @@ export function downloads(c, credential, snapshot = null) {
   if (!credential) return null;
   const base = snapshot ? `/api/rooms/${room}/snapshots/${snapshot}` : `/api/rooms/${room}/scenario`;
   return h("section.downloads", {}, h("h2", { text: snapshot ? t("download.snapshot", { n: snapshot }) : t("download.title") }),
-    h("div.buttons", {}, FORMATS.map((f) => h("button.small", { type: "button", "data-format": f, onclick: () => download(`${base}?${query(f)}`, credential), text: t(`format.${f}`) }))));
+    h("div.buttons", {}, FORMATS.map((f) => h("button.small", { type: "button", "data-format": f, onclick: () => download(`${base}?${query(f)}`, credential), text: t(LABEL[f]) }))));
 }
