@@ -68,7 +68,9 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
             horizon=s.settings.horizon, language=s.settings.language,
             timezone=s.settings.timezone, created_at=iso(s.created_at) or "",
             years=plan_years(s), level=s.settings.level, venue=s.settings.venue,
-            date=s.settings.date,
+            date=s.settings.date, self_select_groups=s.settings.self_select_groups,
+            grouped_phases=list(s.settings.grouped_phases),
+            groups_visible=s.settings.groups_visible,
         ),
         snapshot=SnapshotMeta(
             seq=meta.seq, taken_at=iso(meta.taken_at) or "", label=meta.label,

@@ -43,6 +43,9 @@ class RoomInfo(Record):
     level: str = "kabupaten"
     venue: str = ""
     date: str = ""
+    self_select_groups: bool = False
+    grouped_phases: list[str] = Field(default_factory=lambda: ["issues", "cluster"])
+    groups_visible: bool = False
 
 
 class SnapshotMeta(Record):
