@@ -102,3 +102,29 @@ def test_tighter_voting_rules_restart_the_vote(b: Board) -> None:
     assert b.state.votes[alice]
     b.do(b.facilitator, "room.configure", max_per_item=1)
     assert not any(b.state.votes.values())
+
+
+def test_the_reveal_hands_the_pages_the_records_ranks_quadrants_and_medians() -> None:
+    """One rule for results: the pages draw the server's, they compute none."""
+    from server.state.record import build_record
+    from server.state.views import state_view
+
+    b = Board()
+    voters = [b.join(f"P{n}") for n in range(3)]
+    programs = [b.program(title) for title in ("Jalan", "Air", "Sekolah")]
+    b.phase("vote")
+    for voter in voters:
+        for criterion in ("feasibility", "urgency"):
+            b.do(voter, "vote.cast", program=programs[0], criterion=criterion)
+        b.do(voter, "vote.cast", program=programs[1], criterion="urgency")
+    event = b.do(b.facilitator, "votes.reveal")
+    standings = event["op"]["standings"]
+    record = build_record(b.state).to_json_dict()
+    assert standings["order"] == [p["id"] for p in record["programs"]]
+    assert standings["ranks"] == {p["id"]: p["rank"] for p in record["programs"]}
+    assert standings["quadrants"] == {p["id"]: p["quadrant"] for p in record["programs"]}
+    assert standings["quadrants"][programs[0]] == "priority"
+    assert standings["quadrants"][programs[1]] == "enable"
+    assert standings["medians"] == {"urgency": 3, "feasibility": 0}
+    viewed = state_view(b.state, voters[0], "participant")["votes"]["standings"]
+    assert viewed == standings

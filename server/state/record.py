@@ -8,7 +8,6 @@ room appear nowhere. The models of the record are in ``record_models.py``.
 
 from __future__ import annotations
 
-import statistics
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -44,6 +43,7 @@ from .record_models import (
     VotingRecord,
 )
 from .record_models import record_schema as record_schema
+from .standings import standings
 from .tally import UNSPECIFIED, tallies
 from .views import note_private
 
@@ -142,17 +142,15 @@ def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> Scenario
 
 
 def _programs(s: RoomState) -> list[ProgramRow]:
-    scores = _scores(s) if s.votes_revealed else {}
-    ranked = (
-        sorted(s.programs.values(), key=lambda p: -scores[p.id]["total"])
-        if scores
-        else list(s.programs.values())
-    )
-    quadrants = _quadrants(s, scores)
-    ranks = _ranks([scores[p.id]["total"] for p in ranked]) if scores else [None] * len(ranked)
+    counted = tallies(s) if s.votes_revealed else None
+    results = standings(s, counted) if counted else None
+    scores = _scores(counted, results) if counted and results else {}
+    ranked = [s.programs[p] for p in results["order"]] if results else list(s.programs.values())
+    quadrants: dict[str, Quadrant] = results["quadrants"] if results else {}
     commitments = s.commitments
     rows = []
-    for rank, program in zip(ranks, ranked, strict=True):
+    for program in ranked:
+        rank = results["ranks"][program.id] if results else None
         roles = s.matrix.get(program.id, {})
         leads = [actor for actor, role in roles.items() if role == "lead"]
         rows.append(
@@ -186,15 +184,6 @@ def _programs(s: RoomState) -> list[ProgramRow]:
             )
         )
     return rows
-
-
-def _ranks(totals: list[int | float]) -> list[int | None]:
-    """Competition ranks of totals sorted high to low: equal totals share the better rank
-    (11,44 and 11,44 are both 2nd, the next is 4th), so no tie is decided by list order."""
-    ranks: list[int | None] = []
-    for n, total in enumerate(totals):
-        ranks.append(ranks[-1] if n and total == totals[n - 1] else n + 1)
-    return ranks
 
 
 def _nomenclature(code: str | None, level: Level) -> dict[str, Any]:
@@ -232,47 +221,15 @@ def _lead_issues(leads: list[str]) -> list[Literal["no_lead", "several_leads"]]:
     return ["several_leads"] if len(leads) > 1 else []
 
 
-def _scores(s: RoomState) -> dict[str, dict[str, Any]]:
-    counted = tallies(s)
-    weights = {c.key: c.weight for c in s.settings.voting.criteria}
-    result = {}
-    for program, row in counted["tallies"].items():
-        total = sum(row[key] * weight for key, weight in weights.items())
-        result[program] = {
+def _scores(counted: dict[str, Any], results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        program: {
             **row,
-            "total": round(total, 2),
+            "total": results["totals"][program],
             "voters": counted["voters"][program],
             "by_category": counted["by_category"][program],
         }
-    return result
-
-
-def _quadrants(s: RoomState, scores: dict[str, dict[str, int | float]]) -> dict[str, Quadrant]:
-    """Urgent and feasible = priority, urgent only = enable, feasible only = later, else drop.
-
-    A program is "high" on a criterion when its score reaches the median of all programs
-    (and is above zero: a program nobody voted for is never high).
-    """
-    keys = {c.key for c in s.settings.voting.criteria}
-    if not scores or not {"urgency", "feasibility"} <= keys:
-        return {}
-    median = {
-        key: statistics.median(row[key] for row in scores.values())
-        for key in ("urgency", "feasibility")
-    }
-
-    def high(row: dict[str, int | float], key: str) -> bool:
-        return row[key] > 0 and row[key] >= median[key]
-
-    table: dict[tuple[bool, bool], Quadrant] = {
-        (True, True): "priority",
-        (True, False): "enable",
-        (False, True): "later",
-        (False, False): "drop",
-    }
-    return {
-        program: table[high(row, "urgency"), high(row, "feasibility")]
-        for program, row in scores.items()
+        for program, row in counted["tallies"].items()
     }
 
 

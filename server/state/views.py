@@ -19,6 +19,7 @@ from typing import Any
 
 from .models import Note, RoomState, split_vote_key
 from .ops import CLIENT_OPS
+from .standings import standings
 from .tally import participation, tallies
 
 Event = dict[str, Any]
@@ -223,7 +224,8 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
             if p.paper and not p.removed
         }
     if s.votes_revealed:
-        votes.update(tallies(s))
+        counted = tallies(s)
+        votes.update(counted, standings=standings(s, counted))
     view = s.model_dump(
         mode="json", exclude={"notes", "clusters", "votes", "matrix", "participants", "ready"}
     )

@@ -20,6 +20,7 @@ from ..models import (
     horizon_years,
     split_vote_key,
 )
+from ..standings import standings
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
 from .groups import grouped_phases, regrouped
@@ -158,7 +159,11 @@ def timer_stop(s: RoomState, e: o.Entry, op: o.TimerStop) -> Outcome:
 
 @rule(o.VotesReveal, who="facilitator")
 def votes_reveal(s: RoomState, e: o.Entry, op: o.VotesReveal) -> Outcome:
-    return s.model_copy(update={"votes_revealed": True}), tallies(s)
+    counted = tallies(s)
+    return s.model_copy(update={"votes_revealed": True}), {
+        **counted,
+        "standings": standings(s, counted),
+    }
 
 
 @rule(o.VotesHide, who="facilitator")

@@ -91,27 +91,10 @@ function scoreRow(ctx, p, c, can) {
 
 
 
-function median(values) {
-  const v = [...values].sort((a, b) => a - b);
-  if (!v.length) return 0;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-/** The quadrant of each program, as the scenario record puts it: a program is high on a
- * criterion when its score is above zero and reaches the median of all programs. */
+/** The quadrant of each program, as the server placed it (empty without feasibility and
+ * urgency among the criteria, or before a reveal). */
 export function quadrants(s) {
-  const out = {};
-  const keys = s.settings.voting.criteria.map((c) => c.key);
-  if (!s.votes.tallies || !keys.includes("feasibility") || !keys.includes("urgency")) return out;
-  const rows = programsOf(s).map((p) => ({ id: p.id, ...(s.votes.tallies[p.id] || {}) }));
-  const med = { feasibility: median(rows.map((r) => r.feasibility || 0)), urgency: median(rows.map((r) => r.urgency || 0)) };
-  const high = (r, k) => (r[k] || 0) > 0 && (r[k] || 0) >= med[k];
-  for (const r of rows) {
-    const urgent = high(r, "urgency"), feasible = high(r, "feasibility");
-    out[r.id] = urgent && feasible ? "priority" : urgent ? "enable" : feasible ? "later" : "drop";
-  }
-  return out;
+  return (s.votes.standings && s.votes.standings.quadrants) || {};
 }
 
 /** Ranked programs and the feasibility × urgency chart. */
@@ -142,7 +125,8 @@ function chart(s, quads, rows) {
   const maxX = Math.max(1, ...xs) * 1.12, maxY = Math.max(1, ...ys) * 1.12;
   const px = (v) => L + (v / maxX) * (W - L - R);
   const py = (v) => H - B - (v / maxY) * (H - B - T);
-  const mx = median(xs), my = median(ys);
+  const medians = s.votes.standings.medians; // the server's split, drawn, not recomputed
+  const mx = medians[cx.key] || 0, my = medians[cy.key] || 0;
   const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": t("chart.label", { x: label(cx), y: label(cy) }) });
   g.append(svg("rect", { x: L, y: T, width: W - L - R, height: H - B - T, class: "plot" }));
   g.append(svg("line", { x1: px(mx), x2: px(mx), y1: T, y2: H - B, class: "median" }));

@@ -249,8 +249,11 @@ const HANDLERS = {
   },
   "timer.start"(s, op, e) { s.timer = { started_at: e.at, seconds: op.seconds, ends_at: op.ends_at || e.at + op.seconds * 1000 }; },
   "timer.stop"(s) { s.timer = null; },
-  "votes.reveal"(s, op) { s.votes_revealed = true; s.votes.tallies = op.tallies; s.votes.voters = op.voters; s.votes.by_category = op.by_category; },
-  "votes.hide"(s) { s.votes_revealed = false; delete s.votes.tallies; delete s.votes.voters; },
+  "votes.reveal"(s, op) {
+    s.votes_revealed = true;
+    Object.assign(s.votes, { tallies: op.tallies, voters: op.voters, by_category: op.by_category, standings: op.standings });
+  },
+  "votes.hide"(s) { s.votes_revealed = false; for (const k of ["tallies", "voters", "by_category", "standings"]) delete s.votes[k]; },
   "notes.reveal"(s, op) {
     s.notes_revealed = true;
     for (const n of op.notes || []) s.notes[n.id] = n;
@@ -286,19 +289,16 @@ export function applyEvent(s, e, me) {
   if (handler) handler(s, e.op, e, me);
 }
 
-/** Programs with their weighted totals, best first; ``rank`` is 1-based and equal totals
- * share one (1, 2, 2, 4), as the scenario record ranks them. */
+/** Programs best first with their totals and ranks, as the server ranked them (equal totals
+ * share a rank); before a reveal, in the order they were made, unranked. */
 export function ranked(s) {
+  const st = s.votes && s.votes.standings;
   const tallies = (s.votes && s.votes.tallies) || {};
-  const criteria = s.settings.voting.criteria;
-  const rows = Object.values(s.programs).map((p) => {
-    const scores = tallies[p.id] || {};
-    const total = criteria.reduce((sum, c) => sum + (scores[c.key] || 0) * (c.weight ?? 1), 0);
-    return { program: p, scores, total: Math.round(total * 100) / 100, voters: (s.votes.voters || {})[p.id] || 0 };
-  });
-  rows.sort((a, b) => b.total - a.total); // stable: ties keep the order of creation, as the record does
-  rows.forEach((r, i) => { r.rank = i && r.total === rows[i - 1].total ? rows[i - 1].rank : i + 1; });
-  return rows;
+  const ids = st ? st.order.filter((id) => s.programs[id]) : Object.keys(s.programs);
+  return ids.map((id) => ({
+    program: s.programs[id], scores: tallies[id] || {}, total: st ? st.totals[id] : 0,
+    rank: st ? st.ranks[id] : null, voters: ((s.votes && s.votes.voters) || {})[id] || 0,
+  }));
 }
 
 /** The two criteria of the priority chart: feasibility and urgency, or the first two. */
