@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from starlette.testclient import TestClient
 
 from server.state import Entry, parse_logged_op, replay
 from server.state.models import YearRange, plan_years
 from server.state.ops import InvalidOp
 from server.state.record import build_record
 
+from .asgi import event_where, hello, new_room, next_of, op
 from .board import Board
 
 
@@ -179,3 +181,34 @@ def test_program_details() -> None:
     assert details.indicators[0].targets == {"2027": 60}
     assert b.refused(alice, "program.update", program=program, policies=["x"] * 51) == "too_long"
     assert b.refused(alice, "program.update", program=program, location="x" * 121) == "too_long"
+
+
+def test_numbers_over_the_socket_are_kept_and_wrong_types_refused_by_name(
+    client: TestClient,
+) -> None:
+    room, key = new_room(client)
+    with client.websocket_connect(f"/ws/{room}") as f:
+        hello(f, key=key)
+        op(f, "c", "cluster.add", title="Jalan")
+        cluster = event_where(f, op_id="c")["op"]["cluster"]
+        op(f, "p", "program.promote", cluster=cluster)
+        program = event_where(f, op_id="p")["op"]["program"]
+        years = client.get(
+            f"/api/rooms/{room}/scenario", headers={"Authorization": f"Bearer {key}"}
+        )
+        first = years.json()["room"]["years"]["from"]
+        indicator = {"name": "Jalan mantap", "unit": "%", "baseline": 62.5,
+                     "targets": {str(first): 70}}  # fmt: skip
+        budget = [{"year": first, "amount": 12_500_000_000, "source": "APBD Kabupaten/Kota"}]
+        op(f, "ok", "program.update", program=program, indicators=[indicator], budget=budget)
+        saved = event_where(f, op_id="ok")["op"]
+        assert saved["budget"][0]["amount"] == 12_500_000_000
+        assert saved["indicators"][0]["targets"] == {str(first): 70}
+        op(f, "bad", "program.update", program=program,
+           budget=[{"year": str(first), "amount": "12.500.000.000"}])  # fmt: skip
+        refused = next_of(f, "rejected", "error")
+        assert refused["code"] == "invalid" and "budget.0.year" in refused["message"]
+    record = client.get(
+        f"/api/rooms/{room}/scenario", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert record["programs"][0]["budget"][0]["amount"] == 12_500_000_000  # unchanged
