@@ -147,7 +147,11 @@ function clusterBox(ctx, c, notes, can) {
       const others = Object.values(s.clusters).filter((o) => o.id !== c.id && !o.local);
       if (others.length) {
         const merge = h("select.merge", { "aria-label": t("cluster.merge") }, h("option", { value: "", text: t("cluster.merge") }), others.map((o) => h("option", { value: o.id, text: o.title })));
-        merge.addEventListener("change", () => merge.value && ctx.send({ kind: "cluster.merge", cluster: c.id, into: merge.value }));
+        merge.addEventListener("change", () => {
+          const into = others.find((o) => o.id === merge.value);
+          if (into && confirm(t("cluster.confirm_merge", { from: c.title, into: into.title }))) ctx.send({ kind: "cluster.merge", cluster: c.id, into: into.id });
+          else merge.value = "";
+        });
         tools.append(merge);
       }
     }

@@ -126,7 +126,8 @@ function stepper(c) {
   const s = c.s;
   const phases = PHASES.filter((p) => p === "lobby" || p === "closed" || s.settings.phases.includes(p));
   const i = phases.indexOf(s.phase);
-  const go = (p) => c.send({ kind: "phase.set", phase: p });
+  // Closing takes the final record and leaves the board read-only: asked, not slipped into.
+  const go = (p) => (p !== "closed" || confirm(t("console.confirm_close"))) && c.send({ kind: "phase.set", phase: p });
   return [
     h("ol.stepper", {}, phases.map((p) => h("li", {}, h("button.step", { type: "button", "data-phase": p, "data-key": `step-${p}`, "aria-current": p === s.phase ? "step" : null, onclick: () => p !== s.phase && go(p), text: t(`phase.${p}`) })))),
     h("div.row", {},
