@@ -24,6 +24,14 @@ export function allowed(s, role, kind) {
   return rule.who === "member" && !s.locked && inPhase;
 }
 
+/** A timer started before the current phase belongs to an earlier one: it is not shown
+ *  (an expired timer must not stay as a red 0:00 through every later phase). */
+export function timerStale(s) {
+  const log = s.phase_log || [];
+  const now = log.length ? log[log.length - 1] : null;
+  return !!(s.timer && now && s.timer.started_at < now.started_at);
+}
+
 export function start(o) {
   const model = new Room();
   let lastFocus;
@@ -183,7 +191,7 @@ export function start(o) {
     const el = $("#timer");
     const s = model.view;
     if (!el || !s) return;
-    if (!s.timer) {
+    if (!s.timer || timerStale(s)) {
       el.textContent = "";
       el.classList.remove("running", "done");
       return;

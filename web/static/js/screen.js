@@ -39,12 +39,52 @@ function chime(volume = 0.25) {
   });
 }
 
-function lobby() {
-  const join = `${(document.body.dataset.base || location.origin).replace(/^https?:\/\//, "")}/r/${room}`;
-  return h("section.lobby", {},
-    h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: join }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
-    h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }));
+const joinAt = () => `${(document.body.dataset.base || location.origin).replace(/^https?:\/\//, "")}/r/${room}`;
+
+/** Who is in the room: their names, or only how many in an anonymous room. */
+function joined(s) {
+  const people = s.participants.filter((p) => p.role === "participant");
+  const count = h("p.joined-count", { text: t("lobby.people", { n: people.length }) });
+  if (s.settings.anonymous || !people.length) return h("section.joined", {}, count);
+  return h("section.joined", {}, count, h("ul.joined-names", {}, people.map((p) => h("li", { text: p.name }))));
 }
+
+function lobby(s) {
+  return h("section.lobby", {},
+    h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: joinAt() }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
+    h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }),
+    joined(s));
+}
+
+// Latecomers join from the screen in every phase: the code and a small QR in a corner.
+function corner() {
+  return [h("div.corner-text", {}, h("span.corner-url", { text: joinAt() }), h("span.corner-code", { text: room })),
+    h("img.qr-corner", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") })];
+}
+
+// The projector never scrolls: the phase's work is zoomed down until it fits the window
+// (zoom, unlike a transform, reflows, so cards re-flow into more columns as they shrink).
+const MIN_ZOOM = 0.3;
+function fit() {
+  const room = $("#content").clientHeight;
+  const inner = $("#fit");
+  if (!inner) return;
+  const fits = (z) => {
+    inner.style.zoom = String(z);
+    return inner.getBoundingClientRect().height <= room + 1;
+  };
+  let lo = MIN_ZOOM;
+  if (!fits(1)) {
+    let hi = 1;
+    for (let i = 0; i < 7; i++) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) lo = mid; else hi = mid;
+    }
+    fits(lo);
+  } else lo = 1;
+  inner.dataset.zoom = lo.toFixed(2);
+}
+window.addEventListener("resize", () => fit());
 
 function focused(c) {
   const s = c.s;
@@ -68,7 +108,7 @@ function render(c) {
   const s = c.s;
   let body;
   switch (s.phase) {
-    case "lobby": body = [lobby()]; break;
+    case "lobby": body = [lobby(s)]; break;
     case "vision": case "issues": body = writingView(c, s.phase); break;
     case "cluster": body = clusterView(c); break;
     case "vote": {
@@ -83,6 +123,10 @@ function render(c) {
   // While groups write apart the room sees every table side by side, unless one is in focus.
   const grouped = Object.keys(s.groups || {}).length && s.settings.grouped_phases.includes(s.phase);
   if (grouped && !spot) body = [groupsGrid(s)];
-  replace($("#content"), spot, body);
+  replace($("#content"), h("div.fit", { id: "fit" }, spot, body));
   $("#content").classList.toggle("has-focus", !!spot);
+  const where = $("#corner");
+  where.hidden = s.phase === "lobby";
+  if (!where.hidden && !where.childElementCount) replace(where, corner());
+  fit();
 }
