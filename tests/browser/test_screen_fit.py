@@ -1,5 +1,5 @@
-"""The projector fits the room: every phase of /r/CODE/screen fits 1920×1080 and 1280×720
-with no scrolling, even with 12 clusters, 40 cards and 8 programs × 8 actors; the join code
+"""The projector fits the room: every phase of /r/CODE/screen fits 1920x1080 and 1280x720
+with no scrolling, even with 12 clusters, 40 cards and 8 programs x 8 actors; the join code
 and QR stay in a corner after the lobby; the lobby shows who joined; an old timer goes."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _people(server: Any, room: str, n: int) -> None:
 
 def _build(server: Any) -> tuple[str, Facilitator, list[str]]:
     """A full room: 12 clusters, 40 cards (4 left loose), 8 programs, 8 actors."""
-    room, key = server.new_room("Lokakarya RPJMD Kabupaten Sikka 2025–2029")
+    room, key = server.new_room("Lokakarya RPJMD Kabupaten Sikka 2025-2029")
     f = Facilitator(server, room, key)
     f.do({"kind": "vision.set", "text": "Sikka maju, sejahtera dan lestari 2045"},
          {"kind": "phase.set", "phase": "issues"})  # fmt: skip
@@ -87,9 +87,12 @@ def _build(server: Any) -> tuple[str, Facilitator, list[str]]:
 
 
 def _assert_fits(page: Any, phase: str, size: dict[str, int]) -> None:
-    where = f"{phase} at {size['width']}×{size['height']}"
-    page.wait_for_function("document.querySelector('#fit') !== null")
-    page.wait_for_timeout(50)  # the QR image and fonts settle before measuring
+    where = f"{phase} at {size['width']}x{size['height']}"
+    # Measured once the QR images have their size and the fonts are in.
+    page.wait_for_function(
+        "document.querySelector('#fit') && [...document.images].every((i) => i.complete)"
+    )
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.evaluate("window.dispatchEvent(new Event('resize'))")
     m = page.evaluate(
         """() => {
@@ -116,7 +119,7 @@ def _corner(page: Any, room: str) -> None:
 
 
 def test_every_phase_fits(server: Any, browser: Any, watch: Any) -> None:
-    room, f, programs = _build(server)
+    room, f, _ = _build(server)
     _people(server, room, 9)
     ctx = browser.new_context(viewport=PROJECTOR)
     screen = watch.page(ctx, "screen")
