@@ -119,10 +119,12 @@ class Pages:
             )  # fmt: skip
             response.headers["Retry-After"] = str(wait)
             return response
-        found, language = await _room_language(request, code) if code else (False, "id")
+        found, language, title = await _room_language(request, code) if code else (False, "id", "")
         if code is None or not found:
             return self.render(request, "missing.html", status=404, page="missing", room=code or "")
-        return self.render(request, template, default_lang=language, page=page, room=code)
+        return self.render(
+            request, template, default_lang=language, page=page, room=code, room_title=title
+        )
 
     async def board(self, request: Request) -> Response:
         return await self._room_page(request, "board.html", "board")
@@ -150,19 +152,20 @@ def _code(request: Request) -> str | None:
     return code if code.isalnum() and len(code) <= MAX_CODE else None
 
 
-async def _room_language(request: Request, code: str) -> tuple[bool, str]:
-    """Whether the room exists, and its language (the default of its pages).
+async def _room_language(request: Request, code: str) -> tuple[bool, str, str]:
+    """Whether the room exists, its language (the default of its pages) and its title (the
+    join form shows which workshop one is joining before any script runs).
 
     Without a hub (the pages served alone) every code is let through, in Bahasa Indonesia.
     """
     hub = getattr(request.app.state, "hub", None)
     if hub is None:
-        return True, "id"
+        return True, "id", ""
     room = await hub.room(code)
     if room is None:
         await hub.limits.missed(client_address(request))
-        return False, "id"
-    return True, room.state.settings.language
+        return False, "id", ""
+    return True, room.state.settings.language, room.state.settings.title
 
 
 def join_url(request: Request, code: str) -> str:

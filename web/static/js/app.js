@@ -41,6 +41,16 @@ export function start(o) {
   // Ops whose sender reports the outcome in place (a form's "Tersimpan" or its error):
   // op id -> callback({ok: true} | {ok: false, text}). Their rejections make no toast.
   const tracked = new Map();
+  // The connection state, kept so that a change of language says it again in the new one.
+  let lastStatus = null;
+  function showStatus() {
+    const el = $("#status");
+    if (!el || !lastStatus) return;
+    const [state, pending] = lastStatus;
+    el.dataset.state = state;
+    const text = t(`status.${state}`);
+    el.textContent = pending && state !== "online" ? `${text} · ${t("status.pending", { n: pending })}` : text;
+  }
 
   const link = new Link({
     room,
@@ -80,11 +90,8 @@ export function start(o) {
       schedule();
     },
     status(state, pending) {
-      const el = $("#status");
-      if (!el) return;
-      el.dataset.state = state;
-      const text = t(`status.${state}`);
-      el.textContent = pending && state !== "online" ? `${text} · ${t("status.pending", { n: pending })}` : text;
+      lastStatus = [state, pending];
+      showStatus();
     },
     fatal(reason) {
       stopped = reason;
@@ -209,7 +216,7 @@ export function start(o) {
   }
 
   setInterval(tickTimer, 250);
-  onLangChange(() => schedule());
+  onLangChange(() => { showStatus(); schedule(); });
   initLang();
   return { link, model, schedule, ctx };
 }

@@ -83,7 +83,7 @@ export function writingView(ctx, phase) {
   const out = [];
   if (phase === "vision" && (s.vision.statement || (s.vision.missions || []).length)) out.push(visionBlock(s));
   if (s.hidden_notes > 0) out.push(h("p.hint", { text: t("cards.hidden", { n: s.hidden_notes }) }));
-  if (!notes.length) out.push(h("p.empty", { text: t("cards.empty") }));
+  if (!notes.length && !(s.hidden_notes > 0)) out.push(h("p.empty", { text: t("cards.empty") })); // not "none" beside "6 hidden"
   out.push(h("div.cards", { "aria-live": "polite" }, notes.map((n) => card(ctx, n))));
   return out;
 }
