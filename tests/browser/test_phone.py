@@ -77,7 +77,9 @@ def test_phone_writes_and_reads(server: Any, browser: Any, watch: Any) -> None:
     shot(page, "phone-issues", full=False)
 
     # Clustering: the drag handle sits beside the text, not on it.
-    cluster = f.do({"kind": "cluster.add", "title": "Air"}, {"kind": "phase.set", "phase": "cluster"})
+    cluster = f.do(
+        {"kind": "cluster.add", "title": "Air"}, {"kind": "phase.set", "phase": "cluster"}
+    )
     assert cluster
     expect(page.locator(".card[data-drag] .handle")).to_have_count(1)
     overlap = page.evaluate(
@@ -117,8 +119,12 @@ def test_phone_votes_and_tables(server: Any, browser: Any, watch: Any) -> None:
         {"kind": "phase.set", "phase": "issues"},
     )  # fmt: skip
     notes = f.do(*[{"kind": "note.add", "text": f"Kartu {i}"} for i in range(3)])
-    made = f.do({"kind": "cluster.add", "title": "Air bersih"}, {"kind": "cluster.add", "title": "Jalan"})
-    f.do(*[{"kind": "note.cluster", "note": n["note"], "cluster": made[0]["cluster"]} for n in notes])
+    made = f.do(
+        {"kind": "cluster.add", "title": "Air bersih"}, {"kind": "cluster.add", "title": "Jalan"}
+    )
+    f.do(
+        *[{"kind": "note.cluster", "note": n["note"], "cluster": made[0]["cluster"]} for n in notes]
+    )
     programs = f.do(*[{"kind": "program.promote", "cluster": c["cluster"]} for c in made])
     f.do({"kind": "phase.set", "phase": "vote"})
     expect(page.locator("body")).to_have_attribute("data-phase", "vote")
