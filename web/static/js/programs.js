@@ -145,7 +145,13 @@ export function results(ctx) {
       criteria.map((c) => h("td.num", { text: String(r.scores[c.key] ?? 0) })),
       h("td.num", { text: String(r.total) }),
       h("td", {}, quads[r.program.id] ? h(`span.quad.q-${quads[r.program.id]}`, { text: t(`quadrant.${quads[r.program.id]}`) }) : "")))));
-  return [h("div.results", {}, h("div.table-wrap", {}, table), chart(s, quads, rows))];
+  return [h("div.results", {}, scroller(t("results.title"), table), chart(s, quads, rows))];
+}
+
+/** A table that may scroll sideways: a named region that takes the focus, so that the
+ *  keyboard can scroll it too (axe: scrollable-region-focusable). */
+function scroller(name, table) {
+  return h("div.table-wrap", { tabindex: "0", role: "region", "aria-label": name }, table);
 }
 
 function chart(s, quads, rows) {
@@ -212,7 +218,7 @@ export function matrix(ctx, actors, can) {
   const s = ctx.s;
   const programs = programsByRank(s);
   if (!programs.length || !actors.length) return h("p.empty", { text: t("matrix.empty") });
-  return h("div.table-wrap", {}, h("table.matrix", {},
+  return scroller(t("matrix.title"), h("table.matrix", {},
     h("caption", { text: t("matrix.title") }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("results.program") }), actors.map((a) => h("th", { scope: "col", class: a.local ? "pending" : null, text: a.name })))),
     h("tbody", {}, programs.map((p) => {
