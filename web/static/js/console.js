@@ -214,7 +214,7 @@ const MINUTES = ["html", "md", "docx"];
 
 function minutesButtons() {
   return h("div.row.wrap.minutes", {}, h("span", { text: `${t("download.minutes")}: ` }),
-    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: f })));
+    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: t(`format.${f}`) })));
 }
 
 function vision(c) {
@@ -244,8 +244,8 @@ function snapshots(c) {
   return [
     h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "snapshot.take", label: label.value }); drafts.delete("snap-label"); label.value = ""; } },
       label, h("button.small", { type: "submit", "data-action": "snapshot", text: t("console.snapshot") })),
-    h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
-      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: f === "matrix" ? "csv (matrix)" : f })))))),
+    h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.final ? t("snapshot.final") : sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
+      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: t(`format.${f}`) })))))),
     downloads(c, key),
     minutesButtons(),
   ];
