@@ -18,6 +18,7 @@ from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -74,7 +75,10 @@ class Pages:
     def catalogue(self, lang: str) -> tuple[dict[str, str], str]:
         path = self.web_dir / "i18n" / f"{lang}.json"
         data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-        return data, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # Embedded as a JSON data block, not an attribute: an attribute would escape every
+        # quote as &#34; (about 7 KB a page). "<" as \u003c: no "</script>" can end it.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return data, text.replace("<", "\\u003c")
 
     @lru_cache(maxsize=8)  # noqa: B019 - the static files do not change while serving
     def preloads(self, entry: str) -> tuple[str, ...]:
@@ -98,7 +102,7 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON, preload=preload,
+            lang=lang, t=t, i18n_json=Markup(as_json), rules_json=RULES_JSON, preload=preload,
             base=public_base(request), **context,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
