@@ -1,5 +1,5 @@
 // The participant board: join, then the board of the current phase.
-import { $, drafts, replace, saveSign, saving } from "./dom.js";
+import { $, drafts, replace, saveSign, saving, toast } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { applyStatic } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
@@ -57,7 +57,9 @@ composer.addEventListener("submit", (e) => {
   e.preventDefault();
   if (!text.value.trim()) return;
   const c = app.ctx();
-  c.send({ kind: "note.add", text: text.value.trim(), color: color.value }, saving("note", () => saveSign("note", sign)));
+  const done = saving("note", () => saveSign("note", sign));
+  // A refused card leaves the board: say so where everyone looks too, not only in the form.
+  c.send({ kind: "note.add", text: text.value.trim(), color: color.value }, (r) => { done(r); if (!r.ok) toast(r.text); });
   saveSign("note", sign);
   drafts.delete("note-text");
   text.value = "";
