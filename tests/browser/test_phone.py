@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import PHONE, shot
+from .conftest import DESKTOP, PHONE, shot
 from .test_screen_fit import Facilitator
 
 pytestmark = pytest.mark.browser
@@ -91,6 +91,11 @@ def test_phone_writes_and_reads(server: Any, browser: Any, watch: Any) -> None:
     )
     assert overlap == [False], overlap
     assert not small_targets(page, "#board"), small_targets(page, "#board")
+    # A form says that what it sent was saved.
+    page.fill("form.add-cluster input", "Jalan")
+    page.click("form.add-cluster button[type=submit]")
+    expect(page.locator("form.add-cluster .save-status.saved")).to_have_text("Tersimpan")
+    expect(page.locator(".cluster h3", has_text="Jalan")).to_be_visible()
     shot(page, "phone-cluster", full=False)
 
     # The language picker shows its whole name; English changes every word, "Terhubung" too.
@@ -160,4 +165,16 @@ def test_phone_votes_and_tables(server: Any, browser: Any, watch: Any) -> None:
     labels = page.locator(".downloads button").all_inner_texts()
     assert "Laporan (HTML)" in labels and "Spreadsheet (XLSX)" in labels, labels
     assert not [x for x in labels if x.lower() in {"md", "html", "csv", "xlsx", "json"}]
+    assert not watch.errors, watch.errors
+
+
+def test_console_forms_say_saved(server: Any, browser: Any, watch: Any) -> None:
+    room, key = server.new_room(TITLE)
+    console = watch.page(browser.new_context(viewport=DESKTOP), "console")
+    console.goto(f"{server.http}/r/{room}/console#key={key}")
+    expect(console.locator("#status")).to_have_attribute("data-state", "online")
+    Facilitator(server, room, key).do({"kind": "phase.set", "phase": "vision"})
+    console.fill("[data-key=vision-text]", "Sikka maju 2045")
+    console.click("form.stack button[type=submit] >> text=Simpan visi")
+    expect(console.locator("form.stack .save-status.saved")).to_have_text("Tersimpan")
     assert not watch.errors, watch.errors

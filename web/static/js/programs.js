@@ -1,6 +1,6 @@
 // Programs: voting (dots or scores), the ranking and the priority chart after a reveal,
 // the role matrix, program details, and the review.
-import { draftInput, drafts, h, s as svg } from "./dom.js";
+import { draftInput, drafts, h, saveSign, saving, s as svg } from "./dom.js";
 import { t } from "./i18n.js";
 import { focusButton, visionBlock } from "./cards.js";
 import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
@@ -197,10 +197,10 @@ export function rolesView(ctx) {
     out.push(h("form.inline.add-actor", { onsubmit: (e) => {
       e.preventDefault();
       if (!name.value.trim()) return;
-      ctx.send({ kind: "actor.add", name: name.value, category: cat.value });
+      ctx.send({ kind: "actor.add", name: name.value, category: cat.value }, saving("actor", ctx.refresh));
       drafts.delete("actor-name");
       name.value = "";
-    } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") })));
+    } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") }), saveSign("actor")));
   }
   out.push(matrix(ctx, actors, can));
   const m = planModule(ctx);
