@@ -1,5 +1,6 @@
 """The projector fits the room: every phase of /r/CODE/screen fits 1920x1080 and 1280x720
-with no scrolling, even with 12 clusters, 40 cards and 8 programs x 8 actors; the join code
+with no scrolling, even with 12 clusters, 40 cards and 8 programs x 8 actors: zoomed to fit,
+never below 15px text, and paged (turning by itself, numbered) beyond that; the join code
 and QR stay in a corner after the lobby; the lobby shows who joined; an old timer goes."""
 
 from __future__ import annotations
@@ -98,15 +99,22 @@ def _assert_fits(page: Any, phase: str, size: dict[str, int]) -> None:
         """() => {
         const d = document.documentElement, c = document.querySelector('#content');
         const fit = document.querySelector('#fit');
+        const breaks = Number(c.dataset.pages);
         return {page: d.scrollHeight - d.clientHeight, wide: d.scrollWidth - d.clientWidth,
-                inner: fit.getBoundingClientRect().height - c.clientHeight,
-                zoom: Number(fit.dataset.zoom)};
+                inner: fit.getBoundingClientRect().height, box: c.clientHeight, pages: breaks,
+                text: parseFloat(getComputedStyle(d).fontSize) * Number(fit.dataset.zoom),
+                pager: document.querySelector('#pager').checkVisibility()};
         }"""
     )
     assert m["page"] <= 0, f"{where}: the page scrolls by {m['page']}px"
     assert m["wide"] <= 0, f"{where}: {m['wide']}px wider than the window"
-    assert m["inner"] <= 1, f"{where}: {m['inner']}px of the phase's work cut off"
-    assert m["zoom"] >= 0.3, f"{where}: shrunk to {m['zoom']}, unreadable"
+    assert m["text"] >= 14.9, f"{where}: text shrunk to {m['text']}px, unreadable"
+    if m["pages"] == 1:
+        assert m["inner"] <= m["box"] + 1, f"{where}: {m['inner'] - m['box']}px cut off"
+        assert not m["pager"]
+    else:  # more than fits at a readable size: pages, and the room is told so
+        assert m["pager"], f"{where}: {m['pages']} pages but no page number"
+        expect(page.locator("#pager")).to_contain_text(f"1 dari {m['pages']}")
 
 
 def _corner(page: Any, room: str) -> None:
@@ -152,6 +160,12 @@ def test_every_phase_fits(server: Any, browser: Any, watch: Any) -> None:
             expect(screen.locator("#timer")).to_have_text("")
         if phase == "vote":
             expect(screen.locator("table.ranking tbody tr")).to_have_count(8)
+        if phase == "cluster":  # 40 cards in 12 clusters: more than one page, turning alone
+            screen.set_viewport_size(SMALL)
+            _assert_fits(screen, phase, SMALL)
+            expect(screen.locator("#content")).not_to_have_attribute("data-pages", "1")
+            expect(screen.locator("#content")).to_have_attribute("data-page", "1", timeout=15000)
+            shot(screen, "screen-fit-cluster-720-page2", full=False)
         _corner(screen, room)
         for size in (PROJECTOR, SMALL):
             screen.set_viewport_size(size)

@@ -7,6 +7,7 @@ import { room, start } from "./app.js";
 import { card, clusterView, writingView } from "./cards.js";
 import { results, reviewView } from "./programs.js";
 import { groupsGrid } from "./groups.js";
+import { fit } from "./screenfit.js";
 
 applyStatic();
 let audio = null;
@@ -62,29 +63,8 @@ function corner() {
     h("img.qr-corner", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") })];
 }
 
-// The projector never scrolls: the phase's work is zoomed down until it fits the window
-// (zoom, unlike a transform, reflows, so cards re-flow into more columns as they shrink).
-const MIN_ZOOM = 0.3;
-function fit() {
-  const room = $("#content").clientHeight;
-  const inner = $("#fit");
-  if (!inner) return;
-  const fits = (z) => {
-    inner.style.zoom = String(z);
-    return inner.getBoundingClientRect().height <= room + 1;
-  };
-  let lo = MIN_ZOOM;
-  if (!fits(1)) {
-    let hi = 1;
-    for (let i = 0; i < 7; i++) {
-      const mid = (lo + hi) / 2;
-      if (fits(mid)) lo = mid; else hi = mid;
-    }
-    fits(lo);
-  } else lo = 1;
-  inner.dataset.zoom = lo.toFixed(2);
-}
-window.addEventListener("resize", () => fit());
+const refit = () => $("#fit") && fit($("#content"), $("#fit"), $("#pager"), document.body.dataset.phase);
+window.addEventListener("resize", refit);
 
 function focused(c) {
   const s = c.s;
@@ -128,5 +108,5 @@ function render(c) {
   const where = $("#corner");
   where.hidden = s.phase === "lobby";
   if (!where.hidden && !where.childElementCount) replace(where, corner());
-  fit();
+  refit();
 }
