@@ -5,7 +5,7 @@ import { $, h, replace } from "./dom.js";
 import { applyStatic, t } from "./i18n.js";
 import { room, start } from "./app.js";
 import { card, clusterView, writingView } from "./cards.js";
-import { results, reviewView } from "./programs.js";
+import { matrix, results, reviewView } from "./programs.js";
 import { groupsGrid } from "./groups.js";
 import { fit } from "./screenfit.js";
 
@@ -97,6 +97,8 @@ function render(c) {
         h("ul.program-names", {}, Object.values(s.programs).map((p) => h("li", { text: p.title })))];
       break;
     }
+    // The phase's work first: in roles, the role matrix, then the ranking it follows.
+    case "roles": body = [matrix(c, Object.values(s.actors), false), ...(s.votes_revealed ? results(c) : [])]; break;
     default: body = reviewView(c);
   }
   const spot = focused(c);
