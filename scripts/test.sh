@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian's own python3 refuses installs outside a virtual environment (PEP 668); there the
+# tests' packages are installed system-wide, as pip's --break-system-packages allows.
+if python3 -c 'import sys; sys.exit(sys.prefix != sys.base_prefix)'; then
+    export PIP_BREAK_SYSTEM_PACKAGES=1
+fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 missing=()

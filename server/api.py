@@ -349,7 +349,12 @@ async def cluster_suggestions(request: Request) -> Response:
     await _facilitator(request, room)
     every = request.query_params.get("all") in ("1", "true", "yes")
     state = room.state
-    cards = [(n.id, n.text) for n in state.notes.values() if every or n.cluster is None]
+    # Issue cards only: the vision's cards are not needs to cluster, nor duplicates of them.
+    cards = [
+        (n.id, n.text)
+        for n in state.notes.values()
+        if n.phase != "vision" and (every or n.cluster is None)
+    ]
     from .suggest import suggest  # the lexicon is read on first use
 
     result = await asyncio.to_thread(suggest, cards, state.settings.language)

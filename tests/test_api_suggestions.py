@@ -108,3 +108,24 @@ def test_a_title_no_sector_knows_gets_no_code(client: TestClient) -> None:
     room, key, program = _program(client, "Xyzzy")
     url = f"/api/rooms/{room}/suggestions/codes?program={program}"
     assert client.get(url, headers={"Authorization": f"Bearer {key}"}).json()["codes"] == []
+
+
+def test_the_assistant_works_on_issue_cards_only(client: TestClient) -> None:
+    """Vision cards are not needs: they are neither grouped nor offered as duplicates."""
+    room, key = new_room(client)
+    with client.websocket_connect(f"/ws/{room}") as f:
+        hello(f, key=key)
+        op(f, "v", "phase.set", phase="vision")
+        op(f, "v1", "note.add", text="Jalan desa mulus dan air bersih untuk semua")
+        op(f, "i", "phase.set", phase="issues")
+        for i, text in enumerate(CARDS):
+            op(f, f"c{i}", "note.add", text=text)
+        vision = event_where(f, op_id="v1")["op"]["note"]
+        event_where(f, op_id=f"c{len(CARDS) - 1}")
+    body = client.get(
+        f"/api/rooms/{room}/suggestions/clusters", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    mentioned = [n for g in body["groups"] for n in g["notes"]] + [
+        n for pair in body["duplicates"] for n in pair
+    ]
+    assert mentioned and vision not in mentioned

@@ -129,3 +129,47 @@ def test_the_record_names_groups_their_members_clusters_and_the_programs_origins
     assert groups[gb]["clusters"] == [] and record["clusters"][0]["group"] is None
     assert record["notes"][0]["group"] == ga
     assert record["programs"][0]["groups"] == [ga]
+
+
+def test_in_a_grouped_phase_other_groups_boards_arrive_hidden(b: Board) -> None:
+    from server.state.views import event_views, state_view
+
+    (ani, budi, _, dedi, *_), _ = three_groups(b)  # Ani and Dedi in A, Budi in B
+    b.phase("issues")
+    event = b.do(ani, "note.add", text="Jalan desa rusak")
+    views = event_views(event, b.state)
+    assert views.for_viewer(budi, "participant")["op"] == {"kind": "hidden"}
+    assert views.for_viewer(budi, "participant")["seq"] == event["seq"]
+    for viewer, role in ((dedi, "participant"), (b.facilitator, "facilitator"), ("u9", "observer")):
+        assert views.for_viewer(viewer, role)["op"]["text"] == "Jalan desa rusak"
+    assert views.for_viewer(dedi, "participant") is views.for_viewer(ani, "participant")
+    assert state_view(b.state, budi, "participant")["notes"] == {}
+    assert len(state_view(b.state, dedi, "participant")["notes"]) == 1
+    b.phase("cluster")
+    cluster = b.do(ani, "cluster.add", title="Jalan")["op"]["cluster"]
+    assert state_view(b.state, budi, "participant")["clusters"] == {}
+    assert cluster in state_view(b.state, dedi, "participant")["clusters"]
+    b.do(b.facilitator, "room.configure", groups_visible=True)
+    assert len(state_view(b.state, budi, "participant")["notes"]) == 1  # read-only
+    moved = b.do(ani, "note.move", note=next(iter(b.state.notes)), x=1, y=1)
+    assert event_views(moved, b.state).for_viewer(budi, "participant")["op"]["kind"] == "note.move"
+
+
+def test_the_plenary_sees_every_group_and_the_pages_reload_when_boards_change_hands(
+    b: Board,
+) -> None:
+    from server.state.views import state_view
+
+    (ani, budi, *_), _ = three_groups(b)
+    b.phase("issues")
+    b.note(ani)
+    event = b.do(b.facilitator, "phase.set", phase="vote")  # the plenary
+    assert event["op"]["resync"] is True
+    assert len(state_view(b.state, budi, "participant")["notes"]) == 1
+    assert "resync" not in b.do(b.facilitator, "timer.start", seconds=60)["op"]
+    assert "resync" not in b.do(b.facilitator, "phase.set", phase="roles")["op"]  # still plenary
+    assert b.do(b.facilitator, "phase.set", phase="issues")["op"]["resync"] is True
+    assert len(state_view(b.state, budi, "participant")["notes"]) == 0
+    moved = b.do(b.facilitator, "group.assign", participant=budi, group=None)
+    assert moved["op"]["resync"] is True
+    assert len(state_view(b.state, budi, "participant")["notes"]) == 0  # unassigned: plenary only

@@ -415,3 +415,12 @@ def test_replay_of_the_log_gives_the_same_state(b: Board) -> None:
     b.note(alice)
     b.attempt(alice, "cluster.add", title="refused in this phase")
     assert replay(b.log) == b.state
+
+
+def test_in_an_anonymous_room_every_card_has_one_colour(b: Board) -> None:
+    alice = b.join("Alice")
+    b.do(b.facilitator, "room.configure", anonymous=True)
+    b.phase("issues")
+    event = b.do(alice, "note.add", text="Jalan rusak", color="pink")
+    assert event["op"]["color"] == "yellow" and b.state.notes[event["op"]["note"]].color == "yellow"
+    assert b.refused(alice, "note.add", text="Air", color="neon") == "invalid"

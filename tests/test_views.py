@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server.state.record import build_record
 from server.state.views import event_views, state_view
 
 from .board import Board
@@ -86,3 +87,24 @@ def test_ordinary_events_are_the_same_for_everyone() -> None:
     b.phase("issues")
     views = event_views(b.do(alice, "note.add", text="Jalan"), b.state)
     assert views.facilitator is None and not views.own
+
+
+def test_a_reveal_holds_for_its_phase_and_a_new_writing_phase_starts_hidden() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", private_writing=True)
+    b.phase("vision")
+    vision = b.note(alice, "Sikka sehat")
+    b.do(b.facilitator, "notes.reveal")
+    moved = b.do(b.facilitator, "phase.set", phase="issues")
+    assert moved["op"]["notes_revealed"] is False  # the console's toggle follows
+    event = b.do(alice, "note.add", text="Jalan rusak")
+    assert event_views(event, b.state).for_viewer(bob, "participant")["op"]["kind"] == "hidden"
+    seen = state_view(b.state, bob, "participant")["notes"]
+    assert list(seen) == [vision]  # the vision card stays revealed, the new one is Alice's
+    record = build_record(b.state).to_json_dict()
+    assert [n["id"] for n in record["notes"]] == [vision]
+    b.do(b.facilitator, "notes.reveal")
+    assert len(state_view(b.state, bob, "participant")["notes"]) == 2
+    back = b.do(b.facilitator, "phase.set", phase="vision")
+    assert "notes_revealed" not in back["op"]  # still revealed: vision's cards were opened

@@ -31,6 +31,7 @@ from .tables import (
     Cell,
     Table,
     cards_table,
+    groups_table,
     matrix_table,
     neutralise,
     participants_table,
@@ -90,6 +91,7 @@ def write_xlsx(report: Report) -> bytes:
         plan_table(report),
         cards_table(report),
         participants_table(report),
+        *((groups_table(report),) if report.groups else ()),
     ):
         _sheet(workbook, report.t.name("sheets", table.key), table)
     # A fixed document time keeps the file a function of the record alone.

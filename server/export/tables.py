@@ -371,6 +371,19 @@ def phases_table(r: Report) -> Table:
     return Table(key="phases", header=header, rows=rows, right=frozenset({3}))
 
 
+def groups_table(r: Report) -> Table:
+    """The working groups and their members, one row per member (the rapporteur marked)."""
+    t = r.t
+    header = (t.col("group"), t.col("name"), t.col("role"), t.col("clusters"))
+    rows: list[tuple[Cell, ...]] = []
+    for g in r.groups:
+        clusters = _join([c.title for c in g.clusters])
+        for n, member in enumerate(g.members or ("",)):
+            role = t("group_rapporteur") if member and member == g.rapporteur else ""
+            rows.append((g.name, member, role, clusters if n == 0 else ""))
+    return Table(key="groups", header=header, rows=rows, wide=frozenset({3}))
+
+
 def followups_table(r: Report) -> Table:
     """The follow-up plan (rencana tindak lanjut): what, who and by when."""
     t = r.t

@@ -128,6 +128,17 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class GroupResult:
+    """What a working group brought to the plenary ("Hasil kelompok")."""
+
+    name: str
+    rapporteur: str  # a name, or ""
+    members: tuple[str, ...]  # names
+    clusters: tuple[Cluster, ...]
+    programs: tuple[str, ...]  # titles of the programs grown from its work
+
+
+@dataclass(frozen=True)
 class Person:
     name: str
     org: str
@@ -164,6 +175,7 @@ class Report:
     card_count: int
     cards: tuple[Card, ...] = field(default=())
     people: People | None = None  # attendance, commitments, follow-up, votes by element
+    groups: tuple[GroupResult, ...] = ()
     sources: tuple[dict[str, Any], ...] = ()  # the records the room was started from
 
     @property
@@ -236,6 +248,14 @@ def build_report(record: dict[str, Any]) -> Report:
     statement = record["vision"]["statement"]
     matrix = record["role_matrix"]
     by_id = {p.id: p for p in programs}
+    cluster_view = {
+        c["id"]: Cluster(
+            title=c["title"],
+            program=promoted.get(c["id"], ""),
+            cards=tuple(cards[n] for n in c["notes"] if n in cards),
+        )
+        for c in record["clusters"]
+    }
     return Report(
         t=t,
         room=record["room"],
@@ -264,13 +284,18 @@ def build_report(record: dict[str, Any]) -> Report:
             for row, cells in zip(matrix["rows"], matrix["cells"], strict=True)
             if row in by_id
         ),
-        clusters=tuple(
-            Cluster(
-                title=c["title"],
-                program=promoted.get(c["id"], ""),
-                cards=tuple(cards[n] for n in c["notes"] if n in cards),
+        clusters=tuple(cluster_view[c["id"]] for c in record["clusters"]),
+        groups=tuple(
+            GroupResult(
+                name=g["name"],
+                rapporteur=people.get(g["rapporteur"] or "", ""),
+                members=tuple(people[m] for m in g["members"] if m in people),
+                clusters=tuple(cluster_view[c] for c in g["clusters"] if c in cluster_view),
+                programs=tuple(
+                    p["title"] for p in record["programs"] if g["id"] in p.get("groups", ())
+                ),
             )
-            for c in record["clusters"]
+            for g in record.get("groups", ())
         ),
         unclustered=tuple(
             card for n, card in cards.items() if n not in clustered and n not in vision_ids

@@ -39,6 +39,7 @@ def render_docx(report: Report) -> bytes:
     doc = WordDocument(report.t)
     _title_page(doc, report)
     _vision(doc, report)
+    _group_results(doc, report)
     doc.orientation(landscape=True)  # the program, matrix and indicator tables are wide
     _programs(doc, report)
     _charts(doc, report)
@@ -98,6 +99,26 @@ def _vision(doc: WordDocument, r: Report) -> None:
     if r.vision_cards:
         doc.heading(t("vision_cards"), 2)
         doc.items(_cards_text(r.vision_cards))
+
+
+def _group_results(doc: WordDocument, r: Report) -> None:
+    """What each working group brought to the plenary, when the room worked in groups."""
+    if not r.groups:
+        return
+    t = r.t
+    doc.heading(t("group_results"))
+    for g in r.groups:
+        doc.heading(g.name, 3)
+        rapporteur = f" · {t('group_rapporteur')}: {g.rapporteur}" if g.rapporteur else ""
+        doc.paragraph(f"{t('group_members')}: {', '.join(g.members)}{rapporteur}")
+        for c in g.clusters:
+            arrow = f" → {c.program}" if c.program else ""
+            doc.paragraph(f"{c.title}{arrow} ({len(c.cards)})")
+            doc.items(_cards_text(c.cards))
+        if not g.clusters:
+            doc.paragraph(t("group_no_clusters"), italic=True)
+        if g.programs:
+            doc.paragraph(f"{t('group_programs')}: {'; '.join(g.programs)}")
 
 
 def _programs(doc: WordDocument, r: Report) -> None:

@@ -262,13 +262,16 @@ class RoomCore:
         common = frame(v.everyone for v in views)
         own = set().union(*(v.own for v in views))
         facilitator_differs = any(v.facilitator is not None for v in views)
-        if not own and not facilitator_differs:  # the usual case: one frame for all
+        observer_differs = any(v.observer is not None for v in views)
+        if not own and not facilitator_differs and not observer_differs:  # the usual case
             return Frames(common)
         special: dict[Viewer, str] = {}
         for viewer in viewers:
             participant, role = viewer
             if viewer not in special and (
-                participant in own or (facilitator_differs and role == "facilitator")
+                participant in own
+                or (facilitator_differs and role == "facilitator")
+                or (observer_differs and role == "observer")
             ):
                 special[viewer] = frame(v.for_viewer(participant, role) for v in views)
         return Frames(common, special)

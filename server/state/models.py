@@ -318,7 +318,10 @@ class RoomState(Frozen):
     # participant id -> "program/criterion" -> dots used (dots mode) or score 1-5 (score mode)
     votes: dict[str, dict[str, int]] = Field(default_factory=dict)
     votes_revealed: bool = False
-    notes_revealed: bool = False
+    notes_revealed: bool = False  # the current phase's cards are revealed
+    # Private writing: the phases whose cards a reveal opened. A reveal holds for the cards
+    # written so far; a later writing phase starts hidden again.
+    revealed_phases: frozenset[str] = frozenset()
     locked: bool = False
     vision: Vision = Vision()
     focus: str | None = None

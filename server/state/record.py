@@ -33,7 +33,7 @@ from .models import (
     plan_years,
 )
 from .tally import UNSPECIFIED, tallies
-from .views import notes_private
+from .views import note_private
 
 SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
 Quadrant = Literal["priority", "enable", "later", "drop"]
@@ -282,7 +282,7 @@ def iso(ms: int | None) -> str | None:
 def build_record(s: RoomState, snapshot: SnapshotInfo | None = None) -> ScenarioRecord:
     """The record of ``s``; ``snapshot`` names it when it is a stored snapshot."""
     meta = snapshot or SnapshotInfo(n=0, seq=s.seq, label="", taken_at=s.at, phase=s.phase)
-    notes = [] if notes_private(s) else list(s.notes.values())
+    notes = [n for n in s.notes.values() if not note_private(s, n)]
     anonymous = s.settings.anonymous
     programs = _programs(s)
     return ScenarioRecord(

@@ -30,6 +30,7 @@ SENT_FIELDS: dict[str, frozenset[str]] = {
 
 VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
 NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
+GROUPED_KINDS = NOTE_KINDS | {"cluster.add", "cluster.rename", "cluster.delete", "cluster.merge"}
 
 
 @dataclass(slots=True)
@@ -39,12 +40,15 @@ class Views:
     everyone: Event
     facilitator: Event | None = None
     own: dict[str, Event] = field(default_factory=dict)
+    observer: Event | None = None  # the screen, when it sees more than everyone
 
     def for_viewer(self, viewer: str, role: str) -> Event:
         if viewer in self.own:
             return self.own[viewer]
         if role == "facilitator" and self.facilitator is not None:
             return self.facilitator
+        if role == "observer" and self.observer is not None:
+            return self.observer
         return self.everyone
 
 
@@ -57,12 +61,28 @@ def _anonymous(event: Event) -> Event:
     return {k: v for k, v in event.items() if k not in ("by", "via", "op_id")}
 
 
-def notes_private(s: RoomState) -> bool:
-    return s.settings.private_writing and not s.notes_revealed
+def note_private(s: RoomState, note: Note | None) -> bool:
+    """Private writing: a card stays its author's until a reveal opened its phase. A card no
+    longer in the state (deleted) is as private as the cards of the current phase."""
+    phase = s.phase if note is None else note.phase
+    return s.settings.private_writing and phase not in s.revealed_phases
+
+
+def group_visible(s: RoomState, group: str | None, viewer: str, role: str) -> bool:
+    """While groups work apart, a participant sees their own group's board and the
+    plenary's (every group's with ``groups_visible``); the facilitator and screens see all."""
+    return (
+        group is None
+        or not s.grouped
+        or s.settings.groups_visible
+        or role in ("facilitator", "observer")
+        or s.membership.get(viewer) == group
+    )
 
 
 def note_visible(s: RoomState, note: Note, viewer: str, role: str) -> bool:
-    return not notes_private(s) or role == "facilitator" or note.author == viewer
+    private = note_private(s, note) and role != "facilitator" and note.author != viewer
+    return not private and group_visible(s, note.group, viewer, role)
 
 
 def _own(event: Event) -> dict[str, Event]:
@@ -78,7 +98,7 @@ def event_views(event: Event, s: RoomState) -> Views:
 
     The sender's view always carries its ack (see ``_with_ack``), whatever else is hidden.
     """
-    views = _redacted(event, s)
+    views = _within_group(event, s, _redacted(event, s))
     by, op_id = event["by"], event.get("op_id")
     if by and op_id:
         seen = views.for_viewer(by, s.role_of(by) or "participant")
@@ -110,8 +130,8 @@ def _redacted(event: Event, s: RoomState) -> Views:
         if via := event.get("via"):  # the facilitator's console counts what it entered too
             own[via] = {**event, "op": {**event["op"], "participation": counts}}
         return Views(everyone=_hidden(event, participation=counts), own=own)
-    if kind in NOTE_KINDS and notes_private(s):
-        note = s.notes.get(event["op"].get("note", ""))
+    note = s.notes.get(event["op"].get("note", "")) if kind in NOTE_KINDS else None
+    if kind in NOTE_KINDS and note_private(s, note):
         author = note.author if note is not None else by
         hidden = _hidden(event, note_count=len(s.notes))
         own = {author: _anonymous(event) if s.settings.anonymous and by != author else event}
@@ -121,6 +141,37 @@ def _redacted(event: Event, s: RoomState) -> Views:
     if s.settings.anonymous and by:
         return Views(everyone=_anonymous(event), own=_own(event))
     return Views(everyone=event)
+
+
+def _event_group(event: Event, s: RoomState) -> str | None:
+    """The working group an event on a card or cluster belongs to (None: the plenary's)."""
+    op = event["op"]
+    if "group" in op:  # the card or cluster it made
+        return op["group"]  # type: ignore[no-any-return]
+    if (note := s.notes.get(op.get("note", ""))) is not None:
+        return note.group
+    if (cluster := s.clusters.get(op.get("cluster", ""))) is not None:
+        return cluster.group
+    return None
+
+
+def _within_group(event: Event, s: RoomState, views: Views) -> Views:
+    """Events on another group's board reach only its members, the facilitator and screens;
+    the other participants get a ``hidden`` event (its seq keeps their log contiguous)."""
+    if not s.grouped or s.settings.groups_visible or event["op"]["kind"] not in GROUPED_KINDS:
+        return views
+    group = _event_group(event, s)
+    if group is None:
+        return views
+    own = {p: views.for_viewer(p, "participant") for p, g in s.membership.items() if g == group}
+    # A facilitator's own view (an op it sent on behalf of someone) stays its own.
+    own.update({k: v for k, v in views.own.items() if s.role_of(k) == "facilitator"})
+    return Views(
+        everyone=_hidden(event),
+        facilitator=views.facilitator or views.everyone,
+        observer=views.everyone,
+        own=own,
+    )
 
 
 def _strip(event: Event, s: RoomState) -> Event:
@@ -173,9 +224,16 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
         }
     if s.votes_revealed:
         votes.update(tallies(s))
-    view = s.model_dump(mode="json", exclude={"notes", "votes", "matrix", "participants", "ready"})
+    view = s.model_dump(
+        mode="json", exclude={"notes", "clusters", "votes", "matrix", "participants", "ready"}
+    )
     view.update(
         notes=notes,
+        clusters={
+            c.id: c.model_dump(mode="json")
+            for c in s.clusters.values()
+            if group_visible(s, c.group, viewer, role)
+        },
         hidden_notes=len(s.notes) - len(notes),
         votes=votes,
         matrix=s.matrix,

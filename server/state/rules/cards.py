@@ -30,6 +30,8 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
     color = op.color or COLORS[0]
     if color not in COLORS:
         raise Rejected("invalid", f"color must be one of {', '.join(COLORS)}")
+    if s.settings.anonymous:  # one colour for all: a person's favourite would name them
+        color = COLORS[0]
     mine = sum(1 for n in s.notes.values() if n.author == e.by)
     if e.by and mine >= s.limits.cards_per_person:  # the server carrying earlier cards: none
         raise Rejected("item_limit", f"at most {s.limits.cards_per_person} cards per person")
@@ -134,11 +136,11 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
     merged = s.model_copy(update={**changes, "focus": focus})
     if cluster.group == into.group:
         return merged
-    # A merge across groups belongs to the plenary; the event says so to the pages.
+    # A merge across groups belongs to the plenary; the event says so to the pages, and while
+    # groups work apart the members of the other group load it (it never reached them).
     plenary = into.model_copy(update={"group": None})
-    return merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}}), {
-        "group": None
-    }
+    merged = merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}})
+    return merged, {"group": None, **({"resync": True} if s.grouped else {})}
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)

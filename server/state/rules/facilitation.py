@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
-from .groups import grouped_phases
+from .groups import grouped_phases, regrouped
 
 # --- facilitation --------------------------------------------------------------------
 
@@ -109,8 +109,12 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
     # Votes cast under rules that no longer hold would break the budget: restart the vote.
     votes = s.votes if _votes_fit(s, settings) else {}
     after = s.model_copy(update={"settings": settings, "votes": votes})
-    # The years a new horizon brings travel with the event: no page recomputes them.
-    return (after, {"years": changes["years"].model_dump()}) if "years" in changes else after
+    extra: dict[str, Any] = {}
+    if "years" in changes:  # the years a new horizon brings travel with the event
+        extra["years"] = changes["years"].model_dump()
+    if isinstance(outcome := regrouped(s, after), tuple):
+        extra.update(outcome[1])
+    return (after, extra) if extra else after
 
 
 @rule(o.PhaseSet, who="facilitator")
@@ -131,7 +135,13 @@ def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
     if op.phase == "closed":
         label = "final"
         changes["snapshots"] = (*s.snapshots, _snapshot(s, e, label, "closed", final=True))
-    return s.model_copy(update=changes)
+    # A reveal holds for the phase it was made in: a new writing phase starts hidden.
+    changes["notes_revealed"] = op.phase in s.revealed_phases
+    outcome = regrouped(s, s.model_copy(update=changes))
+    after, extra = outcome if isinstance(outcome, tuple) else (outcome, {})
+    if after.notes_revealed != s.notes_revealed:
+        extra = {**extra, "notes_revealed": after.notes_revealed}
+    return (after, extra) if extra else after
 
 
 @rule(o.TimerStart, who="facilitator")
@@ -158,12 +168,15 @@ def votes_hide(s: RoomState, e: o.Entry, op: o.VotesHide) -> Outcome:
 @rule(o.NotesReveal, who="facilitator")
 def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
     cards = [n.model_dump(mode="json") for n in s.notes.values()]
-    return s.model_copy(update={"notes_revealed": True}), {"notes": cards}
+    phases = s.revealed_phases | {n.phase for n in s.notes.values()} | {s.phase}
+    return s.model_copy(update={"notes_revealed": True, "revealed_phases": phases}), {
+        "notes": cards
+    }
 
 
 @rule(o.NotesHide, who="facilitator")
 def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
-    return s.model_copy(update={"notes_revealed": False})
+    return s.model_copy(update={"notes_revealed": False, "revealed_phases": frozenset()})
 
 
 @rule(o.FocusSet, who="facilitator")

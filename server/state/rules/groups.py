@@ -49,6 +49,21 @@ def rapporteur_rights(s: RoomState, e: o.Entry, group: str | None) -> None:
         raise Rejected("forbidden", "only the group's rapporteur renames and merges its clusters")
 
 
+def regrouped(before: RoomState, after: RoomState) -> Outcome:
+    """``after``, telling the pages to load the room anew when what participants may see of
+    the groups changed (the grouped phases began or ended, members moved, boards opened):
+    the cards they gain never reached them, the ones they lose are still on their screen."""
+    changed = before.grouped != after.grouped or (
+        after.grouped
+        and (
+            before.membership != after.membership
+            or before.settings.groups_visible != after.settings.groups_visible
+            or before.groups.keys() != after.groups.keys()
+        )
+    )
+    return (after, {"resync": True}) if changed else after
+
+
 def _name(s: RoomState, name: str, but: str | None = None) -> str:
     name = required_text(name, s.limits.title, "name")
     if any(g.name.casefold() == name.casefold() and g.id != but for g in s.groups.values()):
@@ -83,7 +98,7 @@ def group_delete(s: RoomState, e: o.Entry, op: o.GroupDelete) -> Outcome:
             for k, t in things.items()
         }
 
-    return s.model_copy(
+    after = s.model_copy(
         update={
             "groups": {k: g for k, g in s.groups.items() if k != gone},
             "membership": {p: g for p, g in s.membership.items() if g != gone},
@@ -92,6 +107,7 @@ def group_delete(s: RoomState, e: o.Entry, op: o.GroupDelete) -> Outcome:
             "focus": None if s.focus == gone else s.focus,
         }
     )
+    return regrouped(s, after)
 
 
 def _assign(s: RoomState, participant: str, group: str | None) -> RoomState:
@@ -111,14 +127,14 @@ def _assign(s: RoomState, participant: str, group: str | None) -> RoomState:
 def group_assign(s: RoomState, e: o.Entry, op: o.GroupAssign) -> Outcome:
     participant = member_of(s, op.participant)
     group = None if op.group is None else group_of(s, op.group).id
-    return _assign(s, participant, group)
+    return regrouped(s, _assign(s, participant, group))
 
 
 @rule(o.GroupJoin, who="member")
 def group_join(s: RoomState, e: o.Entry, op: o.GroupJoin) -> Outcome:
     if not s.settings.self_select_groups:
         raise Rejected("forbidden", "the facilitator assigns the groups in this room")
-    return _assign(s, member_of(s, e.by), group_of(s, op.group).id)
+    return regrouped(s, _assign(s, member_of(s, e.by), group_of(s, op.group).id))
 
 
 @rule(o.GroupRapporteur, who="facilitator")
@@ -158,10 +174,12 @@ def groups_auto(s: RoomState, e: o.Entry, op: o.GroupsAuto) -> Outcome:
             sizes[smallest] += len(ids)
             membership.update(dict.fromkeys(ids, smallest))
     after = s.model_copy(update={"groups": groups, "membership": membership})
-    return after, {
+    made = {
         "groups": [{"group": g, "name": groups[g].name} for g in chosen],
         "membership": membership,
     }
+    outcome = regrouped(s, after)
+    return (after, {**made, **outcome[1]}) if isinstance(outcome, tuple) else (after, made)
 
 
 def _free_name(groups: dict[str, Group], n: int) -> str:

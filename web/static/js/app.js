@@ -65,6 +65,7 @@ export function start(o) {
     },
     events(events) {
       model.events(events);
+      if (events.some((e) => e.op.resync)) link.resync(); // the groups' boards changed hands
       for (const e of events) if (e.op.kind === "timer.start") timerDone = false;
       for (const e of events) {
         const done = e.op_id && tracked.get(e.op_id);
@@ -111,7 +112,7 @@ export function start(o) {
       focusable: true,
       refresh: schedule, // for views whose parts arrive later (a module loaded on demand)
       can: (kind) => allowed(s, role, kind),
-      /** ``done(ok, message)`` when the op is acknowledged or refused; ``onBehalf``: a paper
+      /** ``done({ok, code?, message?})`` when the op is acknowledged or refused; ``onBehalf``: a paper
        *  participant's id (the facilitator sends for them). */
       send: (op, done = null, onBehalf = null) => {
         // An echo's local id means nothing to the server: wait for the real one.

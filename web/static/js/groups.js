@@ -4,6 +4,9 @@ import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
 
 const AUTO_BY = ["mixed", "category", "org"];
+// Whether the member list is open survives the re-render each assignment causes.
+let assigning = false;
+const TILE_CARDS = 6; // the latest cards a group's tile shows on the screen before it clusters
 
 export function groupsOf(s) {
   return Object.values(s.groups || {}).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
@@ -40,10 +43,16 @@ export function groupsPanel(c) {
     h("form.row.wrap", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "groups.auto", count: Number(count.value) || 3, by: by.value }); } },
       count, by, h("button.small", { type: "submit", "data-action": "auto-groups", text: t("groups.auto") })),
     groups.length ? h("ul.groups", {}, groups.map((g) => groupRow(c, g))) : h("p.hint", { text: t("groups.empty") }),
-    groups.length && people.length ? h("details", {}, h("summary", { text: t("groups.assign") }),
-      h("ul.assign", {}, people.map((p) => h("li", {}, h("span", { text: p.name }), choice(p.id))))) : null,
+    groups.length && people.length ? assignList(people, choice) : null,
     setting("self_select_groups"), setting("groups_visible"),
   ];
+}
+
+function assignList(people, choice) {
+  const el = h("details.assign", { open: assigning || null }, h("summary", { text: t("groups.assign") }),
+    h("ul.assign", {}, people.map((p) => h("li", {}, h("span", { text: p.name }), choice(p.id)))));
+  el.addEventListener("toggle", () => { assigning = el.open; });
+  return el;
 }
 
 function groupRow(c, g) {
@@ -80,15 +89,14 @@ export function groupBanner(c) {
 export function groupsGrid(s) {
   const groups = groupsOf(s);
   const notes = Object.values(s.notes);
-  const grid = h("section.groups-grid", {}, groups.map((g) => {
+  return h("section.groups-grid", { "data-columns": String(Math.min(groups.length, 4)) }, groups.map((g) => {
     const clusters = Object.values(s.clusters).filter((x) => x.group === g.id);
     const cards = notes.filter((n) => n.group === g.id);
     return h("article.group-tile", { "data-group": g.id },
       h("h2", { text: g.name }),
       h("p.muted", { text: t("groups.tile", { cards: cards.length, members: membersOf(s, g.id).length }) }),
-      h("ul", {}, clusters.map((x) => h("li", {}, h("span", { text: x.title }), h("span.count", { text: String(cards.filter((n) => n.cluster === x.id).length) })))));
+      clusters.length
+        ? h("ul", {}, clusters.map((x) => h("li", {}, h("span", { text: x.title }), h("span.count", { text: String(cards.filter((n) => n.cluster === x.id).length) }))))
+        : h("ul.latest", {}, cards.slice(-TILE_CARDS).map((n) => h("li", { dir: "auto", text: n.text }))));
   }));
-  // Through the CSSOM: the page's CSP refuses style attributes.
-  grid.style.setProperty("--columns", String(Math.min(groups.length, 4)));
-  return grid;
 }

@@ -140,6 +140,14 @@ export class Link {
     this.connect();
   }
 
+  /** Load the room anew (a full welcome): what this viewer may see changed. A short random
+   *  delay spreads a room's reconnects. */
+  resync() {
+    this.seq = null;
+    this.attempt = 0;
+    this.drop();
+  }
+
   /** The network went away: close at once instead of waiting for a timeout. */
   drop() {
     this.outq = [];

@@ -240,6 +240,7 @@ const HANDLERS = {
   "phase.set"(s, op, e) {
     s.phase = op.phase;
     s.ready = [];
+    if ("notes_revealed" in op) s.notes_revealed = op.notes_revealed; // a reveal holds for its phase
     const log = s.phase_log || [];
     if (log.length && log[log.length - 1].ended_at === null) log[log.length - 1].ended_at = e.at;
     log.push({ key: op.phase, started_at: e.at, ended_at: null });

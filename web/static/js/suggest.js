@@ -77,8 +77,16 @@ export class Suggestions {
     if (pairs.length) {
       box.append(h("h3", { text: t("suggest.duplicates") }), h("ul.duplicates", {}, pairs.map(([a, b]) => h("li", {},
         h("span", { text: `“${s.notes[a].text}” ≈ “${s.notes[b].text}” ` }),
-        h("button.tiny", { type: "button", onclick: () => confirm(t("card.confirm_delete")) && c.send({ kind: "note.delete", note: b }), text: t("suggest.delete_second") })))));
+        h("button.tiny", { type: "button", "data-action": "merge-duplicates", onclick: () => mergeCards(c, s.notes[a], s.notes[b]), text: t("suggest.merge_cards") })))));
     }
     return box;
   }
+}
+
+/** Two cards that say the same become one that holds both texts (the second is taken back
+ *  once the first carries it); nothing said is lost. */
+function mergeCards(c, first, second) {
+  if (!confirm(t("suggest.confirm_merge"))) return;
+  const text = first.text.includes(second.text) ? first.text : `${first.text} / ${second.text}`;
+  c.send({ kind: "note.edit", note: first.id, text }, (result) => result.ok && c.send({ kind: "note.delete", note: second.id }));
 }
