@@ -29,7 +29,7 @@ from .public import is_local, public_base
 from .state.rules import rule_table
 
 LANGUAGES = ("id", "en")
-RULES_JSON = json.dumps(rule_table(), separators=(",", ":"))
+RULES_JSON = Markup(json.dumps(rule_table(), separators=(",", ":")).replace("<", "\\u003c"))
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"

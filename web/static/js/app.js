@@ -7,7 +7,7 @@ import { Link } from "./link.js";
 import { Room } from "./state.js";
 
 // Who may send which op kind in which phase: the server's rule table, sent with the page.
-const RULES = JSON.parse(document.body.dataset.rules || "{}");
+const RULES = JSON.parse((document.getElementById("rules-data") || {}).textContent || "{}");
 
 export const room = document.body.dataset.room;
 
