@@ -18,6 +18,7 @@ from typing import Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -29,7 +30,7 @@ from .public import is_local, public_base
 from .state.rules import rule_table
 
 LANGUAGES = ("id", "en")
-RULES_JSON = json.dumps(rule_table(), separators=(",", ":"))
+RULES_JSON = Markup(json.dumps(rule_table(), separators=(",", ":")).replace("<", "\\u003c"))
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -65,7 +66,9 @@ class Pages:
     def __init__(self, web_dir: pathlib.Path) -> None:
         self.web_dir = web_dir
         # The download buttons, from the one table of formats (server/export/formats.py).
-        self.formats_json = json.dumps(downloads(), separators=(",", ":"))
+        self.formats_json = Markup(
+            json.dumps(downloads(), separators=(",", ":")).replace("<", "\\u003c")
+        )
         self.env = Environment(
             loader=FileSystemLoader(web_dir / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -77,7 +80,10 @@ class Pages:
     def catalogue(self, lang: str) -> tuple[dict[str, str], str]:
         path = self.web_dir / "i18n" / f"{lang}.json"
         data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-        return data, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # Embedded as a JSON data block, not an attribute: an attribute would escape every
+        # quote as &#34; (about 7 KB a page). "<" as \u003c: no "</script>" can end it.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return data, text.replace("<", "\\u003c")
 
     @lru_cache(maxsize=8)  # noqa: B019 - the static files do not change while serving
     def preloads(self, entry: str) -> tuple[str, ...]:
@@ -101,7 +107,7 @@ class Pages:
 
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
-            lang=lang, t=t, i18n_json=as_json, rules_json=RULES_JSON,
+            lang=lang, t=t, i18n_json=Markup(as_json), rules_json=RULES_JSON,
             formats_json=self.formats_json, preload=preload, base=public_base(request), **context,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
@@ -122,10 +128,12 @@ class Pages:
             )  # fmt: skip
             response.headers["Retry-After"] = str(wait)
             return response
-        found, language = await _room_language(request, code) if code else (False, "id")
+        found, language, title = await _room_language(request, code) if code else (False, "id", "")
         if code is None or not found:
             return self.render(request, "missing.html", status=404, page="missing", room=code or "")
-        return self.render(request, template, default_lang=language, page=page, room=code)
+        return self.render(
+            request, template, default_lang=language, page=page, room=code, room_title=title
+        )
 
     async def board(self, request: Request) -> Response:
         return await self._room_page(request, "board.html", "board")
@@ -153,19 +161,20 @@ def _code(request: Request) -> str | None:
     return code if code.isalnum() and len(code) <= MAX_CODE else None
 
 
-async def _room_language(request: Request, code: str) -> tuple[bool, str]:
-    """Whether the room exists, and its language (the default of its pages).
+async def _room_language(request: Request, code: str) -> tuple[bool, str, str]:
+    """Whether the room exists, its language (the default of its pages) and its title (the
+    join form shows which workshop one is joining before any script runs).
 
     Without a hub (the pages served alone) every code is let through, in Bahasa Indonesia.
     """
     hub = getattr(request.app.state, "hub", None)
     if hub is None:
-        return True, "id"
+        return True, "id", ""
     room = await hub.room(code)
     if room is None:
         await hub.limits.missed(client_address(request))
-        return False, "id"
-    return True, room.state.settings.language
+        return False, "id", ""
+    return True, room.state.settings.language, room.state.settings.title
 
 
 def join_url(request: Request, code: str) -> str:

@@ -7,7 +7,7 @@ import { Link } from "./link.js";
 import { Room } from "./state.js";
 
 // Who may send which op kind in which phase: the server's rule table, sent with the page.
-const RULES = JSON.parse(document.body.dataset.rules || "{}");
+const RULES = JSON.parse((document.getElementById("rules-data") || {}).textContent || "{}");
 
 export const room = document.body.dataset.room;
 
@@ -24,6 +24,14 @@ export function allowed(s, role, kind) {
   return rule.who === "member" && !s.locked && inPhase;
 }
 
+/** A timer started before the current phase belongs to an earlier one: it is not shown
+ *  (an expired timer must not stay as a red 0:00 through every later phase). */
+export function timerStale(s) {
+  const log = s.phase_log || [];
+  const now = log.length ? log[log.length - 1] : null;
+  return !!(s.timer && now && s.timer.started_at < now.started_at);
+}
+
 export function start(o) {
   const model = new Room();
   let lastFocus;
@@ -33,6 +41,16 @@ export function start(o) {
   // Ops whose sender reports the outcome in place (a form's "Tersimpan" or its error):
   // op id -> callback({ok: true} | {ok: false, text}). Their rejections make no toast.
   const tracked = new Map();
+  // The connection state, kept so that a change of language says it again in the new one.
+  let lastStatus = null;
+  function showStatus() {
+    const el = $("#status");
+    if (!el || !lastStatus) return;
+    const [state, pending] = lastStatus;
+    el.dataset.state = state;
+    const text = t(`status.${state}`);
+    el.textContent = pending && state !== "online" ? `${text} · ${t("status.pending", { n: pending })}` : text;
+  }
 
   const link = new Link({
     room,
@@ -73,11 +91,8 @@ export function start(o) {
       schedule();
     },
     status(state, pending) {
-      const el = $("#status");
-      if (!el) return;
-      el.dataset.state = state;
-      const text = t(`status.${state}`);
-      el.textContent = pending && state !== "online" ? `${text} · ${t("status.pending", { n: pending })}` : text;
+      lastStatus = [state, pending];
+      showStatus();
     },
     fatal(reason) {
       stopped = reason;
@@ -184,7 +199,7 @@ export function start(o) {
     const el = $("#timer");
     const s = model.view;
     if (!el || !s) return;
-    if (!s.timer) {
+    if (!s.timer || timerStale(s)) {
       el.textContent = "";
       el.classList.remove("running", "done");
       return;
@@ -202,7 +217,7 @@ export function start(o) {
   }
 
   setInterval(tickTimer, 250);
-  onLangChange(() => schedule());
+  onLangChange(() => { showStatus(); schedule(); });
   initLang();
   return { link, model, schedule, ctx };
 }

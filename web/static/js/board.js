@@ -1,5 +1,5 @@
 // The participant board: join, then the board of the current phase.
-import { $, replace } from "./dom.js";
+import { $, drafts, replace, saveSign, saving, toast } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { applyStatic } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
@@ -47,16 +47,31 @@ for (const c of COLORS) {
   color.append(opt);
 }
 applyStatic(color);
+const text = $("#note-text");
+text.dataset.key = "note-text";
+if (drafts.has("note-text")) text.value = drafts.get("note-text"); // typed before a reload
+text.addEventListener("input", () => drafts.set("note-text", text.value));
+const sign = saveSign("note");
+composer.append(sign);
 composer.addEventListener("submit", (e) => {
   e.preventDefault();
-  const text = $("#note-text");
   if (!text.value.trim()) return;
-  app.ctx().send({ kind: "note.add", text: text.value.trim(), color: color.value });
+  const c = app.ctx();
+  const done = saving("note", () => saveSign("note", sign));
+  // A refused card leaves the board: say so where everyone looks too, not only in the form.
+  c.send({ kind: "note.add", text: text.value.trim(), color: color.value }, (r) => { done(r); if (!r.ok) toast(r.text); });
+  saveSign("note", sign);
+  drafts.delete("note-text");
   text.value = "";
   text.focus();
 });
-$("#note-text").addEventListener("keydown", (e) => {
-  if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) composer.requestSubmit();
+// Enter adds the card, as in Parabol and Scrumlr; Shift+Enter makes a new line. Not while
+// an input method is composing a word (Enter then picks the word).
+text.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    composer.requestSubmit();
+  }
 });
 
 enableDrag($("#content"), (note, cluster) => {

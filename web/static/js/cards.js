@@ -1,5 +1,5 @@
 // Cards and clusters: the writing phases and the clustering phase.
-import { draftInput, drafts, h } from "./dom.js";
+import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
 
 export const COLORS = ["yellow", "orange", "pink", "green", "blue", "purple", "white"];
@@ -83,7 +83,7 @@ export function writingView(ctx, phase) {
   const out = [];
   if (phase === "vision" && (s.vision.statement || (s.vision.missions || []).length)) out.push(visionBlock(s));
   if (s.hidden_notes > 0) out.push(h("p.hint", { text: t("cards.hidden", { n: s.hidden_notes }) }));
-  if (!notes.length) out.push(h("p.empty", { text: t("cards.empty") }));
+  if (!notes.length && !(s.hidden_notes > 0)) out.push(h("p.empty", { text: t("cards.empty") })); // not "none" beside "6 hidden"
   out.push(h("div.cards", { "aria-live": "polite" }, notes.map((n) => card(ctx, n))));
   return out;
 }
@@ -107,10 +107,10 @@ export function clusterView(ctx) {
     out.push(h("form.inline.add-cluster", { onsubmit: (e) => {
       e.preventDefault();
       if (!input.value.trim()) return;
-      ctx.send({ kind: "cluster.add", title: input.value });
+      ctx.send({ kind: "cluster.add", title: input.value }, saving("cluster", ctx.refresh));
       drafts.delete("new-cluster");
       input.value = "";
-    } }, input, h("button", { type: "submit", disabled: !ctx.can("cluster.add"), text: t("cluster.add") })));
+    } }, input, h("button", { type: "submit", disabled: !ctx.can("cluster.add"), text: t("cluster.add") }), saveSign("cluster")));
     if (can) out.push(h("p.hint", { text: t("cluster.hint") }));
   }
   const clusters = Object.values(s.clusters).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));

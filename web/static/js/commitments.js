@@ -1,6 +1,6 @@
 // What each actor commits to for a program (roles and review), and the facilitator's
 // follow-up plan: the parts of the berita acara that the agencies sign.
-import { draftInput, drafts, h } from "./dom.js";
+import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
 import { programsOf } from "./programs.js";
 
@@ -27,9 +27,9 @@ function line(ctx, p, a, role, text, can) {
   const input = draftInput("input", key, { value: text, maxlength: "500", "aria-label": `${t("commit.label")}: ${p.title} × ${a.name}`, placeholder: t("commit.placeholder") });
   return h("form.commit.row", { onsubmit: (e) => {
     e.preventDefault();
-    ctx.send({ kind: "commitment.set", program: p.id, actor: a.id, text: input.value.trim() || null });
+    ctx.send({ kind: "commitment.set", program: p.id, actor: a.id, text: input.value.trim() || null }, saving(key, ctx.refresh));
     drafts.delete(key);
-  } }, h("label", {}, h("span", { text: who }), input), h("button.small", { type: "submit", "data-action": "commit", text: t("commit.save") }));
+  } }, h("label", {}, h("span", { text: who }), input), h("button.small", { type: "submit", "data-action": "commit", text: t("commit.save") }), saveSign(key));
 }
 
 /** The follow-up plan (rencana tindak lanjut): the facilitator adds and removes lines. */
@@ -49,9 +49,9 @@ export function followupPanel(ctx) {
       if (!text.value.trim()) return;
       const op = { kind: "followup.add", text: text.value.trim(), due: due.value.trim() };
       if (actor.value) op.actor = actor.value;
-      ctx.send(op);
+      ctx.send(op, saving("followup", ctx.refresh));
       drafts.delete("followup-text");
       drafts.delete("followup-due");
-    } }, text, actor, due, h("button.small", { type: "submit", "data-action": "add-followup", text: t("followup.add") })),
+    } }, text, actor, due, h("button.small", { type: "submit", "data-action": "add-followup", text: t("followup.add") }), saveSign("followup")),
   ];
 }

@@ -1,5 +1,5 @@
 // The facilitator console: the board with every control of the facilitator beside it.
-import { $, draftInput, drafts, h, replace } from "./dom.js";
+import { $, draftInput, drafts, h, replace, saveSign, saving } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { applyStatic, t } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
@@ -188,6 +188,7 @@ function addPaper() {
 }
 
 function paperForm(open) {
+  const sign = saveSign("paper");
   const field = (name, label, attrs = {}) => h("label", {}, h("span", { text: label }), h("input", { name, maxlength: "120", "data-key": `paper-${name}`, ...attrs }));
   const select = (name, label, options) => h("label", {}, h("span", { text: label }), h("select", { name }, options));
   const form = h("form.stack.add-paper", { "data-key": "add-paper", onsubmit: (e) => {
@@ -198,7 +199,8 @@ function paperForm(open) {
     const op = { kind: "participant.add", name, org: String(f.get("org") || "").trim(), position: String(f.get("position") || "").trim() };
     if (f.get("category")) op.category = f.get("category");
     if (f.get("gender")) op.gender = f.get("gender");
-    app.ctx().send(op);
+    app.ctx().send(op, saving("paper", () => saveSign("paper", sign))); // this form is kept, not redrawn
+    saveSign("paper", sign);
     form.reset();
     form.querySelector("[name=name]").focus();
   } },
@@ -207,7 +209,7 @@ function paperForm(open) {
   field("position", t("people.position")),
   select("category", t("join.category"), [h("option", { value: "", text: t("join.choose") }), ...ELEMENTS.map((x) => h("option", { value: x, text: t(`element.${x}`) }))]),
   select("gender", t("join.gender"), [h("option", { value: "", text: t("join.not_say") }), ...["female", "male"].map((x) => h("option", { value: x, text: t(`gender.${x}`) }))]),
-  h("button.small", { type: "submit", "data-action": "add-paper", text: t("people.add") }));
+  h("button.small", { type: "submit", "data-action": "add-paper", text: t("people.add") }), sign);
   return h("details.add-paper", { open }, h("summary", { "data-key": "add-paper-open", text: t("people.add_paper") }), form);
 }
 
@@ -215,7 +217,7 @@ const MINUTES = ["html", "md", "docx"];
 
 function minutesButtons() {
   return h("div.row.wrap.minutes", {}, h("span", { text: `${t("download.minutes")}: ` }),
-    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: f })));
+    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: t(`format.${f}`) })));
 }
 
 function vision(c) {
@@ -224,10 +226,10 @@ function vision(c) {
   const missions = draftInput("textarea", "vision-missions", { value: (v.missions || []).join("\n"), rows: "3", "aria-label": t("vision.missions"), placeholder: t("vision.missions_ph") });
   return h("form.stack", { onsubmit: (e) => {
     e.preventDefault();
-    c.send({ kind: "vision.set", text: text.value, missions: missions.value.split("\n").map((m) => m.trim()).filter(Boolean) });
+    c.send({ kind: "vision.set", text: text.value, missions: missions.value.split("\n").map((m) => m.trim()).filter(Boolean) }, saving("vision", c.refresh));
     drafts.delete("vision-text");
     drafts.delete("vision-missions");
-  } }, text, missions, h("button", { type: "submit", text: t("vision.save") }));
+  } }, text, missions, h("button", { type: "submit", text: t("vision.save") }), saveSign("vision"));
 }
 
 function share() {
@@ -243,10 +245,10 @@ function share() {
 function snapshots(c) {
   const label = draftInput("input", "snap-label", { type: "text", maxlength: "120", placeholder: t("console.snapshot_label"), "aria-label": t("console.snapshot_label") });
   return [
-    h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "snapshot.take", label: label.value }); drafts.delete("snap-label"); label.value = ""; } },
-      label, h("button.small", { type: "submit", "data-action": "snapshot", text: t("console.snapshot") })),
-    h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
-      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: f === "matrix" ? "csv (matrix)" : f })))))),
+    h("form.row", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "snapshot.take", label: label.value }, saving("snapshot", c.refresh)); drafts.delete("snap-label"); label.value = ""; } },
+      label, h("button.small", { type: "submit", "data-action": "snapshot", text: t("console.snapshot") }), saveSign("snapshot")),
+    h("ul.snapshots", {}, c.s.snapshots.map((sn) => h("li", { "data-n": sn.n }, h("span", { text: `#${sn.n} ${sn.final ? t("snapshot.final") : sn.label || ""} · ${t(`phase.${sn.phase}`)}` }),
+      h("span.buttons", {}, FORMATS.map((f) => h("button.tiny", { type: "button", "data-format": f, onclick: () => download(`/api/rooms/${room}/snapshots/${sn.n}?${query(f)}`, key), text: t(`format.${f}`) })))))),
     downloads(c, key),
     minutesButtons(),
   ];
@@ -273,7 +275,7 @@ function settings(c, s) {
       anonymous: f.get("anonymous") === "on", private_writing: f.get("private_writing") === "on",
       phases: PHASES.filter((p) => p !== "lobby" && p !== "closed" && f.get(`phase-${p}`) === "on"),
       voting: { mode: f.get("mode"), criteria },
-    });
+    }, saving("settings", c.refresh));
     for (const k of [...drafts.keys()]) if (k.startsWith("set-")) drafts.delete(k);
   } },
   h("label", {}, h("span", { text: t("start.title") }), input("title", st.title, { maxlength: "120" })),
@@ -290,7 +292,7 @@ function settings(c, s) {
       h("button.small", { type: "button", onclick: () => critBox.replaceChildren(...USG.map((k, i) => criterionRow({ key: k, label: t(`usg.${k}`), weight: 1 }, i))), text: t("settings.usg") }))),
   h("fieldset", {}, h("legend", { text: t("settings.phases") }), PHASES.filter((p) => p !== "lobby" && p !== "closed").map((p) =>
     h("label.check", {}, h("input", { type: "checkbox", name: `phase-${p}`, checked: st.phases.includes(p) }), h("span", { text: t(`phase.${p}`) })))),
-  h("button.primary", { type: "submit", text: t("settings.save") }));
+  h("button.primary", { type: "submit", text: t("settings.save") }), saveSign("settings"));
   return form;
 }
 

@@ -80,8 +80,56 @@ export function replace(el, ...children) {
   }
 }
 
-/** Drafts of inputs in re-rendered regions survive a re-render. */
-export const drafts = new Map();
+/** Drafts of inputs in re-rendered regions survive a re-render, and a reload: they are kept
+ *  in sessionStorage per room and page (a phone that reloads keeps what was typed). */
+class Drafts extends Map {
+  constructor() {
+    super();
+    this.store = `spwt:${document.body.dataset.room || ""}:${document.body.dataset.page || ""}:drafts`;
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(sessionStorage.getItem(this.store) || "{}"))) super.set(k, v);
+    } catch (e) { /* private mode or a damaged entry: start empty */ }
+  }
+
+  save() {
+    try { sessionStorage.setItem(this.store, JSON.stringify(Object.fromEntries(this))); } catch (e) { /* full or private */ }
+  }
+
+  set(k, v) {
+    super.set(k, v);
+    if (this.store) this.save(); // Map's constructor calls set before the store is named
+    return this;
+  }
+
+  delete(k) {
+    const had = super.delete(k);
+    this.save();
+    return had;
+  }
+}
+export const drafts = new Drafts();
+
+// Every form says whether what it sent was saved: key -> {state, text}. The forms are drawn
+// again on each event, so the sign lives here and each drawing shows the latest one.
+const signs = new Map();
+
+/** A ``done`` callback for ``ctx.send`` that records the outcome under ``key``. */
+export function saving(key, refresh) {
+  signs.set(key, { state: "sending" });
+  return (r) => {
+    signs.set(key, r.ok ? { state: "saved" } : { state: "error", text: r.text });
+    if (refresh) refresh();
+  };
+}
+
+/** The sign of ``key``: "Menyimpan…", "Tersimpan" or the error; a live region for readers. */
+export function saveSign(key, el = null) {
+  const sign = signs.get(key);
+  const out = el || h("p.save-status", { role: "status", "data-sign": key });
+  out.className = `save-status${sign ? ` ${sign.state}` : ""}`;
+  out.textContent = !sign ? "" : sign.state === "error" ? sign.text : t(`form.${sign.state}`);
+  return out;
+}
 export function draftInput(tag, key, attrs) {
   const el = h(tag, { ...attrs, "data-key": key });
   if (drafts.has(key)) el.value = drafts.get(key);

@@ -6,7 +6,7 @@ import { room } from "./app.js";
 
 // The buttons come from the server's one table of formats (server/export/formats.py),
 // handed to every page in data-formats: [{id, query, label}, …] in their order.
-const BUTTONS = JSON.parse(document.body.dataset.formats || "[]");
+const BUTTONS = JSON.parse((document.getElementById("formats-data") || {}).textContent || "[]");
 export const FORMATS = BUTTONS.map((b) => b.id);
 const QUERY = Object.fromEntries(BUTTONS.map((b) => [b.id, b.query]));
 const LABEL = Object.fromEntries(BUTTONS.map((b) => [b.id, b.label]));

@@ -1,6 +1,6 @@
 // Working groups: the console's panel (make, fill and name groups), the participant's
 // banner (their table, or a choice of tables), and the screen's grid of all groups.
-import { draftInput, drafts, h } from "./dom.js";
+import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
 
 const AUTO_BY = ["mixed", "category", "org"];
@@ -36,10 +36,10 @@ export function groupsPanel(c) {
     h("form.row", { onsubmit: (e) => {
       e.preventDefault();
       if (!name.value.trim()) return;
-      c.send({ kind: "group.add", name: name.value.trim() });
+      c.send({ kind: "group.add", name: name.value.trim() }, saving("group", c.refresh));
       drafts.delete("group-name");
       name.value = "";
-    } }, name, h("button.small", { type: "submit", "data-action": "add-group", text: t("groups.add") })),
+    } }, name, h("button.small", { type: "submit", "data-action": "add-group", text: t("groups.add") }), saveSign("group")),
     h("form.row.wrap", { onsubmit: (e) => { e.preventDefault(); c.send({ kind: "groups.auto", count: Number(count.value) || 3, by: by.value }); } },
       count, by, h("button.small", { type: "submit", "data-action": "auto-groups", text: t("groups.auto") })),
     groups.length ? h("ul.groups", {}, groups.map((g) => groupRow(c, g))) : h("p.hint", { text: t("groups.empty") }),

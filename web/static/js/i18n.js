@@ -1,8 +1,9 @@
 // Every UI string comes from web/i18n/{id,en}.json. The server renders the page in one
-// language and embeds that catalogue in <body data-i18n>; a remembered browser choice may
+// language and embeds that catalogue in a JSON block (#i18n-data); a remembered browser choice may
 // switch to the other one without a reload.
 const body = document.body;
-let strings = JSON.parse(body.dataset.i18n || "{}");
+const block = document.getElementById("i18n-data");
+let strings = JSON.parse((block && block.textContent) || "{}");
 let lang = body.dataset.lang || "id";
 const listeners = [];
 

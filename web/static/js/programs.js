@@ -1,6 +1,6 @@
 // Programs: voting (dots or scores), the ranking and the priority chart after a reveal,
 // the role matrix, program details, and the review.
-import { draftInput, drafts, h, s as svg } from "./dom.js";
+import { draftInput, drafts, h, saveSign, saving, s as svg } from "./dom.js";
 import { t } from "./i18n.js";
 import { focusButton, visionBlock } from "./cards.js";
 import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
@@ -26,8 +26,12 @@ export function programsOf(s) {
   return Object.values(s.programs).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
 }
 
-function label(c) {
-  return c.label || c.key;
+/** A criterion's name: its label, else the catalogue's name of a known key (never the key;
+ *  the server stores the key as the label of a criterion given without one). */
+export function label(c) {
+  if (c.label && c.label !== c.key) return c.label;
+  const known = t(`criterion.${c.key}`);
+  return known === `criterion.${c.key}` ? c.key.replace(/_/g, " ") : known;
 }
 
 /** The vote phase: remaining budget per criterion, and each program's controls. */
@@ -58,6 +62,12 @@ export function voteView(ctx) {
       head.append(h("button.icon", { type: "button", title: t("program.drop"), "aria-label": `${t("program.drop")}: ${p.title}`, onclick: () => confirm(t("program.confirm_drop")) && ctx.send({ kind: "program.drop", program: p.id }) }, "✕"));
     }
     box.append(head);
+    const cards = programCards(s, p);
+    if (cards.length) {
+      box.append(h("details.program-cards", { "data-key": `cards-${p.id}` },
+        h("summary", { text: t("vote.cards", { n: cards.length }) }),
+        h("ul", {}, cards.map((n) => h("li", { text: n.text })))));
+    }
     if (voter) {
       for (const c of voting.criteria) box.append(voting.mode === "dots" ? dotRow(ctx, p, c, can) : scoreRow(ctx, p, c, can));
     }
@@ -66,6 +76,12 @@ export function voteView(ctx) {
   out.push(list);
   if (s.votes_revealed) out.push(...results(ctx));
   return out;
+}
+
+/** The cards of the cluster a program came from: what the voters are weighing. */
+function programCards(s, p) {
+  return Object.values(s.notes).filter((n) => p.cluster && n.cluster === p.cluster)
+    .sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
 }
 
 function dotRow(ctx, p, c, can) {
@@ -112,7 +128,13 @@ export function results(ctx) {
       criteria.map((c) => h("td.num", { text: String(r.scores[c.key] ?? 0) })),
       h("td.num", { text: String(r.total) }),
       h("td", {}, quads[r.program.id] ? h(`span.quad.q-${quads[r.program.id]}`, { text: t(`quadrant.${quads[r.program.id]}`) }) : "")))));
-  return [h("div.results", {}, h("div.table-wrap", {}, table), chart(s, quads, rows))];
+  return [h("div.results", {}, scroller(t("results.title"), table), chart(s, quads, rows))];
+}
+
+/** A table that may scroll sideways: a named region that takes the focus, so that the
+ *  keyboard can scroll it too (axe: scrollable-region-focusable). */
+function scroller(name, table) {
+  return h("div.table-wrap", { tabindex: "0", role: "region", "aria-label": name }, table);
 }
 
 function chart(s, quads, rows) {
@@ -159,22 +181,28 @@ export function rolesView(ctx) {
     out.push(h("form.inline.add-actor", { onsubmit: (e) => {
       e.preventDefault();
       if (!name.value.trim()) return;
-      ctx.send({ kind: "actor.add", name: name.value, category: cat.value });
+      ctx.send({ kind: "actor.add", name: name.value, category: cat.value }, saving("actor", ctx.refresh));
       drafts.delete("actor-name");
       name.value = "";
-    } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") })));
+    } }, name, cat, h("button", { type: "submit", disabled: !ctx.can("actor.add"), text: t("actor.add") }), saveSign("actor")));
   }
   out.push(matrix(ctx, actors, can));
   const m = planModule(ctx);
-  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), m ? h("div.details", {}, programsOf(s).map((p) => m.programForm(ctx, p))) : h("p.hint", { text: t("program.loading") }));
+  if (!ctx.readOnly) out.push(h("h2", { text: t("program.details") }), m ? h("div.details", {}, programsByRank(s).map((p) => m.programForm(ctx, p))) : h("p.hint", { text: t("program.loading") }));
   return out;
+}
+
+/** Programs in rank order once the votes are revealed (the ranking the results table shows,
+ *  which follows the record's rule), else in the order they were made. */
+export function programsByRank(s) {
+  return s.votes_revealed && s.votes.tallies ? ranked(s).map((r) => r.program) : programsOf(s);
 }
 
 export function matrix(ctx, actors, can) {
   const s = ctx.s;
-  const programs = programsOf(s);
+  const programs = programsByRank(s);
   if (!programs.length || !actors.length) return h("p.empty", { text: t("matrix.empty") });
-  return h("div.table-wrap", {}, h("table.matrix", {},
+  return scroller(t("matrix.title"), h("table.matrix", {},
     h("caption", { text: t("matrix.title") }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("results.program") }), actors.map((a) => h("th", { scope: "col", class: a.local ? "pending" : null, text: a.name })))),
     h("tbody", {}, programs.map((p) => {
@@ -199,7 +227,7 @@ export function reviewView(ctx) {
   out.push(matrix({ ...ctx }, Object.values(s.actors), false));
   const m = planModule(ctx);
   if (!m) return [...out, h("p.hint", { text: t("program.loading") })];
-  for (const p of programsOf(s)) {
+  for (const p of programsByRank(s)) {
     const ind = p.indicators || [];
     const budget = p.budget || [];
     if (!ind.length && !budget.length && !(p.policies || []).length && !p.code) continue;

@@ -5,8 +5,9 @@ import { $, h, replace } from "./dom.js";
 import { applyStatic, t } from "./i18n.js";
 import { room, start } from "./app.js";
 import { card, clusterView, writingView } from "./cards.js";
-import { results, reviewView } from "./programs.js";
+import { matrix, results, reviewView } from "./programs.js";
 import { groupsGrid } from "./groups.js";
+import { fit } from "./screenfit.js";
 
 applyStatic();
 let audio = null;
@@ -39,12 +40,31 @@ function chime(volume = 0.25) {
   });
 }
 
-function lobby() {
-  const join = `${(document.body.dataset.base || location.origin).replace(/^https?:\/\//, "")}/r/${room}`;
-  return h("section.lobby", {},
-    h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: join }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
-    h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }));
+const joinAt = () => `${(document.body.dataset.base || location.origin).replace(/^https?:\/\//, "")}/r/${room}`;
+
+/** Who is in the room: their names, or only how many in an anonymous room. */
+function joined(s) {
+  const people = s.participants.filter((p) => p.role === "participant");
+  const count = h("p.joined-count", { text: t("lobby.people", { n: people.length }) });
+  if (s.settings.anonymous || !people.length) return h("section.joined", {}, count);
+  return h("section.joined", {}, count, h("ul.joined-names", {}, people.map((p) => h("li", { text: p.name }))));
 }
+
+function lobby(s) {
+  return h("section.lobby", {},
+    h("div.join-text", {}, h("p", { text: t("screen.join_at") }), h("p.url", { text: joinAt() }), h("p", { text: t("start.code") }), h("p.code", { text: room })),
+    h("img.qr", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") }),
+    joined(s));
+}
+
+// Latecomers join from the screen in every phase: the code and a small QR in a corner.
+function corner() {
+  return [h("div.corner-text", {}, h("span.corner-url", { text: joinAt() }), h("span.corner-code", { text: room })),
+    h("img.qr-corner", { src: `/r/${room}/qr.svg`, alt: t("start.qr_alt") })];
+}
+
+const refit = () => $("#fit") && fit($("#content"), $("#fit"), $("#pager"), document.body.dataset.phase);
+window.addEventListener("resize", refit);
 
 function focused(c) {
   const s = c.s;
@@ -68,7 +88,7 @@ function render(c) {
   const s = c.s;
   let body;
   switch (s.phase) {
-    case "lobby": body = [lobby()]; break;
+    case "lobby": body = [lobby(s)]; break;
     case "vision": case "issues": body = writingView(c, s.phase); break;
     case "cluster": body = clusterView(c); break;
     case "vote": {
@@ -77,12 +97,18 @@ function render(c) {
         h("ul.program-names", {}, Object.values(s.programs).map((p) => h("li", { text: p.title })))];
       break;
     }
+    // The phase's work first: in roles, the role matrix, then the ranking it follows.
+    case "roles": body = [matrix(c, Object.values(s.actors), false), ...(s.votes_revealed ? results(c) : [])]; break;
     default: body = reviewView(c);
   }
   const spot = focused(c);
   // While groups write apart the room sees every table side by side, unless one is in focus.
   const grouped = Object.keys(s.groups || {}).length && s.settings.grouped_phases.includes(s.phase);
   if (grouped && !spot) body = [groupsGrid(s)];
-  replace($("#content"), spot, body);
+  replace($("#content"), h("div.fit", { id: "fit" }, spot, body));
   $("#content").classList.toggle("has-focus", !!spot);
+  const where = $("#corner");
+  where.hidden = s.phase === "lobby";
+  if (!where.hidden && !where.childElementCount) replace(where, corner());
+  refit();
 }
