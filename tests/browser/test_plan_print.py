@@ -55,20 +55,19 @@ def test_printed_plan_table_fits_a4_landscape(browser: Any, language: str) -> No
     assert (842, 595) in sizes  # the plan table's pages are A4 landscape
 
 
-def test_the_screen_ranks_ties_as_the_record_does(server: Any, browser: Any, watch: Any) -> None:
-    """state.js's ``ranked``: equal totals share a rank (1, 2, 2, 4), like record.py."""
+def test_the_screen_ranks_as_the_server_does(server: Any, browser: Any, watch: Any) -> None:
+    """state.js's ``ranked`` draws the server's standings (ties shared), computing none."""
     page = watch.page(browser.new_context(), "ranks")
     page.goto(server.http + "/")  # the module under the pages' own origin
     ranks = page.evaluate(
         """async () => {
             const { ranked } = await import("/static/js/state.js");
-            const criteria = [{ key: "feasibility", weight: 1 }, { key: "urgency", weight: 1 }];
-            const row = (feasibility, urgency) => ({ feasibility, urgency });
-            const tallies = { a: row(5, 5), b: row(5, 2), c: row(2, 5), d: row(1, 1) };
             const programs = Object.fromEntries("abcd".split("").map((id) => [id, { id }]));
-            const s = { programs, settings: { voting: { criteria } }, votes: { tallies } };
-            return ranked(s).map((r) => [r.program.id, r.rank]);
+            const standings = { order: ["a", "c", "b", "d"], ranks: { a: 1, c: 2, b: 2, d: 4 },
+                                totals: { a: 10, c: 7, b: 7, d: 2 } };
+            const s = { programs, settings: { voting: { criteria: [] } }, votes: { standings } };
+            return ranked(s).map((r) => [r.program.id, r.rank, r.total]);
         }"""
     )
-    assert ranks == [["a", 1], ["b", 2], ["c", 2], ["d", 4]]
+    assert ranks == [["a", 1, 10], ["c", 2, 7], ["b", 2, 7], ["d", 4, 2]]
     assert watch.errors == []
