@@ -16,7 +16,8 @@ import pytest
 
 from server.export import render
 from server.export.charts import bars_svg
-from server.export.tables import RUPIAH, plan_table
+from server.export.plan import plan_table
+from server.export.tables import RUPIAH
 from server.export.view import build_report
 
 from .fixtures.workshop import record

@@ -21,8 +21,9 @@ from markupsafe import Markup, escape
 from .charts import bars_svg, quadrant_svg
 from .i18n import decimals, printable
 from .layout import body_parts, header_grid
+from .plan import plan_table
 from .split_chart import split_svg
-from .tables import Table, plan_table, snapshot_label, voting_summary
+from .tables import Table, snapshot_label, voting_summary
 from .view import Report
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")

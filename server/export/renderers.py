@@ -47,8 +47,9 @@ def xlsx(record: dict[str, Any], options: Options) -> bytes:
 
 def csv(record: dict[str, Any], options: Options) -> bytes:
     """The program table, or ``table="plan"`` / ``"matrix"``; the separator by language."""
+    from .plan import plan_table
     from .sheets import csv_separator, write_csv
-    from .tables import matrix_table, plan_table, programs_table
+    from .tables import matrix_table, programs_table
     from .view import build_report
 
     chosen = {"matrix": matrix_table, "plan": plan_table}.get(options.table or "", programs_table)

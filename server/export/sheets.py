@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import SEPARATORS
 from .i18n import parse_time
 from .layout import Spanned, body_grid, header_grid
+from .plan import plan_table
 from .tables import (
     Cell,
     Table,
@@ -35,7 +36,6 @@ from .tables import (
     matrix_table,
     neutralise,
     participants_table,
-    plan_table,
     programs_table,
     summary_table,
 )

@@ -15,12 +15,12 @@ from collections.abc import Iterable
 
 from .charts import bars_svg, quadrant_svg
 from .i18n import parse_time
+from .plan import plan_table
 from .tables import (
     followups_table,
     matrix_table,
     participants_table,
     phases_table,
-    plan_table,
     ranking_table,
     snapshot_label,
     voting_summary,
