@@ -30,6 +30,11 @@ SENT_FIELDS: dict[str, frozenset[str]] = {
 
 VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
 NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
+# Shaped per viewer below, or (the counts) the server's own: cards per author would name
+# the authors of an anonymous room.
+STATE_EXCLUDED = frozenset(
+    {"notes", "votes", "matrix", "participants", "ready", "cards_by_author", "vote_totals"}
+)
 
 
 @dataclass(slots=True)
@@ -173,7 +178,7 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
         }
     if s.votes_revealed:
         votes.update(tallies(s))
-    view = s.model_dump(mode="json", exclude={"notes", "votes", "matrix", "participants", "ready"})
+    view = s.model_dump(mode="json", exclude=set(STATE_EXCLUDED))
     view.update(
         notes=notes,
         hidden_notes=len(s.notes) - len(notes),
