@@ -6,6 +6,7 @@
     spwt bench workshop --scale 0.1 --duration 2           # a quick look
     spwt bench exports --cards 5000 --loops 4              # downloads against ack latency
     spwt bench bigroom --cards 5000 --people 1000          # a small room's op cost, a big one's
+    spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
@@ -91,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import exports
 
         return exports.main(given[1:])
+    if given[:1] == ["wire"]:  # bytes through a counting proxy, memory per connection
+        from . import wire
+
+        return wire.main(given[1:])
     if given[:1] == ["bigroom"]:  # two rooms of one server, the same load in each
         from . import bigroom
 
