@@ -16,13 +16,14 @@ Per room size:
 - **event**: bytes per ordinary event (a card move) at one connected recipient, over
   ``--events`` events.
 
-And once: **memory** per idle connection that negotiated what the client offered, from the
-server's resident memory before and after ``--idle`` connections joined (and read their
-welcome) in a small room, and the server's **CPU per delivery** while ``--fanout``
-connected clients receive ``--events`` moves.
+First, on the fresh server (memory the fills free would be reused and hide the cost):
+**memory** per idle connection that negotiated what ``--memory`` offers, from the server's
+resident memory before and after ``--idle`` connections joined (and read their welcome)
+in a small room, and the server's **CPU per delivery** while ``--fanout`` of them receive
+``--events`` moves. ``--ws-deflate`` sets the server's variant (server/deflate.py).
 
     spwt bench wire --cards 1000,5000
-    spwt bench wire --cards 1000 --ws-deflate lean    # the server's deflate variant
+    spwt bench wire --cards '' --ws-deflate nocontext # memory only, another deflate
     python -m bench.wire ...                          # the same without the CLI
 """
 
@@ -32,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -40,10 +42,90 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
+from server.state.models import COLORS
+
 from .bigroom import _create
 from .exports import ENV, ROOT, Member, _fill
 from .process import ServedProcess
 from .procstat import cpu_seconds, rss_bytes
+
+WORDS = [
+    "jalan",
+    "desa",
+    "rusak",
+    "air",
+    "bersih",
+    "sulit",
+    "musim",
+    "kemarau",
+    "sekolah",
+    "dasar",
+    "guru",
+    "kurang",
+    "puskesmas",
+    "jauh",
+    "bidan",
+    "posyandu",
+    "irigasi",
+    "sawah",
+    "banjir",
+    "jembatan",
+    "putus",
+    "pasar",
+    "sampah",
+    "listrik",
+    "padam",
+    "sinyal",
+    "internet",
+    "lemah",
+    "harga",
+    "pupuk",
+    "mahal",
+    "nelayan",
+    "perahu",
+    "modal",
+    "usaha",
+    "kecil",
+    "pelatihan",
+    "pemuda",
+    "stunting",
+    "gizi",
+    "balita",
+    "lampu",
+    "penerangan",
+    "drainase",
+    "tersumbat",
+    "longsor",
+    "tebing",
+    "hutan",
+    "mangrove",
+    "abrasi",
+    "pantai",
+    "wisata",
+    "homestay",
+    "pemandu",
+    "kopi",
+    "kakao",
+    "sapi",
+    "pakan",
+    "kandang",
+]
+
+
+async def fill_varied(base: str, room: str, key: str, cards: int) -> Member:
+    """``cards`` cards of 6 to 14 words drawn from a workshop's vocabulary (seeded): text
+    that compresses as people's cards do, not one sentence repeated."""
+    rng = random.Random(cards)
+    f = await Member.join(base, room, key=key)
+    await f.do("phase", kind="phase.set", phase="issues")
+    for start in range(0, cards, 200):
+        await asyncio.gather(*(
+            f.do(f"card-{i}", kind="note.add", color=rng.choice(COLORS),
+                 text=" ".join(rng.choices(WORDS, k=rng.randint(6, 14))).capitalize(),
+                 x=rng.randint(0, 3000), y=rng.randint(0, 2000))
+            for i in range(start, min(cards, start + 200))
+        ))  # fmt: skip
+    return f
 
 
 class Counter:
@@ -78,14 +160,20 @@ class Counter:
 
         await asyncio.gather(pipe(reader, up_w, False), pipe(up_r, writer, True))
 
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+
     def reset(self) -> None:
         self.down = self.up = 0
 
 
 async def _open(ws_base: str, room: str, deflate: bool, **hello: Any) -> tuple[Any, dict]:
     ws = await connect(
-        f"{ws_base}/ws/{room}", max_size=2**25, compression="deflate" if deflate else None
-    )
+        f"{ws_base}/ws/{room}", max_size=2**25, close_timeout=1,
+        compression="deflate" if deflate else None,
+    )  # fmt: skip
     await ws.send(json.dumps({"type": "hello", "name": "Telepon", **hello}))
     while True:
         frame = json.loads(await ws.recv())
@@ -112,7 +200,7 @@ async def room_bytes(
     base: str, counter: Counter, proxy: str, cards: int, deflate: bool, args: argparse.Namespace
 ) -> dict[str, Any]:
     room, key = _create(base, f"Bench {cards}")
-    f = await _fill(base, room, key, cards)
+    f = await fill_varied(base, room, key, cards)
     note = (await f.do("mine", kind="note.add", text="kartu penggerak"))["op"]["note"]
     counter.reset()
     ws, welcome = await _open(proxy, room, deflate)
@@ -194,26 +282,26 @@ async def measure(server: ServedProcess, args: argparse.Namespace) -> list[dict[
     counter = Counter(server.port)
     proxy = f"ws://127.0.0.1:{await counter.start()}"
     rows: list[dict[str, Any]] = []
+    pid = server.process.pid if server.process else 0
+    # Memory first, on a fresh server: memory freed by the rooms' fills would be reused by
+    # the connections and hide their cost.
+    mem = await idle_memory(server.http, server.ws, pid, args.memory == "deflate", args.idle)
+    socks, f = mem.pop("socks"), mem.pop("f")
+    mem.pop("room")
+    fan = socks[: args.fanout]
+    await asyncio.gather(*(ws.close() for ws, _ in socks[args.fanout :]))
+    mem["cpu_us_per_delivery"] = round(await delivery_cpu(pid, f, fan, args.events), 1)
+    mem["load"] = round(os.getloadavg()[0], 2)
+    await asyncio.gather(*(ws.close() for ws, _ in fan))
+    await f.close()
+    rows.append(mem)
+    print(json.dumps(rows[-1]), flush=True)
     offers = [True, False] if args.plain else [True]
-    for deflate in offers:
+    for deflate in offers if args.cards else []:
         for cards in (int(c) for c in args.cards.split(",") if c):
             rows.append(await room_bytes(server.http, counter, proxy, cards, deflate, args))
             print(json.dumps(rows[-1]), flush=True)
-    pid = server.process.pid if server.process else 0
-    for deflate in offers:
-        mem = await idle_memory(server.http, server.ws, pid, deflate, args.idle)
-        socks, f = mem.pop("socks"), mem.pop("f")
-        mem.pop("room")
-        fan = socks[: args.fanout]
-        for ws, _ in socks[args.fanout :]:
-            await ws.close()
-        mem["cpu_us_per_delivery"] = round(await delivery_cpu(pid, f, fan, args.events), 1)
-        mem["load"] = round(os.getloadavg()[0], 2)
-        for ws, _ in fan:
-            await ws.close()
-        await f.close()
-        rows.append(mem)
-        print(json.dumps(rows[-1]), flush=True)
+    await counter.close()
     return rows
 
 
@@ -227,6 +315,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--idle", type=int, default=400, help="idle connections for the memory")
     p.add_argument("--fanout", type=int, default=100, help="recipients for the CPU figure")
     p.add_argument("--plain", action="store_true", help="clients without deflate as well")
+    p.add_argument("--memory", choices=["deflate", "plain"], default="deflate",
+                   help="what the idle connections of the memory figure offer")  # fmt: skip
     p.add_argument("--ws-deflate", default=None, help="the server's SPWT_WS_DEFLATE")
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
     return p
@@ -259,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['reconnect_bytes']:,} | {r['event_bytes']} |")  # fmt: skip
     for r in rows:
         if "kb_per_connection" in r:
-            print(f"idle memory ({'deflate' if r['deflate'] else 'plain'}): "
+            print(f"idle memory (client offers {'deflate' if r['deflate'] else 'nothing'}): "
                   f"{r['kb_per_connection']} KB per connection over {r['connections']}; "
                   f"CPU {r['cpu_us_per_delivery']} µs per delivery (load {r['load']})")  # fmt: skip
     if args.json is not None:
