@@ -7,6 +7,7 @@
     spwt bench exports --cards 5000 --loops 4              # downloads against ack latency
     spwt bench bigroom --cards 5000 --people 1000          # a small room's op cost, a big one's
     spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
+    spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
@@ -92,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import exports
 
         return exports.main(given[1:])
+    if given[:1] == ["capacity"]:  # rounds of more and more rooms, until p99 or a loss
+        from . import capacity
+
+        return capacity.main(given[1:])
     if given[:1] == ["wire"]:  # bytes through a counting proxy, memory per connection
         from . import wire
 
