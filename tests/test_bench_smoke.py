@@ -126,3 +126,17 @@ def test_wire_smoke_run_counts_bytes_and_memory(tmp_path: Path, capsys) -> None:
     assert 0 < deflated["join_bytes"] < plain["join_bytes"]  # the proxy saw the compression
     assert 0 < deflated["reconnect_bytes"] < deflated["join_bytes"]
     assert "one event (bytes)" in capsys.readouterr().out
+
+
+@needs_server
+def test_capacity_smoke_run_stops_at_its_maximum(tmp_path: Path, capsys) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "capacity.json"
+    argv = ["capacity", "--start", "1", "--step", "1", "--max", "1", "--clients", "3",
+            "--duration", "1", "--p99", "100000"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [(r["target"], r["rooms"]) for r in rows] == [("ours", 1), ("relay", 1)]
+    assert all(r["delivered"] == r["expected"] > 0 for r in rows)
+    assert "| ours | 1+ |" in capsys.readouterr().out
