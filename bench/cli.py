@@ -5,6 +5,9 @@
     spwt bench workshop --redis-url redis://127.0.0.1:6379/0 --server-workers 2
     spwt bench workshop --scale 0.1 --duration 2           # a quick look
     spwt bench exports --cards 5000 --loops 4              # downloads against ack latency
+    spwt bench bigroom --cards 5000 --people 1000          # a small room's op cost, a big one's
+    spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
+    spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
@@ -90,6 +93,18 @@ def main(argv: list[str] | None = None) -> int:
         from . import exports
 
         return exports.main(given[1:])
+    if given[:1] == ["capacity"]:  # rounds of more and more rooms, until p99 or a loss
+        from . import capacity
+
+        return capacity.main(given[1:])
+    if given[:1] == ["wire"]:  # bytes through a counting proxy, memory per connection
+        from . import wire
+
+        return wire.main(given[1:])
+    if given[:1] == ["bigroom"]:  # two rooms of one server, the same load in each
+        from . import bigroom
+
+        return bigroom.main(given[1:])
     args = parser().parse_args(argv)
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

@@ -4,6 +4,11 @@ Baseline in the same run: the cheapest possible immutable step (one ``model_copy
 state per op), so the ratio says what the rules themselves cost.
 
     python -m bench.reducer [--ops 50000]
+
+Then the cost of one op in a small room (50 cards, 10 participants) and in a big one
+(5000 cards, 1000 participants who each cast 3 dots), with the votes hidden: ``note.add``
+(counts its author's cards), ``vote.cast`` and the views of its event (the participation
+every recipient is shown). Goal: the same in both.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 
 from server.state import Entry, Rejected, apply, create, parse_client_op, parse_logged_op
 from server.state.ops import RoomCreate
+from server.state.views import event_views
 
 
 def _room(participants: int = 30):
@@ -75,6 +81,58 @@ def _mix(state, ops: int) -> list[Entry]:
     return entries[:ops]
 
 
+def _sized(cards: int, people: int):
+    """A room in the vote phase: ``cards`` cards by ``people`` participants, 3 dots each."""
+    state = _room(people)
+    seq = state.seq
+
+    def step(by: str, **op: object):
+        nonlocal state, seq
+        seq += 1
+        entry = Entry(seq=seq, at=seq, by=by, op_id=str(seq), op=parse_client_op(op))
+        result = apply(state, entry)
+        assert not isinstance(result, Rejected), (op, result)
+        state = result[0]
+        return result[1]
+
+    step("u1", kind="phase.set", phase="issues")
+    for i in range(cards):
+        step(f"u{2 + i % people}", kind="note.add", text=f"Kartu {i}")
+    step("u1", kind="phase.set", phase="cluster")
+    programs = []
+    for c in range(6):
+        cluster = step("u1", kind="cluster.add", title=f"Klaster {c}")["op"]["cluster"]
+        programs.append(step("u1", kind="program.promote", cluster=cluster)["op"]["program"])
+    step("u1", kind="phase.set", phase="vote")
+    for i in range(people):
+        for n in range(3):
+            step(f"u{2 + i}", kind="vote.cast", program=programs[n], criterion="feasibility")
+    return state, programs
+
+
+def per_op(cards: int, people: int, repeat: int = 2000) -> dict[str, float]:
+    """µs of one op applied to the same state ``repeat`` times (process time)."""
+    state, programs = _sized(cards, people)
+    seq = state.seq + 1
+    add = Entry(seq=seq, at=seq, by="u1", op_id="a",
+                op=parse_client_op({"kind": "note.add", "text": "Kartu baru"}))  # fmt: skip
+    cast = Entry(seq=seq, at=seq, by="u2", op_id="v", op=parse_client_op(
+        {"kind": "vote.cast", "program": programs[4], "criterion": "urgency"}))  # fmt: skip
+    figures: dict[str, float] = {}
+    for name, entry in (("note.add", add), ("vote.cast", cast)):
+        started = time.process_time()
+        for _ in range(repeat):
+            result = apply(state, entry)
+        figures[name] = (time.process_time() - started) / repeat * 1e6
+        assert not isinstance(result, Rejected), result
+    after, event = apply(state, cast)  # type: ignore[misc]
+    started = time.process_time()
+    for _ in range(repeat):
+        event_views(event, after)
+    figures["vote views"] = (time.process_time() - started) / repeat * 1e6
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ops", type=int, default=50_000)
@@ -101,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     floor = len(entries) / (time.process_time() - started)
     print(f"baseline (one model_copy per op): {floor:,.0f} ops/s")
     print(f"ours/baseline = {ours / floor:.2f}")
+    small, big = per_op(50, 10), per_op(5000, 1000)
+    print("\n| op | 50 cards, 10 people (µs) | 5000 cards, 1000 people (µs) | big / small |")
+    print("|---|---|---|---|")
+    for name in small:
+        print(f"| {name} | {small[name]:.1f} | {big[name]:.1f} | {big[name] / small[name]:.2f} |")
     return 0
 
 

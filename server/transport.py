@@ -28,6 +28,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
+from .deflate import factory
 from .settings import Settings
 
 CLOSE_TIMEOUT = 3.0
@@ -87,7 +88,17 @@ class GuardedHttp(HttpToolsProtocol):
 
 
 class AbortingWebSocket(WebSocketsSansIOProtocol):
-    """uvicorn's WebSocket protocol, whose closes never wait on a peer that does not read."""
+    """uvicorn's WebSocket protocol, whose closes never wait on a peer that does not read,
+    with the per-message deflate of ``SPWT_WS_DEFLATE`` (server/deflate.py)."""
+
+    deflate: Any = ...  # the extension factory, read from the settings by the first socket
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if AbortingWebSocket.deflate is ...:
+            AbortingWebSocket.deflate = factory(Settings.from_env().ws_deflate)
+        if AbortingWebSocket.deflate is not None and self.conn.available_extensions:
+            self.conn.available_extensions = [AbortingWebSocket.deflate]
 
     async def send(self, message: Any) -> None:
         closing = message["type"] == "websocket.close"

@@ -94,3 +94,49 @@ def test_exports_smoke_run_times_acks_beside_downloads(tmp_path: Path, capsys) -
     assert row["samples"] == 20 and row["downloads"] >= 1
     assert row["baseline_p50"] > 0 and row["loaded_p99"] >= row["loaded_p50"]
     assert "| 1 (process) |" in capsys.readouterr().out
+
+
+@needs_server
+def test_bigroom_smoke_run_times_the_same_load_in_both_rooms(tmp_path: Path, capsys) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "bigroom.json"
+    argv = ["bigroom", "--cards", "60", "--people", "12", "--small-cards", "6",
+            "--clients", "3", "--rate", "20", "--seconds", "1", "--repeat", "1",
+            "--store", "memory"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    small, big = json.loads(out.read_text())
+    assert (small["room"], big["room"]) == ("small", "big")
+    assert small["samples"] == big["samples"] == 20
+    assert "big / small p99" in capsys.readouterr().out
+
+
+@needs_server
+# The bench leaves hundreds of sockets to the closing loop (it measures, it does not tidy).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_wire_smoke_run_counts_bytes_and_memory(tmp_path: Path, capsys) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "wire.json"
+    argv = ["wire", "--cards", "30", "--events", "10", "--missed", "5", "--idle", "10",
+            "--fanout", "3", "--plain"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    memory, deflated, plain = json.loads(out.read_text())
+    assert memory["connections"] == 10 and memory["cpu_us_per_delivery"] >= 0  # in ticks
+    assert 0 < deflated["join_bytes"] < plain["join_bytes"]  # the proxy saw the compression
+    assert 0 < deflated["reconnect_bytes"] < deflated["join_bytes"]
+    assert "one event (bytes)" in capsys.readouterr().out
+
+
+@needs_server
+def test_capacity_smoke_run_stops_at_its_maximum(tmp_path: Path, capsys) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "capacity.json"
+    argv = ["capacity", "--start", "1", "--step", "1", "--max", "1", "--clients", "3",
+            "--duration", "1", "--p99", "100000"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [(r["target"], r["rooms"]) for r in rows] == [("ours", 1), ("relay", 1)]
+    assert all(r["delivered"] == r["expected"] > 0 for r in rows)
+    assert "| ours | 1+ |" in capsys.readouterr().out

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.state import InvalidOp, Rejected, RoomState, parse_client_op, replay
+from server.state.counts import cards_by_author, vote_totals
 from server.state.models import NO_FIELDS, PHASES, ROLES_IN_MATRIX, split_vote_key
 from server.state.tally import tallies
 from server.state.views import event_views
@@ -104,6 +105,9 @@ def assert_consistent(s: RoomState) -> None:
             for crit, dots in row.items():
                 assert sum(group[crit] for group in split[p].values()) == dots
     assert set(s.commitments) <= set(s.programs)
+    # The counts kept by difference are those counted from scratch (counts.py).
+    assert s.cards_by_author == cards_by_author(s.notes)
+    assert s.vote_totals == vote_totals(s.votes)
     assert all(set(row) <= set(s.actors) for row in s.commitments.values())
     assert all(f.actor is None or f.actor in s.actors for f in s.followups.values())
 

@@ -117,6 +117,19 @@ def test_a_snapshot_is_due_every_snapshot_every_events() -> None:
     assert not run(core, by(p, "p2", "note.add", text="b")).snapshot_due
 
 
+def test_a_room_with_more_cards_than_snapshot_every_snapshots_once_per_card() -> None:
+    """A snapshot costs as much as the room is big: a big room takes one less often."""
+    core = new_core()
+    _, p = people(core)  # seq 4
+    cards = [by(p, f"c{i}", "note.add", text=f"kartu {i}") for i in range(8)]
+    assert run(core, *cards).snapshot_due  # seq 12, 8 cards
+    core.snapshot()
+    for i in range(7):  # seq 13..19: 5 ops are past snapshot_every, 8 not yet
+        moved = run(core, by(p, f"m{i}", "note.move", note="n5", x=i, y=i))
+        assert not moved.snapshot_due
+    assert run(core, by(p, "m7", "note.move", note="n5", x=0, y=0)).snapshot_due  # seq 20
+
+
 def test_received_events_apply_in_order_and_a_gap_asks_for_the_log() -> None:
     writer, reader = new_core(), new_core()
     f, p = people(writer)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from . import counts
 
 PHASES: tuple[str, ...] = (
     "lobby",
@@ -334,6 +336,23 @@ class RoomState(Frozen):
     origins: dict[str, Origin] = Field(default_factory=dict)
     groups: dict[str, Group] = Field(default_factory=dict)
     membership: dict[str, str] = Field(default_factory=dict)  # participant id -> group id
+    # Kept by the reducer from ``notes`` and ``votes`` (see counts.py); never sent to clients.
+    cards_by_author: dict[str, int] = Field(default_factory=dict)
+    vote_totals: dict[str, int] = Field(
+        default_factory=lambda: {"voters": 0, "dots": 0, "entries": 0}
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_counts(cls, data: Any) -> Any:
+        """A state stored before the counts existed (or built by hand) derives them."""
+        if isinstance(data, dict) and not ("cards_by_author" in data and "vote_totals" in data):
+            data = {
+                "cards_by_author": counts.cards_by_author(data.get("notes") or {}),
+                "vote_totals": counts.vote_totals(data.get("votes") or {}),
+                **data,
+            }
+        return data
 
     def role_of(self, participant: str) -> Role | None:
         who = self.participants.get(participant)

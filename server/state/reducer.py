@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from . import ops as o
 from .codes import Code
+from .counts import recounted
 from .models import PhaseSpan, RoomState, Settings, horizon_years
 from .rules import OPEN, RULES, Event, Rejected, Rule
 from .text import clean
@@ -52,12 +53,13 @@ def apply(state: RoomState, entry: o.Entry) -> tuple[RoomState, Event] | Rejecte
         outcome = rule_.handler(state, entry, op)
     except Rejected as rejection:
         return rejection
-    state, extra = outcome if isinstance(outcome, tuple) else (outcome, None)
+    after, extra = outcome if isinstance(outcome, tuple) else (outcome, None)
     wire_op = op.normalised()
     if extra:
         wire_op.update(extra)
     event = entry.to_wire(wire_op)
-    return state.model_copy(update={"seq": entry.seq, "at": entry.at}), event
+    update = {"seq": entry.seq, "at": entry.at, **recounted(state, after)}
+    return after.model_copy(update=update), event
 
 
 def replay(entries: Iterable[o.Entry], state: RoomState | None = None) -> RoomState:

@@ -101,8 +101,6 @@ def _row(s: RoomState, given: dict[str, list[int]]) -> dict[str, float]:
 
 def participation(s: RoomState) -> dict[str, int]:
     """What may be seen before a reveal: how many voted and how many dots (or scores) used."""
-    if s.settings.voting.mode == "dots":
-        used = sum(sum(mine.values()) for mine in s.votes.values())
-    else:
-        used = sum(len(mine) for mine in s.votes.values())
-    return {"voters": sum(1 for mine in s.votes.values() if mine), "used": used}
+    totals = s.vote_totals  # kept by the rules (counts.py): no scan of every ballot
+    used = totals["dots"] if s.settings.voting.mode == "dots" else totals["entries"]
+    return {"voters": totals["voters"], "used": used}

@@ -32,6 +32,12 @@ SENT_FIELDS: dict[str, frozenset[str]] = {
 VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
 NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
 GROUPED_KINDS = NOTE_KINDS | {"cluster.add", "cluster.rename", "cluster.delete", "cluster.merge"}
+# Shaped per viewer below, or (the counts) the server's own: cards per author would name
+# the authors of an anonymous room.
+STATE_EXCLUDED = frozenset(
+    {"notes", "clusters", "votes", "matrix", "participants", "ready", "cards_by_author",
+     "vote_totals"}
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -226,9 +232,7 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
     if s.votes_revealed:
         counted = tallies(s)
         votes.update(counted, standings=standings(s, counted))
-    view = s.model_dump(
-        mode="json", exclude={"notes", "clusters", "votes", "matrix", "participants", "ready"}
-    )
+    view = s.model_dump(mode="json", exclude=set(STATE_EXCLUDED))
     view.update(
         notes=notes,
         clusters={

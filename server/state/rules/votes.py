@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import ops as o
 from ..codes import Code
+from ..counts import ballot_changed
 from ..models import Program, RoomState, split_vote_key, vote_key
 from .base import (
     VOTING,
@@ -50,10 +51,13 @@ def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
 
 
 def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:
-    mine = {k: v for k, v in s.votes.get(voter, {}).items() if k != key}
+    before = s.votes.get(voter, {})
+    mine = {k: v for k, v in before.items() if k != key}
     if value:
         mine[key] = value
-    return s.model_copy(update={"votes": {**s.votes, voter: mine}})
+    # The totals by difference: the reducer would otherwise recount every ballot.
+    totals = ballot_changed(s.vote_totals, before, mine)
+    return s.model_copy(update={"votes": {**s.votes, voter: mine}, "vote_totals": totals})
 
 
 def voting_open(s: RoomState) -> None:
