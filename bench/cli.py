@@ -6,6 +6,7 @@
     spwt bench workshop --scale 0.1 --duration 2           # a quick look
     spwt bench exports --cards 5000 --loops 4              # downloads against ack latency
     spwt bench bigroom --cards 5000 --people 1000          # a small room's op cost, a big one's
+    spwt bench groups --people 80 --groups 6              # 6 working groups against one room
     spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
     spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
     python -m bench.cli ...                               # the same without the CLI
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import bigroom
 
         return bigroom.main(given[1:])
+    if given[:1] == ["groups"]:  # a grouped room and an ungrouped one, the same load
+        from . import groups
+
+        return groups.main(given[1:])
     args = parser().parse_args(argv)
     unknown = [s for s in args.scenarios if s not in SCENARIOS]
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

@@ -112,6 +112,22 @@ def test_bigroom_smoke_run_times_the_same_load_in_both_rooms(tmp_path: Path, cap
 
 
 @needs_server
+def test_groups_smoke_run_times_the_same_load_with_and_without_groups(
+    tmp_path: Path, capsys
+) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "groups.json"
+    argv = ["groups", "--people", "6", "--groups", "3", "--rate", "20", "--seconds", "1",
+            "--repeat", "1"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    ungrouped, grouped = json.loads(out.read_text())
+    assert (ungrouped["room"], grouped["room"]) == ("ungrouped", "grouped")
+    assert ungrouped["samples"] == grouped["samples"] == 40  # 20 written, 20 moved
+    assert "grouped / ungrouped p99" in capsys.readouterr().out
+
+
+@needs_server
 # The bench leaves hundreds of sockets to the closing loop (it measures, it does not tidy).
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_wire_smoke_run_counts_bytes_and_memory(tmp_path: Path, capsys) -> None:
