@@ -112,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", type=float, default=40.0, help="ops per second in all")
     p.add_argument("--seconds", type=float, default=15.0, help="per stage")
     p.add_argument("--repeat", type=int, default=2, help="load runs per room, interleaved")
+    p.add_argument("--store", default="sqlite", choices=["sqlite", "memory"],
+                   help="memory: no fsync in the ack: the rules' and views' cost")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
     return p
 
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
         "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
     ]  # fmt: skip
+    if args.store == "memory":
+        command += ["--redis-url", "memory://"]
     server.spawn(command, {**os.environ, **ENV}, cwd=ROOT)
     try:
         rows = asyncio.run(measure(server.http, args))
