@@ -26,14 +26,13 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .exports import ENV, ROOT, Member, _p
-from .process import ServedProcess
+from . import pairs
+from .exports import Member, _p
 
 PAPER_MAX = 500  # server/state/rules/people.py: participants without a device per room
 TEXT = "Kartu nomor {}: jalan desa rusak, air bersih sulit di musim kemarau"
@@ -188,32 +187,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="spwt-bench-bigroom-"))
-    server = ServedProcess("bigroom", folder)
-    command = [
-        sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-        "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
-    ]  # fmt: skip
-    if args.store == "memory":
-        command += ["--redis-url", "memory://"]
-    server.spawn(command, {**os.environ, **ENV}, cwd=ROOT)
-    try:
-        rows = asyncio.run(measure(server.http, args))
-    finally:
-        server.stop()
-    p99 = {name: statistics.median(r["p99"] for r in rows if r["room"] == name)
-           for name in ("small", "big")}  # fmt: skip
-    print()
-    print("| room | cards | participants | ack p50 / p99 (ms), each run | load avg |")
-    print("|---|---|---|---|---|")
-    for name in ("small", "big"):
-        mine = [r for r in rows if r["room"] == name]
-        runs = ", ".join(f"{r['p50']} / {r['p99']}" for r in mine)
-        print(f"| {name} | {mine[0]['cards']} | {mine[0]['people']} | {runs} | "
-              f"{', '.join(str(r['load']) for r in mine)} |")  # fmt: skip
-    print(f"\nbig / small p99 (medians): {p99['big'] / p99['small']:.2f}x")
-    if args.json is not None:
-        args.json.write_text(json.dumps(rows, indent=2))
+    rows = pairs.serve("bigroom", args.store, lambda base: measure(base, args))
+    columns = {"cards": "cards", "participants": "people"}
+    pairs.report(rows, ("small", "big"), columns, args.json)
     return 0
 
 

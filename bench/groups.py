@@ -21,14 +21,13 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from . import pairs
 from .bigroom import _create
-from .exports import ENV, ROOT, Member, _p
-from .process import ServedProcess
+from .exports import Member, _p
 
 
 async def _room(base: str, people: int, groups: int) -> tuple[Member, list[Member]]:
@@ -120,32 +119,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="spwt-bench-groups-"))
-    server = ServedProcess("groups", folder)
-    command = [
-        sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-        "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
-    ]  # fmt: skip
-    if args.store == "memory":
-        command += ["--redis-url", "memory://"]
-    server.spawn(command, {**os.environ, **ENV}, cwd=ROOT)
-    try:
-        rows = asyncio.run(measure(server.http, args))
-    finally:
-        server.stop()
-    p99 = {name: statistics.median(r["p99"] for r in rows if r["room"] == name)
-           for name in ("ungrouped", "grouped")}  # fmt: skip
-    print()
-    print("| room | participants | ack p50 / p99 (ms), each run | load avg |")
-    print("|---|---|---|---|")
-    for name in ("ungrouped", "grouped"):
-        mine = [r for r in rows if r["room"] == name]
-        runs = ", ".join(f"{r['p50']} / {r['p99']}" for r in mine)
-        print(f"| {name} | {mine[0]['people']} | {runs} | "
-              f"{', '.join(str(r['load']) for r in mine)} |")  # fmt: skip
-    print(f"\ngrouped / ungrouped p99 (medians): {p99['grouped'] / p99['ungrouped']:.2f}x")
-    if args.json is not None:
-        args.json.write_text(json.dumps(rows, indent=2))
+    rows = pairs.serve("groups", args.store, lambda base: measure(base, args))
+    pairs.report(rows, ("ungrouped", "grouped"), {"participants": "people"}, args.json)
     return 0
 
 

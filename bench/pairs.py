@@ -1,0 +1,54 @@
+"""Two rooms of one server under the same load, and the ratio of their p99 (``bigroom``,
+``groups``): the server they share, and the table they print."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from .exports import ENV, ROOT
+from .process import ServedProcess
+
+Rows = list[dict[str, Any]]
+
+
+def serve(name: str, store: str, measure: Callable[[str], Awaitable[Rows]]) -> Rows:
+    """``measure(base_url)`` against a fresh ``spwt serve`` (``store``: sqlite or memory)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"spwt-bench-{name}-"))
+    server = ServedProcess(name, folder)
+    command = [
+        sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+        "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
+    ]  # fmt: skip
+    if store == "memory":
+        command += ["--redis-url", "memory://"]
+    server.spawn(command, {**os.environ, **ENV}, cwd=ROOT)
+    try:
+        return asyncio.run(measure(server.http))
+    finally:
+        server.stop()
+
+
+def report(rows: Rows, rooms: tuple[str, str], columns: dict[str, str], out: Path | None) -> None:
+    """The runs of each room as a Markdown table (``columns``: heading -> row key), then the
+    second room's p99 over the first's (medians of the runs)."""
+    p99 = {name: statistics.median(r["p99"] for r in rows if r["room"] == name) for name in rooms}
+    print()
+    print(f"| room | {' | '.join(columns)} | ack p50 / p99 (ms), each run | load avg |")
+    print("|---|" + "---|" * (len(columns) + 2))
+    for name in rooms:
+        mine = [r for r in rows if r["room"] == name]
+        runs = ", ".join(f"{r['p50']} / {r['p99']}" for r in mine)
+        fixed = " | ".join(str(mine[0][key]) for key in columns.values())
+        print(f"| {name} | {fixed} | {runs} | {', '.join(str(r['load']) for r in mine)} |")
+    second, first = rooms[1], rooms[0]
+    print(f"\n{second} / {first} p99 (medians): {p99[second] / p99[first]:.2f}x")
+    if out is not None:
+        out.write_text(json.dumps(rows, indent=2))
