@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import statistics
 import sys
 import time
 import urllib.request
@@ -32,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pairs
-from .exports import Member, _p
+from .exports import Member
 
 PAPER_MAX = 500  # server/state/rules/people.py: participants without a device per room
 TEXT = "Kartu nomor {}: jalan desa rusak, air bersih sulit di musim kemarau"
@@ -157,12 +155,7 @@ async def measure(base: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     for _ in range(args.repeat):
         for (name, cards, people), (_, room, f, programs) in zip(sizes, filled, strict=True):
             lat = await load(base, room, f, programs, args)
-            rows.append({
-                "room": name, "cards": cards, "people": people, "samples": len(lat),
-                "p50": round(statistics.median(lat), 1), "p99": round(_p(lat, 0.99), 1),
-                "load": round(os.getloadavg()[0], 2),
-            })  # fmt: skip
-            print(json.dumps(rows[-1]), flush=True)
+            rows.append(pairs.run_row(name, lat, cards=cards, people=people))
     return rows
 
 

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,7 +24,7 @@ from typing import Any
 
 from . import pairs
 from .bigroom import _create
-from .exports import Member, _p
+from .exports import Member
 
 
 async def _room(base: str, people: int, groups: int) -> tuple[Member, list[Member]]:
@@ -89,12 +86,7 @@ async def measure(base: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     for _ in range(args.repeat):
         for name, f, members in filled:
             lat = await _load(f, members, args)
-            rows.append({
-                "room": name, "people": args.people, "samples": len(lat),
-                "p50": round(statistics.median(lat), 1), "p99": round(_p(lat, 0.99), 1),
-                "load": round(os.getloadavg()[0], 2),
-            })  # fmt: skip
-            print(json.dumps(rows[-1]), flush=True)
+            rows.append(pairs.run_row(name, lat, people=args.people))
     for _, f, members in filled:
         for m in (f, *members):
             await m.close()

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from .exports import ENV, ROOT
+from .exports import ENV, ROOT, _p
 from .process import ServedProcess
 
 Rows = list[dict[str, Any]]
@@ -34,6 +34,17 @@ def serve(name: str, store: str, measure: Callable[[str], Awaitable[Rows]]) -> R
         return asyncio.run(measure(server.http))
     finally:
         server.stop()
+
+
+def run_row(room: str, latencies: list[float], **fixed: Any) -> dict[str, Any]:
+    """One load run's figures (ack latencies in ms), printed as they come."""
+    row = {
+        "room": room, **fixed, "samples": len(latencies),
+        "p50": round(statistics.median(latencies), 1), "p99": round(_p(latencies, 0.99), 1),
+        "load": round(os.getloadavg()[0], 2),
+    }  # fmt: skip
+    print(json.dumps(row), flush=True)
+    return row
 
 
 def report(rows: Rows, rooms: tuple[str, str], columns: dict[str, str], out: Path | None) -> None:
