@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .. import ops as o
 from ..codes import Code
 from ..models import PHASES, Cluster, Criterion, Note, Program, RoomState
+from ..ops import Entry, Op
 from ..text import clean
 
 Event = dict[str, Any]
@@ -54,7 +54,7 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(op: type[o.Op], who: Who, phases: Iterable[str] | None = None) -> Callable[..., Any]:
+def rule(op: type[Op], who: Who, phases: Iterable[str] | None = None) -> Callable[..., Any]:
     """Bind the handler of ``op``'s kind, with who may send it and in which phases.
 
     The op's model and its rule stand side by side; the kind is read from the model.
@@ -122,7 +122,7 @@ def criterion_of(s: RoomState, key: str) -> Criterion:
     raise Rejected(Code.INVALID, f"no voting criterion {key}")
 
 
-def own_or_facilitator(s: RoomState, e: o.Entry, note: Note) -> None:
+def own_or_facilitator(s: RoomState, e: Entry, note: Note) -> None:
     if note.author != e.by and s.role_of(e.by) != "facilitator":
         raise Rejected(Code.FORBIDDEN, "only the author or the facilitator may do this")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import ops as o
 from ..codes import Code
 from ..models import COLORS, Cluster, Note, RoomState
+from ..ops import Entry
+from ..ops import cards as o
 from .base import (
     CLUSTERING,
     OPEN,
@@ -26,7 +27,7 @@ from .groups import my_group, rapporteur_rights, within_group
 
 
 @rule(o.NoteAdd, who="member", phases=WRITING)
-def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
+def note_add(s: RoomState, e: Entry, op: o.NoteAdd) -> Outcome:
     text = required_text(op.text, s.limits.text)
     color = op.color or COLORS[0]
     if color not in COLORS:
@@ -50,7 +51,7 @@ def note_add(s: RoomState, e: o.Entry, op: o.NoteAdd) -> Outcome:
 
 
 @rule(o.NoteEdit, who="member", phases=OPEN)
-def note_edit(s: RoomState, e: o.Entry, op: o.NoteEdit) -> Outcome:
+def note_edit(s: RoomState, e: Entry, op: o.NoteEdit) -> Outcome:
     note = note_of(s, op.note)
     own_or_facilitator(s, e, note)
     text = required_text(op.text, s.limits.text)
@@ -59,7 +60,7 @@ def note_edit(s: RoomState, e: o.Entry, op: o.NoteEdit) -> Outcome:
 
 
 @rule(o.NoteDelete, who="member", phases=OPEN)
-def note_delete(s: RoomState, e: o.Entry, op: o.NoteDelete) -> Outcome:
+def note_delete(s: RoomState, e: Entry, op: o.NoteDelete) -> Outcome:
     note = note_of(s, op.note)
     own_or_facilitator(s, e, note)
     notes = {k: v for k, v in s.notes.items() if k != note.id}
@@ -67,7 +68,7 @@ def note_delete(s: RoomState, e: o.Entry, op: o.NoteDelete) -> Outcome:
 
 
 @rule(o.NoteMove, who="member", phases=OPEN)
-def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
+def note_move(s: RoomState, e: Entry, op: o.NoteMove) -> Outcome:
     note = note_of(s, op.note)
     if s.phase != "cluster":
         own_or_facilitator(s, e, note)
@@ -80,7 +81,7 @@ def note_move(s: RoomState, e: o.Entry, op: o.NoteMove) -> Outcome:
 
 
 @rule(o.ClusterAdd, who="member", phases=CLUSTERING)
-def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
+def cluster_add(s: RoomState, e: Entry, op: o.ClusterAdd) -> Outcome:
     title = required_text(op.title, s.limits.title, "title")
     cluster = Cluster(id=f"c{e.seq}", title=title, created_at=e.at, group=my_group(s, e.by))
     return s.model_copy(update={"clusters": {**s.clusters, cluster.id: cluster}}), {
@@ -91,7 +92,7 @@ def cluster_add(s: RoomState, e: o.Entry, op: o.ClusterAdd) -> Outcome:
 
 
 @rule(o.ClusterRename, who="member", phases=CLUSTERING)
-def cluster_rename(s: RoomState, e: o.Entry, op: o.ClusterRename) -> Outcome:
+def cluster_rename(s: RoomState, e: Entry, op: o.ClusterRename) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     rapporteur_rights(s, e, cluster.group)
     title = required_text(op.title, s.limits.title, "title")
@@ -114,7 +115,7 @@ def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
 
 
 @rule(o.ClusterDelete, who="member", phases=CLUSTERING)
-def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
+def cluster_delete(s: RoomState, e: Entry, op: o.ClusterDelete) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     within_group(s, e, cluster.group)
     changes = _fold_cluster(s, cluster.id, None)
@@ -122,7 +123,7 @@ def cluster_delete(s: RoomState, e: o.Entry, op: o.ClusterDelete) -> Outcome:
 
 
 @rule(o.ClusterMerge, who="member", phases=CLUSTERING)
-def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
+def cluster_merge(s: RoomState, e: Entry, op: o.ClusterMerge) -> Outcome:
     cluster, into = cluster_of(s, op.cluster), cluster_of(s, op.into)
     if cluster.id == into.id:
         raise Rejected(Code.INVALID, "a cluster cannot merge into itself")
@@ -145,7 +146,7 @@ def cluster_merge(s: RoomState, e: o.Entry, op: o.ClusterMerge) -> Outcome:
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)
-def note_cluster(s: RoomState, e: o.Entry, op: o.NoteCluster) -> Outcome:
+def note_cluster(s: RoomState, e: Entry, op: o.NoteCluster) -> Outcome:
     note = note_of(s, op.note)
     within_group(s, e, note.group)
     if op.cluster is not None:

@@ -7,9 +7,10 @@ Both go into the berita acara that the agencies sign.
 
 from __future__ import annotations
 
-from .. import ops as o
 from ..codes import Code
 from ..models import Followup, RoomState
+from ..ops import Entry
+from ..ops import commitments as o
 from .base import Outcome, Rejected, optional_text, program_of, required_text, rule
 
 
@@ -20,7 +21,7 @@ def _actor_of(s: RoomState, actor: str) -> str:
 
 
 @rule(o.CommitmentSet, who="member", phases=("roles", "review"))
-def commitment_set(s: RoomState, e: o.Entry, op: o.CommitmentSet) -> Outcome:
+def commitment_set(s: RoomState, e: Entry, op: o.CommitmentSet) -> Outcome:
     program = program_of(s, op.program).id
     actor = _actor_of(s, op.actor)
     text = optional_text(op.text or "", s.limits.text, "commitment")
@@ -31,7 +32,7 @@ def commitment_set(s: RoomState, e: o.Entry, op: o.CommitmentSet) -> Outcome:
 
 
 @rule(o.FollowupAdd, who="facilitator")
-def followup_add(s: RoomState, e: o.Entry, op: o.FollowupAdd) -> Outcome:
+def followup_add(s: RoomState, e: Entry, op: o.FollowupAdd) -> Outcome:
     followup = Followup(
         id=f"f{e.seq}",
         text=required_text(op.text, s.limits.text),
@@ -47,7 +48,7 @@ def followup_add(s: RoomState, e: o.Entry, op: o.FollowupAdd) -> Outcome:
 
 
 @rule(o.FollowupDelete, who="facilitator")
-def followup_delete(s: RoomState, e: o.Entry, op: o.FollowupDelete) -> Outcome:
+def followup_delete(s: RoomState, e: Entry, op: o.FollowupDelete) -> Outcome:
     if op.followup not in s.followups:
         raise Rejected(Code.NOT_FOUND, f"no follow-up {op.followup}")
     return s.model_copy(

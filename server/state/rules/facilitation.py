@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import ops as o
 from ..codes import Code
 from ..models import (
     PHASES,
@@ -20,6 +19,8 @@ from ..models import (
     horizon_years,
     split_vote_key,
 )
+from ..ops import Entry
+from ..ops import facilitation as o
 from ..standings import standings
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list
@@ -29,7 +30,7 @@ from .groups import grouped_phases, regrouped
 
 
 @rule(o.VisionSet, who="facilitator")
-def vision_set(s: RoomState, e: o.Entry, op: o.VisionSet) -> Outcome:
+def vision_set(s: RoomState, e: Entry, op: o.VisionSet) -> Outcome:
     statement = optional_text(op.text, s.limits.text * 4, "vision")
     missions = text_list(op.missions, s.limits.text, "missions")
     return s.model_copy(update={"vision": Vision(statement=statement, missions=missions)})
@@ -75,7 +76,7 @@ def _votes_fit(s: RoomState, settings: Settings) -> bool:
 
 
 @rule(o.RoomConfigure, who="facilitator")
-def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
+def room_configure(s: RoomState, e: Entry, op: o.RoomConfigure) -> Outcome:
     given = op.model_dump(exclude_unset=True, exclude={"kind"})
     changes: dict[str, Any] = {}
     if "title" in given:
@@ -120,7 +121,7 @@ def room_configure(s: RoomState, e: o.Entry, op: o.RoomConfigure) -> Outcome:
 
 
 @rule(o.PhaseSet, who="facilitator")
-def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
+def phase_set(s: RoomState, e: Entry, op: o.PhaseSet) -> Outcome:
     allowed = {*s.settings.phases, "lobby", "closed"}
     if op.phase not in PHASES or op.phase not in allowed:
         raise Rejected(
@@ -147,18 +148,18 @@ def phase_set(s: RoomState, e: o.Entry, op: o.PhaseSet) -> Outcome:
 
 
 @rule(o.TimerStart, who="facilitator")
-def timer_start(s: RoomState, e: o.Entry, op: o.TimerStart) -> Outcome:
+def timer_start(s: RoomState, e: Entry, op: o.TimerStart) -> Outcome:
     timer = Timer(started_at=e.at, seconds=op.seconds, ends_at=e.at + op.seconds * 1000)
     return s.model_copy(update={"timer": timer}), {"ends_at": timer.ends_at}
 
 
 @rule(o.TimerStop, who="facilitator")
-def timer_stop(s: RoomState, e: o.Entry, op: o.TimerStop) -> Outcome:
+def timer_stop(s: RoomState, e: Entry, op: o.TimerStop) -> Outcome:
     return s.model_copy(update={"timer": None})
 
 
 @rule(o.VotesReveal, who="facilitator")
-def votes_reveal(s: RoomState, e: o.Entry, op: o.VotesReveal) -> Outcome:
+def votes_reveal(s: RoomState, e: Entry, op: o.VotesReveal) -> Outcome:
     counted = tallies(s)
     return s.model_copy(update={"votes_revealed": True}), {
         **counted,
@@ -167,12 +168,12 @@ def votes_reveal(s: RoomState, e: o.Entry, op: o.VotesReveal) -> Outcome:
 
 
 @rule(o.VotesHide, who="facilitator")
-def votes_hide(s: RoomState, e: o.Entry, op: o.VotesHide) -> Outcome:
+def votes_hide(s: RoomState, e: Entry, op: o.VotesHide) -> Outcome:
     return s.model_copy(update={"votes_revealed": False})
 
 
 @rule(o.NotesReveal, who="facilitator")
-def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
+def notes_reveal(s: RoomState, e: Entry, op: o.NotesReveal) -> Outcome:
     cards = [n.model_dump(mode="json") for n in s.notes.values()]
     phases = s.revealed_phases | {n.phase for n in s.notes.values()} | {s.phase}
     return s.model_copy(update={"notes_revealed": True, "revealed_phases": phases}), {
@@ -181,12 +182,12 @@ def notes_reveal(s: RoomState, e: o.Entry, op: o.NotesReveal) -> Outcome:
 
 
 @rule(o.NotesHide, who="facilitator")
-def notes_hide(s: RoomState, e: o.Entry, op: o.NotesHide) -> Outcome:
+def notes_hide(s: RoomState, e: Entry, op: o.NotesHide) -> Outcome:
     return s.model_copy(update={"notes_revealed": False, "revealed_phases": frozenset()})
 
 
 @rule(o.FocusSet, who="facilitator")
-def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
+def focus_set(s: RoomState, e: Entry, op: o.FocusSet) -> Outcome:
     target = op.target
     if target is not None and not (
         target in s.notes or target in s.clusters or target in s.programs or target in s.groups
@@ -196,23 +197,23 @@ def focus_set(s: RoomState, e: o.Entry, op: o.FocusSet) -> Outcome:
 
 
 @rule(o.ParticipantReady, who="member")
-def participant_ready(s: RoomState, e: o.Entry, op: o.ParticipantReady) -> Outcome:
+def participant_ready(s: RoomState, e: Entry, op: o.ParticipantReady) -> Outcome:
     ready = s.ready | {e.by} if op.ready else s.ready - {e.by}
     return s.model_copy(update={"ready": ready})
 
 
 @rule(o.BoardLock, who="facilitator")
-def board_lock(s: RoomState, e: o.Entry, op: o.BoardLock) -> Outcome:
+def board_lock(s: RoomState, e: Entry, op: o.BoardLock) -> Outcome:
     return s.model_copy(update={"locked": True})
 
 
 @rule(o.BoardUnlock, who="facilitator")
-def board_unlock(s: RoomState, e: o.Entry, op: o.BoardUnlock) -> Outcome:
+def board_unlock(s: RoomState, e: Entry, op: o.BoardUnlock) -> Outcome:
     return s.model_copy(update={"locked": False})
 
 
 @rule(o.ParticipantRemove, who="facilitator")
-def participant_remove(s: RoomState, e: o.Entry, op: o.ParticipantRemove) -> Outcome:
+def participant_remove(s: RoomState, e: Entry, op: o.ParticipantRemove) -> Outcome:
     who = s.participants.get(op.participant)
     if who is None or who.removed:
         raise Rejected(Code.NOT_FOUND, f"no participant {op.participant}")
@@ -228,14 +229,14 @@ def participant_remove(s: RoomState, e: o.Entry, op: o.ParticipantRemove) -> Out
     )
 
 
-def _snapshot(s: RoomState, e: o.Entry, label: str, phase: str, final: bool) -> SnapshotInfo:
+def _snapshot(s: RoomState, e: Entry, label: str, phase: str, final: bool) -> SnapshotInfo:
     return SnapshotInfo(
         n=len(s.snapshots) + 1, seq=e.seq, label=label, taken_at=e.at, phase=phase, final=final
     )
 
 
 @rule(o.SnapshotTake, who="facilitator")
-def snapshot_take(s: RoomState, e: o.Entry, op: o.SnapshotTake) -> Outcome:
+def snapshot_take(s: RoomState, e: Entry, op: o.SnapshotTake) -> Outcome:
     label = optional_text(op.label, s.limits.title, "label")
     snapshot = _snapshot(s, e, label, s.phase, final=s.phase == "closed")
     return s.model_copy(update={"snapshots": (*s.snapshots, snapshot)}), {

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .. import ops as o
 from ..codes import Code
 from ..models import PHASES, Group, Participant, RoomState
+from ..ops import Entry
+from ..ops import groups as o
 from .base import Outcome, Rejected, required_text, rule
 
 
@@ -36,13 +37,13 @@ def my_group(s: RoomState, by: str) -> str | None:
     return s.membership.get(by) if s.grouped else None
 
 
-def within_group(s: RoomState, e: o.Entry, group: str | None) -> None:
+def within_group(s: RoomState, e: Entry, group: str | None) -> None:
     """In a grouped phase a participant touches only what belongs to their own group."""
     if s.grouped and s.role_of(e.by) != "facilitator" and group != s.membership.get(e.by):
         raise Rejected(Code.FORBIDDEN, "this belongs to another working group")
 
 
-def rapporteur_rights(s: RoomState, e: o.Entry, group: str | None) -> None:
+def rapporteur_rights(s: RoomState, e: Entry, group: str | None) -> None:
     """Renaming and merging a group's clusters is its rapporteur's, once it has one."""
     within_group(s, e, group)
     rapporteur = s.groups[group].rapporteur if group in s.groups else None
@@ -75,7 +76,7 @@ def _name(s: RoomState, name: str, but: str | None = None) -> str:
 
 
 @rule(o.GroupAdd, who="facilitator")
-def group_add(s: RoomState, e: o.Entry, op: o.GroupAdd) -> Outcome:
+def group_add(s: RoomState, e: Entry, op: o.GroupAdd) -> Outcome:
     group = Group(id=f"g{e.seq}", name=_name(s, op.name), created_at=e.at)
     return s.model_copy(update={"groups": {**s.groups, group.id: group}}), {
         "group": group.id,
@@ -84,14 +85,14 @@ def group_add(s: RoomState, e: o.Entry, op: o.GroupAdd) -> Outcome:
 
 
 @rule(o.GroupRename, who="facilitator")
-def group_rename(s: RoomState, e: o.Entry, op: o.GroupRename) -> Outcome:
+def group_rename(s: RoomState, e: Entry, op: o.GroupRename) -> Outcome:
     group = group_of(s, op.group)
     renamed = group.model_copy(update={"name": _name(s, op.name, but=group.id)})
     return s.model_copy(update={"groups": {**s.groups, group.id: renamed}}), {"name": renamed.name}
 
 
 @rule(o.GroupDelete, who="facilitator")
-def group_delete(s: RoomState, e: o.Entry, op: o.GroupDelete) -> Outcome:
+def group_delete(s: RoomState, e: Entry, op: o.GroupDelete) -> Outcome:
     """Its cards and clusters go to the plenary; its members become unassigned."""
     gone = group_of(s, op.group).id
 
@@ -127,21 +128,21 @@ def _assign(s: RoomState, participant: str, group: str | None) -> RoomState:
 
 
 @rule(o.GroupAssign, who="facilitator")
-def group_assign(s: RoomState, e: o.Entry, op: o.GroupAssign) -> Outcome:
+def group_assign(s: RoomState, e: Entry, op: o.GroupAssign) -> Outcome:
     participant = member_of(s, op.participant)
     group = None if op.group is None else group_of(s, op.group).id
     return regrouped(s, _assign(s, participant, group))
 
 
 @rule(o.GroupJoin, who="member")
-def group_join(s: RoomState, e: o.Entry, op: o.GroupJoin) -> Outcome:
+def group_join(s: RoomState, e: Entry, op: o.GroupJoin) -> Outcome:
     if not s.settings.self_select_groups:
         raise Rejected(Code.FORBIDDEN, "the facilitator assigns the groups in this room")
     return regrouped(s, _assign(s, member_of(s, e.by), group_of(s, op.group).id))
 
 
 @rule(o.GroupRapporteur, who="facilitator")
-def group_rapporteur(s: RoomState, e: o.Entry, op: o.GroupRapporteur) -> Outcome:
+def group_rapporteur(s: RoomState, e: Entry, op: o.GroupRapporteur) -> Outcome:
     group = group_of(s, op.group)
     if op.participant is not None and s.membership.get(member_of(s, op.participant)) != group.id:
         raise Rejected(Code.INVALID, f"{op.participant} is not a member of {group.name}")
@@ -150,7 +151,7 @@ def group_rapporteur(s: RoomState, e: o.Entry, op: o.GroupRapporteur) -> Outcome
 
 
 @rule(o.GroupsAuto, who="facilitator")
-def groups_auto(s: RoomState, e: o.Entry, op: o.GroupsAuto) -> Outcome:
+def groups_auto(s: RoomState, e: Entry, op: o.GroupsAuto) -> Outcome:
     """Everyone in the room into ``count`` groups, deterministically (from the log alone).
 
     ``category`` and ``org`` keep people of one kind together, whole kinds to the smallest

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import ops as o
 from ..codes import Code
 from ..models import Participant, RoomState
+from ..ops import Entry
+from ..ops import people as o
 from .base import Outcome, Rejected, optional_text, required_text, rule
 
 # Paper participants a room may hold: a large plenary's worth, and a bound on what a
@@ -34,7 +35,7 @@ def _added(s: RoomState, who: Participant) -> Outcome:
 
 
 @rule(o.ParticipantJoin, who="server")
-def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome:
+def participant_join(s: RoomState, e: Entry, op: o.ParticipantJoin) -> Outcome:
     return _added(
         s,
         Participant(
@@ -51,7 +52,7 @@ def participant_join(s: RoomState, e: o.Entry, op: o.ParticipantJoin) -> Outcome
 
 
 @rule(o.ParticipantAdd, who="facilitator")
-def participant_add(s: RoomState, e: o.Entry, op: o.ParticipantAdd) -> Outcome:
+def participant_add(s: RoomState, e: Entry, op: o.ParticipantAdd) -> Outcome:
     if sum(p.paper and not p.removed for p in s.participants.values()) >= PAPER_MAX:
         raise Rejected(Code.ITEM_LIMIT, f"at most {PAPER_MAX} participants without a device")
     return _added(
@@ -70,7 +71,7 @@ def participant_add(s: RoomState, e: o.Entry, op: o.ParticipantAdd) -> Outcome:
 
 
 @rule(o.ParticipantUpdate, who="member")
-def participant_update(s: RoomState, e: o.Entry, op: o.ParticipantUpdate) -> Outcome:
+def participant_update(s: RoomState, e: Entry, op: o.ParticipantUpdate) -> Outcome:
     target = op.participant or e.by
     if target != e.by and s.role_of(e.by) != "facilitator":
         raise Rejected(Code.FORBIDDEN, "only the facilitator may change someone else")

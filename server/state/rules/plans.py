@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ...planning import nomenclature
-from .. import ops as o
 from ..codes import Code
 from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
+from ..ops import Entry
+from ..ops import plans as o
 from .base import (
     LIST_ITEMS,
     ROLES,
@@ -36,7 +37,7 @@ def _outside(s: RoomState, where: str, year: object) -> Rejected:
 
 
 @rule(o.ProgramUpdate, who="member", phases=ROLES)
-def program_update(s: RoomState, e: o.Entry, op: o.ProgramUpdate) -> Outcome:
+def program_update(s: RoomState, e: Entry, op: o.ProgramUpdate) -> Outcome:
     program = program_of(s, op.program)
     given = op.model_fields_set
     text, title = s.limits.text, s.limits.title

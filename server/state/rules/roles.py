@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .. import ops as o
 from ..codes import Code
 from ..models import ACTOR_CATEGORIES, ROLES_IN_MATRIX, Actor, RoomState
+from ..ops import Entry
+from ..ops import roles as o
 from .base import (
     ROLES,
     Outcome,
@@ -18,7 +19,7 @@ from .base import (
 
 
 @rule(o.ActorAdd, who="member", phases=ROLES)
-def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
+def actor_add(s: RoomState, e: Entry, op: o.ActorAdd) -> Outcome:
     name = required_text(op.name, s.limits.title, "name")
     if op.category not in ACTOR_CATEGORIES:
         raise Rejected(Code.INVALID, f"category must be one of {', '.join(ACTOR_CATEGORIES)}")
@@ -32,7 +33,7 @@ def actor_add(s: RoomState, e: o.Entry, op: o.ActorAdd) -> Outcome:
 
 
 @rule(o.MatrixSet, who="member", phases=ROLES)
-def matrix_set(s: RoomState, e: o.Entry, op: o.MatrixSet) -> Outcome:
+def matrix_set(s: RoomState, e: Entry, op: o.MatrixSet) -> Outcome:
     program_of(s, op.program)
     if op.actor not in s.actors:
         raise Rejected(Code.NOT_FOUND, f"no actor {op.actor}")

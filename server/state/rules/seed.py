@@ -6,14 +6,15 @@ from, and files each carried card under the writing phase it belongs to.
 
 from __future__ import annotations
 
-from .. import ops as o
 from ..codes import Code
 from ..models import RoomState
+from ..ops import Entry
+from ..ops import seed as o
 from .base import WRITING, Outcome, Rejected, rule
 
 
 @rule(o.RoomSeed, who="server")
-def room_seed(s: RoomState, e: o.Entry, op: o.RoomSeed) -> Outcome:
+def room_seed(s: RoomState, e: Entry, op: o.RoomSeed) -> Outcome:
     known = s.notes.keys() | s.clusters.keys() | s.programs.keys() | s.actors.keys()
     missing = sorted(set(op.origins) - known)
     if missing:

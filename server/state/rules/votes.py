@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .. import ops as o
 from ..codes import Code
 from ..counts import ballot_changed
 from ..models import Program, RoomState, split_vote_key, vote_key
+from ..ops import Entry
+from ..ops import votes as o
 from .base import (
     VOTING,
     Outcome,
@@ -24,7 +25,7 @@ from .base import (
 
 
 @rule(o.ProgramPromote, who="facilitator")
-def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
+def program_promote(s: RoomState, e: Entry, op: o.ProgramPromote) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     if any(p.cluster == cluster.id for p in s.programs.values()):
         raise Rejected(Code.INVALID, f"cluster {cluster.id} is already a program")
@@ -37,7 +38,7 @@ def program_promote(s: RoomState, e: o.Entry, op: o.ProgramPromote) -> Outcome:
 
 
 @rule(o.ProgramDrop, who="facilitator")
-def program_drop(s: RoomState, e: o.Entry, op: o.ProgramDrop) -> Outcome:
+def program_drop(s: RoomState, e: Entry, op: o.ProgramDrop) -> Outcome:
     program = program_of(s, op.program)
     return s.model_copy(
         update={
@@ -67,7 +68,7 @@ def voting_open(s: RoomState) -> None:
 
 
 @rule(o.VoteCast, who="voter", phases=VOTING)
-def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
+def vote_cast(s: RoomState, e: Entry, op: o.VoteCast) -> Outcome:
     voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
@@ -83,7 +84,7 @@ def vote_cast(s: RoomState, e: o.Entry, op: o.VoteCast) -> Outcome:
 
 
 @rule(o.VoteRetract, who="voter", phases=VOTING)
-def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
+def vote_retract(s: RoomState, e: Entry, op: o.VoteRetract) -> Outcome:
     voting_open(s)
     voting_mode(s, "dots")
     program_of(s, op.program)
@@ -96,7 +97,7 @@ def vote_retract(s: RoomState, e: o.Entry, op: o.VoteRetract) -> Outcome:
 
 
 @rule(o.VoteScore, who="voter", phases=VOTING)
-def vote_score(s: RoomState, e: o.Entry, op: o.VoteScore) -> Outcome:
+def vote_score(s: RoomState, e: Entry, op: o.VoteScore) -> Outcome:
     voting_open(s)
     voting_mode(s, "score")
     program_of(s, op.program)
