@@ -22,5 +22,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The typed packages first: a type error fails the run before any test starts.
-python3 -m mypy --strict server/store server/state server/planning
+python3 -m mypy --strict server/store server/state server/planning server/reference
 exec python3 -m pytest "$@"

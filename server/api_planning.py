@@ -12,8 +12,8 @@ from starlette.responses import JSONResponse, Response
 
 from .api_base import ApiError, _body, _facilitator, _hub, _room
 from .limits import client_address
-from .planning import nomenclature
 from .planning.records import RecordError
+from .reference import nomenclature
 from .state.codes import Code
 
 

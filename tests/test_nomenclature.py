@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from server.planning import nomenclature
-from server.planning.nomenclature import LEVELS, LevelError, program, programs, search
+from server.reference import nomenclature
+from server.reference.nomenclature import LEVELS, LevelError, program, programs, search
 
 DATA = nomenclature.data()
 CODE = re.compile(r"^\d\.\d{2}(\.\d{2})?$")

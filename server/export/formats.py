@@ -74,7 +74,7 @@ MINUTES: dict[str, Format] = {
     for f in (
         Format("html", "text/html; charset=utf-8", ".minutes:html", "format.html", "html", 1),
         Format("md", "text/markdown; charset=utf-8", ".minutes:markdown", "format.md", "md", 2),
-        Format("docx", _DOCX, ".minutes:docx", "format.docx", "docx", 3),
+        Format("docx", _DOCX, ".minutes_docx:docx", "format.docx", "docx", 3),
     )
 }
 

@@ -142,7 +142,7 @@ def render_minutes(record: dict[str, Any], fmt: str) -> Rendered:
     return Rendered(spec.render(record, Options()), spec.media_type, name)
 
 
-# The renderers of ``formats.MINUTES``.
+# The renderers of ``formats.MINUTES`` (the Word one is ``minutes_docx.docx``).
 
 
 def html(record: dict[str, Any], options: Options) -> bytes:
@@ -151,12 +151,6 @@ def html(record: dict[str, Any], options: Options) -> bytes:
 
 def markdown(record: dict[str, Any], options: Options) -> bytes:
     return _text(build_minutes(record), "md")
-
-
-def docx(record: dict[str, Any], options: Options) -> bytes:
-    from .minutes_docx import write_docx
-
-    return write_docx(build_minutes(record))
 
 
 def _text(minutes: Minutes, kind: str) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from typing import Any
 
 from docx import Document
 from docx.document import Document as Docx
@@ -18,8 +19,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from .formats import Options
 from .i18n import parse_time, printable
-from .minutes import Minutes
+from .minutes import Minutes, build_minutes
 
 
 def _text(value: str) -> str:
@@ -47,6 +49,11 @@ def _heading(doc: Docx, text: str) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(10)
     paragraph.add_run(_text(text)).bold = True
+
+
+def docx(record: dict[str, Any], options: Options) -> bytes:
+    """The renderer of ``formats.MINUTES["docx"]``."""
+    return write_docx(build_minutes(record))
 
 
 def write_docx(m: Minutes) -> bytes:

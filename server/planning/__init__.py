@@ -1,7 +1,7 @@
-"""Planning references and rules: the national nomenclature of regional programs, and
-numbers and money as Indonesians write them.
+"""Planning across rooms and years, and numbers as Indonesians write them.
 
-Pure data and lookups (the packaged JSON is read once): the program code picker, the
-record's ``code``/``nomenclature``/``urusan``/``bidang``, the plan table, and the one parser
-of amounts (``numbers.py``; ``web/static/js/numbers.js`` follows the same case table).
+Carrying a record into a new room (``carry.py``), consolidating several rooms' records
+(``consolidate.py``), reading records back (``records.py``), and the one parser of amounts
+(``numbers.py``; ``web/static/js/numbers.js`` follows the same case table). The national
+nomenclature the codes come from is reference data in ``server/reference``.
 """

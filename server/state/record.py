@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ..planning import nomenclature
+from ..reference import nomenclature
 from .models import (
     GENDERS,
     PARTICIPANT_CATEGORIES,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from server.planning import nomenclature
+from server.reference import nomenclature
 from server.suggest.lexicon import Lexicon, load
 
-# Sector key -> programs (codes of server/planning/nomenclature.json), the usual one first.
+# Sector key -> programs (codes of server/reference/nomenclature.json), the usual one first.
 # Support programs (x.xx.01, "penunjang urusan") never stand for a workshop's program.
 SECTOR_PROGRAMS: dict[str, tuple[str, ...]] = {
     "pendidikan": ("1.01.02", "1.01.04", "1.01.03"),

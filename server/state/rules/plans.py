@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from ...planning import nomenclature
+from ...reference import nomenclature
 from ..codes import Code
 from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
 from ..ops import Entry
