@@ -155,3 +155,16 @@ def test_the_undo_stack_is_the_facilitators_alone_to_see() -> None:
     undo = b.do(b.facilitator, "op.undo", seq=merge["seq"])
     # Everyone reloads the room, and sees it as the views shape it.
     assert event_views(undo, b.state).for_viewer(alice, "participant")["op"]["resync"] is True
+
+
+def test_what_comes_back_stands_where_it_stood() -> None:
+    b, alice, notes, clusters = _clustered()
+    merge = b.do(
+        b.facilitator, "cluster.merge", cluster=clusters["Air bersih"], into=clusters["Jalan"]
+    )
+    b.do(b.facilitator, "op.undo", seq=merge["seq"])
+    assert list(b.state.clusters) == [clusters["Air bersih"], clusters["Jalan"]]
+    first = notes["Sumur kering"]
+    b.do(alice, "note.delete", note=first)
+    b.do(alice, "note.restore", note=first)
+    assert next(iter(b.state.notes)) == first and b.state.cards_by_author == {alice: 3}

@@ -14,7 +14,7 @@ restores it with ``note.restore``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ..codes import Code
 from ..models import Note, RoomState, split_vote_key
@@ -24,6 +24,23 @@ from ..undo_models import Undoable
 from .base import Outcome, Rejected, rule
 
 UNDO_DEPTH = 10
+
+
+class _Made(Protocol):
+    @property
+    def created_at(self) -> int: ...
+
+
+Item = TypeVar("Item", bound=_Made)
+
+
+def in_place(items: dict[str, Item], back: Item, key: str) -> dict[str, Item]:
+    """``items`` with ``back`` where it was, in the order things were made, so that the
+    record and the boards list a restored card, cluster or program where it stood before."""
+    placed = {**items, key: back}
+    if next(reversed(placed)) == key and len(placed) > 1:
+        placed = dict(sorted(placed.items(), key=lambda kv: kv[1].created_at))
+    return placed
 
 
 def remember(s: RoomState, e: Entry, after: Outcome, **record: Any) -> Outcome:
@@ -49,7 +66,7 @@ def put_back(s: RoomState, note: Note) -> RoomState:
         }
     )
     deleted = {k: n for k, n in s.deleted.items() if k != note.id}
-    return s.model_copy(update={"notes": {**s.notes, note.id: back}, "deleted": deleted})
+    return s.model_copy(update={"notes": in_place(s.notes, back, note.id), "deleted": deleted})
 
 
 # --- what each kind puts back --------------------------------------------------------
@@ -62,7 +79,7 @@ def _unfold_cluster(s: RoomState, r: Undoable) -> RoomState:
     cluster = r.cluster
     if cluster.group is not None and cluster.group not in s.groups:
         cluster = cluster.model_copy(update={"group": None})
-    clusters = {**s.clusters, cluster.id: cluster}
+    clusters = in_place(s.clusters, cluster, cluster.id)
     into = s.clusters.get(r.into or "")
     if into is not None and into.group != r.into_group and r.into_group in s.groups:
         clusters[into.id] = into.model_copy(update={"group": r.into_group})
@@ -112,7 +129,7 @@ def _undrop_program(s: RoomState, r: Undoable) -> RoomState:
     taken = any(p.cluster == program.cluster for p in s.programs.values())
     if program.cluster not in s.clusters or taken:
         program = program.model_copy(update={"cluster": None})
-    changes: dict[str, Any] = {"programs": {**s.programs, program.id: program}}
+    changes: dict[str, Any] = {"programs": in_place(s.programs, program, program.id)}
     if row := {a: role for a, role in r.matrix.items() if a in s.actors}:
         changes["matrix"] = {**s.matrix, program.id: row}
     if row := {a: text for a, text in r.commitments.items() if a in s.actors}:
