@@ -136,4 +136,14 @@ def test_a_participant_deletes_a_card_and_restores_it(
     listed.locator("[data-action=restore]").click()
     expect(card).to_be_visible()
     expect(console.locator("ul.deleted li")).to_have_count(0)
+
+    # A bar put away stays away after a reload; the card stays deleted.
+    card.locator("button[aria-label='Hapus kartu']").click()
+    bar.locator("button[aria-label=Tutup]").click()
+    expect(bar).to_have_count(0)
+    board.reload()
+    expect(board.locator("#status")).to_have_attribute("data-state", "online")
+    expect(board.locator("body")).to_have_attribute("data-phase", "issues")
+    expect(bar).to_have_count(0)
+    expect(card).to_have_count(0)
     assert not watch.errors, watch.errors
