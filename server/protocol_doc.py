@@ -22,6 +22,10 @@ REMARKS = {
     "note.edit": "only its author or the facilitator",
     "note.delete": "only its author or the facilitator",
     "note.move": "its author; anyone in `cluster`",
+    "note.restore": "a deleted card (the room keeps the last 200): its author or the "
+    "facilitator; back in its cluster if that still exists",
+    "op.undo": "`seq` of the top of the undo stack (the facilitator's last merge, deletion "
+    "of a cluster or card, or program drop); the event says `undone` and `resync`",
     "vote.cast": "`dots` mode; at most `dots` per criterion and `max_per_item` per program",
     "vote.retract": "`dots` mode",
     "vote.score": "`score` mode; 1 to 5, null clears",

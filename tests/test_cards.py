@@ -101,3 +101,66 @@ def test_a_delete_wins_over_later_edits(b: Board) -> None:
     cluster = b.cluster(alice)
     b.do(alice, "cluster.delete", cluster=cluster)
     assert b.refused(alice, "cluster.rename", cluster=cluster, title="x") == "not_found"
+
+
+# --- deleted cards and note.restore -------------------------------------------------
+
+
+def test_a_deleted_card_is_restored_by_its_author_or_the_facilitator(b: Board) -> None:
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.phase("issues")
+    note = b.note(alice, "Puskesmas kurang dokter")
+    kept = b.state.notes[note]
+    b.do(alice, "note.delete", note=note)
+    assert b.state.deleted[note] == kept and b.state.cards_by_author == {}
+    assert b.refused(bob, "note.restore", note=note) == "forbidden"
+    event = b.do(alice, "note.restore", note=note)
+    assert event["op"]["text"] == kept.text and event["op"]["author"] == alice
+    assert b.state.notes[note] == kept and note not in b.state.deleted
+    assert b.state.cards_by_author == {alice: 1}
+    assert b.refused(alice, "note.restore", note=note) == "not_found"  # back already
+    b.do(alice, "note.delete", note=note)
+    b.do(b.facilitator, "note.restore", note=note)
+    assert b.state.notes[note].author == alice
+
+
+def test_a_card_restored_into_a_cluster_gone_since_is_unclustered(b: Board) -> None:
+    alice = b.join("Alice")
+    b.phase("issues")
+    note = b.note(alice)
+    b.phase("cluster")
+    cluster = b.cluster(alice)
+    b.do(alice, "note.cluster", note=note, cluster=cluster)
+    b.do(alice, "note.delete", note=note)
+    assert b.state.deleted[note].cluster == cluster
+    b.do(alice, "cluster.delete", cluster=cluster)
+    b.do(alice, "note.restore", note=note)
+    assert b.state.notes[note].cluster is None
+
+
+def test_restoring_keeps_to_the_card_limit_the_lock_and_the_phases() -> None:
+    b = Board(limits={"cards_per_person": 1})
+    alice = b.join("Alice")
+    b.phase("issues")
+    note = b.note(alice)
+    b.do(alice, "note.delete", note=note)
+    b.note(alice, "another card")
+    assert b.refused(alice, "note.restore", note=note) == "item_limit"
+    assert b.refused(b.facilitator, "note.restore", note=note) == "item_limit"
+    b.do(alice, "note.delete", note=next(iter(b.state.notes)))
+    b.do(b.facilitator, "board.lock")
+    assert b.refused(alice, "note.restore", note=note) == "locked"
+    b.do(b.facilitator, "board.unlock")
+    b.phase("review")
+    assert b.refused(alice, "note.restore", note=note) == "wrong_phase"
+    b.do(b.facilitator, "note.restore", note=note)  # the facilitator in any phase
+
+
+def test_the_room_keeps_a_bounded_number_of_deleted_cards(b: Board) -> None:
+    from server.state.rules.cards import DELETED_KEPT
+
+    b.phase("issues")
+    for i in range(DELETED_KEPT + 5):
+        b.do(b.facilitator, "note.delete", note=b.note(b.facilitator, f"kartu {i}"))
+    assert len(b.state.deleted) == DELETED_KEPT
+    assert next(iter(b.state.deleted.values())).text == "kartu 5"  # the oldest went

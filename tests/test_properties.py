@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from server.state import InvalidOp, Rejected, RoomState, parse_client_op, replay
 from server.state.counts import cards_by_author, vote_totals
 from server.state.models import NO_FIELDS, PHASES, ROLES_IN_MATRIX, split_vote_key
+from server.state.rules.cards import DELETED_KEPT
+from server.state.rules.undo import UNDO_DEPTH
 from server.state.tally import tallies
 from server.state.views import event_views
 
@@ -25,6 +27,7 @@ def ref(prefix: str) -> st.SearchStrategy[tuple[str, int]]:
 
 
 note, cluster, program, actor = ref("n"), ref("c"), ref("p"), ref("a")
+deleted, undoable = ref("d"), ref("u")  # a deleted card; a seq on the undo stack
 anything = st.one_of(note, cluster, program)
 score = st.one_of(st.none(), st.integers(0, 6))
 role = st.sampled_from([None, "lead", "support", "boss"])
@@ -41,6 +44,8 @@ def op_strategy() -> st.SearchStrategy[dict[str, Any]]:
         kind("note.add", text=text),
         kind("note.edit", note=note, text=text),
         kind("note.delete", note=note),
+        kind("note.restore", note=deleted),
+        kind("op.undo", seq=undoable),
         kind("note.move", note=note, x=st.integers(-10, 2000), y=st.integers(-10, 2000)),
         kind("note.cluster", note=note, cluster=st.one_of(st.none(), cluster)),
         kind("cluster.add", title=text),
@@ -110,6 +115,8 @@ def assert_consistent(s: RoomState) -> None:
     assert s.vote_totals == vote_totals(s.votes)
     assert all(set(row) <= set(s.actors) for row in s.commitments.values())
     assert all(f.actor is None or f.actor in s.actors for f in s.followups.values())
+    assert not set(s.deleted) & set(s.notes)  # a card is on the board or deleted, not both
+    assert len(s.undo) <= UNDO_DEPTH and len(s.deleted) <= DELETED_KEPT
 
 
 def reference_tallies(s: RoomState) -> dict[str, Any]:
@@ -132,12 +139,15 @@ def reference_tallies(s: RoomState) -> dict[str, Any]:
 
 
 def resolve(s: RoomState, op: dict[str, Any]) -> dict[str, Any]:
-    pools = {"n": s.notes, "c": s.clusters, "p": s.programs, "a": s.actors}
+    pools = {"n": s.notes, "c": s.clusters, "p": s.programs, "a": s.actors, "d": s.deleted}
 
     def pick(value: Any) -> Any:
         if not isinstance(value, tuple):
             return value
         prefix, index = value
+        if prefix == "u":  # the top of the stack most often, else one below it or none
+            seqs = [r.seq for r in reversed(s.undo)]
+            return seqs[index] if index < len(seqs) else 999
         pool = sorted(pools.get(prefix, {}), key=lambda k: int(k[1:]))
         return pool[index] if index < len(pool) else f"{prefix}999"
 
@@ -181,6 +191,43 @@ def test_any_sequence_of_ops_keeps_the_state_consistent(phase: str, steps: list)
         assert_consistent(b.state)
     assert replay(b.log) == b.state
     assert not NO_FIELDS  # shared by every state model: nothing may add to it
+
+
+def destructive_or_undo() -> st.SearchStrategy[dict[str, Any]]:
+    """The facilitator's destructive ops and undos, often enough for undos to happen."""
+    return st.one_of(
+        st.fixed_dictionaries({"kind": st.just("op.undo"), "seq": undoable}),
+        st.fixed_dictionaries({"kind": st.just("note.delete"), "note": note}),
+        st.fixed_dictionaries({"kind": st.just("cluster.delete"), "cluster": cluster}),
+        st.fixed_dictionaries(
+            {"kind": st.just("cluster.merge"), "cluster": cluster, "into": cluster}
+        ),
+        st.fixed_dictionaries({"kind": st.just("program.drop"), "program": program}),
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["vote", "cluster", "roles"]),
+    st.lists(
+        st.one_of(
+            st.tuples(people, op_strategy()), st.tuples(st.just("u1"), destructive_or_undo())
+        ),
+        min_size=10,
+        max_size=80,
+    ),
+)
+def test_undos_among_any_ops_keep_the_state_consistent(phase: str, steps: list) -> None:
+    b = seeded_board(phase)
+    for by, template in steps:
+        op = resolve(b.state, template)
+        try:
+            parse_client_op(op)
+        except InvalidOp:
+            continue
+        b.attempt(by, op["kind"], **{k: v for k, v in op.items() if k != "kind"})
+        assert_consistent(b.state)
+    assert replay(b.log) == b.state
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -126,7 +126,7 @@ def test_every_text_field_of_every_op_is_cleaned_in_the_event_and_the_state() ->
 
 # Kinds whose strings are ids or choices from a list, never shown as typed.
 _ID_ONLY = {
-    "note.cluster", "cluster.delete", "cluster.merge", "program.drop", "vote.cast",
+    "note.cluster", "note.restore", "cluster.delete", "cluster.merge", "program.drop", "vote.cast",
     "vote.retract", "vote.score", "matrix.set", "phase.set", "focus.set", "participant.remove",
     "group.delete", "group.assign", "group.join", "groups.auto", "group.rapporteur",
     "followup.delete",

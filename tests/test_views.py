@@ -108,3 +108,52 @@ def test_a_reveal_holds_for_its_phase_and_a_new_writing_phase_starts_hidden() ->
     assert len(state_view(b.state, bob, "participant")["notes"]) == 2
     back = b.do(b.facilitator, "phase.set", phase="vision")
     assert "notes_revealed" not in back["op"]  # still revealed: vision's cards were opened
+
+
+def test_deleted_cards_are_seen_by_the_facilitator_and_their_author_alone() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", private_writing=True, anonymous=True)
+    b.phase("issues")
+    mine, theirs = b.note(alice, "Rahasia Alice"), b.note(bob, "Rahasia Bob")
+    b.do(alice, "note.delete", note=mine)
+    b.do(bob, "note.delete", note=theirs)
+    assert set(state_view(b.state, alice, "participant")["deleted"]) == {mine}
+    assert state_view(b.state, alice, "participant")["deleted"][mine]["author"] == alice
+    assert state_view(b.state, "u9", "observer")["deleted"] == {}
+    seen = state_view(b.state, b.facilitator, "facilitator")["deleted"]
+    assert set(seen) == {mine, theirs} and "author" not in str(seen)  # an anonymous room
+    assert mine not in str(build_record(b.state).model_dump()) and "Rahasia" not in str(
+        build_record(b.state).model_dump()
+    )
+
+
+def test_a_private_card_the_facilitator_deletes_leaves_its_authors_page() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", private_writing=True)
+    b.phase("issues")
+    note = b.note(alice, "Rahasia")
+    event = b.do(b.facilitator, "note.delete", note=note)
+    views = event_views(event, b.state)
+    assert views.for_viewer(alice, "participant")["op"] == event["op"]
+    assert views.for_viewer(bob, "participant")["op"]["kind"] == "hidden"
+
+
+def test_a_restored_card_names_its_author_to_no_one_else_in_an_anonymous_room() -> None:
+    b = Board()
+    alice, bob = b.join("Alice"), b.join("Bob")
+    b.do(b.facilitator, "room.configure", anonymous=True)
+    b.phase("issues")
+    note = b.note(alice, "Air bersih")
+    b.do(alice, "note.delete", note=note)
+    event = b.do(b.facilitator, "note.restore", note=note)
+    views = event_views(event, b.state)
+    assert views.for_viewer(alice, "participant")["op"]["author"] == alice
+    for viewer, role in ((bob, "participant"), (b.facilitator, "facilitator"), ("u9", "observer")):
+        seen = views.for_viewer(viewer, role)
+        assert alice not in str(seen["op"]) and seen["op"]["text"] == "Air bersih"
+    b.do(alice, "note.delete", note=note)
+    event = b.do(alice, "note.restore", note=note)
+    seen = event_views(event, b.state).for_viewer(bob, "participant")
+    assert "by" not in seen and alice not in str(seen)

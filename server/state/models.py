@@ -309,6 +309,9 @@ class RoomState(Frozen):
     phase_log: tuple[PhaseSpan, ...] = ()
     participants: dict[str, Participant] = Field(default_factory=dict)
     notes: dict[str, Note] = Field(default_factory=dict)
+    # Cards deleted, kept (the last ``DELETED_KEPT``) so that their author or the
+    # facilitator can restore one deleted by mistake (``note.restore``).
+    deleted: dict[str, Note] = Field(default_factory=dict)
     clusters: dict[str, Cluster] = Field(default_factory=dict)
     programs: dict[str, Program] = Field(default_factory=dict)
     actors: dict[str, Actor] = Field(default_factory=dict)
@@ -336,6 +339,7 @@ class RoomState(Frozen):
     origins: dict[str, Origin] = Field(default_factory=dict)
     groups: dict[str, Group] = Field(default_factory=dict)
     membership: dict[str, str] = Field(default_factory=dict)  # participant id -> group id
+    undo: tuple[Undoable, ...] = ()  # the facilitator's last destructive ops (rules/undo.py)
     # Kept by the reducer from ``notes`` and ``votes`` (see counts.py); never sent to clients.
     cards_by_author: dict[str, int] = Field(default_factory=dict)
     vote_totals: dict[str, int] = Field(
@@ -383,3 +387,9 @@ def vote_key(program: str, criterion: str) -> str:
 def split_vote_key(key: str) -> tuple[str, str]:
     program, _, criterion = key.partition("/")
     return program, criterion
+
+
+# Last: the undo records hold notes, clusters and programs, and the state holds the records.
+from .undo_models import Undoable  # noqa: E402
+
+RoomState.model_rebuild()

@@ -30,13 +30,15 @@ SENT_FIELDS: dict[str, frozenset[str]] = {
 }
 
 VOTE_KINDS = frozenset({"vote.cast", "vote.retract", "vote.score"})
-NOTE_KINDS = frozenset({"note.add", "note.edit", "note.delete", "note.move", "note.cluster"})
+NOTE_KINDS = frozenset(
+    {"note.add", "note.edit", "note.delete", "note.move", "note.cluster", "note.restore"}
+)
 GROUPED_KINDS = NOTE_KINDS | {"cluster.add", "cluster.rename", "cluster.delete", "cluster.merge"}
 # Shaped per viewer below, or (the counts) the server's own: cards per author would name
 # the authors of an anonymous room.
 STATE_EXCLUDED = frozenset(
     {"notes", "clusters", "votes", "matrix", "participants", "ready", "cards_by_author",
-     "vote_totals"}
+     "vote_totals", "deleted", "undo"}
 )  # fmt: skip
 
 
@@ -66,6 +68,12 @@ def _hidden(event: Event, **counts: Any) -> Event:
 def _anonymous(event: Event) -> Event:
     # A client chooses its op ids ("bob-1"): they name their sender as surely as ``by``.
     return {k: v for k, v in event.items() if k not in ("by", "via", "op_id")}
+
+
+def _authorless(event: Event) -> Event:
+    """An anonymous room's view of an event that names a card's author (``note.restore``)."""
+    op = {k: v for k, v in event["op"].items() if k != "author"}
+    return {**_anonymous(event), "op": op}
 
 
 def note_private(s: RoomState, note: Note | None) -> bool:
@@ -137,7 +145,7 @@ def _redacted(event: Event, s: RoomState) -> Views:
         if via := event.get("via"):  # the facilitator's console counts what it entered too
             own[via] = {**event, "op": {**event["op"], "participation": counts}}
         return Views(everyone=_hidden(event, participation=counts), own=own)
-    note = s.notes.get(event["op"].get("note", "")) if kind in NOTE_KINDS else None
+    note = _card_of(event, s) if kind in NOTE_KINDS else None
     if kind in NOTE_KINDS and note_private(s, note):
         author = note.author if note is not None else by
         hidden = _hidden(event, note_count=len(s.notes))
@@ -145,9 +153,20 @@ def _redacted(event: Event, s: RoomState) -> Views:
         return Views(everyone=hidden, facilitator=_strip(event, s), own=own)
     if kind == "notes.reveal" and s.settings.anonymous:
         return _reveal_anonymously(event)
+    if kind == "note.restore" and s.settings.anonymous and note is not None:
+        own = {note.author: event if by == note.author else _anonymous(event)}
+        return Views(everyone=_authorless(event), own=own)
     if s.settings.anonymous and by:
         return Views(everyone=_anonymous(event), own=_own(event))
     return Views(everyone=event)
+
+
+def _card_of(event: Event, s: RoomState) -> Note | None:
+    """The card an event on a card is about, in the state after it: on the board, or among
+    the deleted cards (``note.delete``), so that the author of a private card the
+    facilitator deleted is told."""
+    note_id = event["op"].get("note", "")
+    return s.notes.get(note_id) or s.deleted.get(note_id)
 
 
 def _event_group(event: Event, s: RoomState) -> str | None:
@@ -182,7 +201,7 @@ def _within_group(event: Event, s: RoomState, views: Views) -> Views:
 
 
 def _strip(event: Event, s: RoomState) -> Event:
-    return _anonymous(event) if s.settings.anonymous else event
+    return _authorless(event) if s.settings.anonymous else event
 
 
 def _reveal_anonymously(event: Event) -> Views:
@@ -209,6 +228,13 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
             del data["author"]
         notes[note.id] = data
     mine = s.votes.get(viewer, {})
+    deleted: dict[str, Any] = {}
+    for note in s.deleted.values():  # the facilitator's all, a participant's own
+        if role == "facilitator" or note.author == viewer:
+            data = note.model_dump(mode="json")
+            if anonymous and note.author != viewer:
+                del data["author"]
+            deleted[note.id] = data
     votes: dict[str, Any] = {
         "mine": [
             {"program": p, "criterion": c, "value": v}
@@ -241,6 +267,13 @@ def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
             if group_visible(s, c.group, viewer, role)
         },
         hidden_notes=len(s.notes) - len(notes),
+        deleted=deleted,
+        # What the console's undo names (the records themselves hold votes and private
+        # cards): the facilitator's only.
+        undo=[
+            {"seq": r.seq, "kind": r.kind, "title": r.title}
+            for r in (s.undo if role == "facilitator" else ())
+        ],
         votes=votes,
         matrix=s.matrix,
         participants=[p.model_dump(mode="json") for p in s.participants.values() if not p.removed],

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Union
 from pydantic import Field, TypeAdapter, ValidationError
 
 from ..text import clean_tree
-from . import cards, commitments, facilitation, groups, people, plans, roles, seed, votes
+from . import cards, commitments, facilitation, groups, people, plans, roles, seed, undo, votes
 from .base import Entry, Op
 from .facilitation import RoomCreate
 from .people import ParticipantJoin
@@ -43,11 +43,12 @@ __all__ = [
     "plans",
     "roles",
     "seed",
+    "undo",
     "votes",
 ]
 
 # The order docs/protocol.md lists the kinds in: roughly the order of a workshop.
-AREAS = (cards, votes, roles, plans, groups, facilitation, people, commitments, seed)
+AREAS = (cards, votes, roles, plans, groups, facilitation, undo, people, commitments, seed)
 _MODELS = sorted(Op.__subclasses__(), key=lambda op: AREAS.index(sys.modules[op.__module__]))
 SERVER_OPS: tuple[type[Op], ...] = tuple(op for op in _MODELS if op.written_by_server)
 CLIENT_OPS: tuple[type[Op], ...] = tuple(op for op in _MODELS if not op.written_by_server)

@@ -59,3 +59,8 @@ class ClusterMerge(Op):
     kind: Literal["cluster.merge"]
     cluster: str
     into: str
+
+
+class NoteRestore(Op):
+    kind: Literal["note.restore"]
+    note: str

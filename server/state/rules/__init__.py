@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     plans,
     roles,
     seed,
+    undo,
     votes,
 )  # fmt: skip
 from .base import OPEN, RULES, Event, Outcome, Rejected, Rule

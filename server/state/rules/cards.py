@@ -22,6 +22,11 @@ from .base import (
     rule,
 )
 from .groups import my_group, rapporteur_rights, within_group
+from .undo import put_back, remember
+
+# How many deleted cards a room keeps for ``note.restore`` (the oldest go first): enough
+# for any mistake of a workshop, and a room that deletes in a loop cannot grow without end.
+DELETED_KEPT = 200
 
 # --- cards ---------------------------------------------------------------------------
 
@@ -64,7 +69,29 @@ def note_delete(s: RoomState, e: Entry, op: o.NoteDelete) -> Outcome:
     note = note_of(s, op.note)
     own_or_facilitator(s, e, note)
     notes = {k: v for k, v in s.notes.items() if k != note.id}
-    return s.model_copy(update={"notes": notes, "focus": release_focus(s, note.id)})
+    deleted = {**s.deleted, note.id: note}
+    if len(deleted) > DELETED_KEPT:
+        deleted = dict(list(deleted.items())[-DELETED_KEPT:])
+    after = s.model_copy(
+        update={"notes": notes, "deleted": deleted, "focus": release_focus(s, note.id)}
+    )
+    return remember(s, e, after, title=note.text, note=note, had_focus=s.focus == note.id)
+
+
+@rule(o.NoteRestore, who="member", phases=OPEN)
+def note_restore(s: RoomState, e: Entry, op: o.NoteRestore) -> Outcome:
+    """A deleted card back, by its author or the facilitator, under the same id."""
+    note = s.deleted.get(op.note)
+    if note is None:
+        raise Rejected(Code.NOT_FOUND, f"no deleted note {op.note}")
+    own_or_facilitator(s, e, note)
+    after = put_back(s, note)
+    back = after.notes[note.id]
+    return after, {
+        "author": back.author, "text": back.text, "color": back.color, "x": back.x,
+        "y": back.y, "cluster": back.cluster, "phase": back.phase,
+        "created_at": back.created_at, **({"group": back.group} if back.group else {}),
+    }  # fmt: skip
 
 
 @rule(o.NoteMove, who="member", phases=OPEN)
@@ -100,6 +127,16 @@ def cluster_rename(s: RoomState, e: Entry, op: o.ClusterRename) -> Outcome:
     return s.model_copy(update={"clusters": {**s.clusters, cluster.id: renamed}}), {"title": title}
 
 
+def _moved(s: RoomState, gone: str) -> dict[str, Any]:
+    """What an undo of folding cluster ``gone`` needs: it, and which cards and program left it."""
+    return {
+        "cluster": s.clusters[gone],
+        "notes": tuple(k for k, n in s.notes.items() if n.cluster == gone),
+        "programs": tuple(k for k, p in s.programs.items() if p.cluster == gone),
+        "had_focus": s.focus == gone,
+    }
+
+
 def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
     """What changes when cluster ``gone`` disappears and its cards and program go ``into``."""
     notes = {
@@ -119,7 +156,8 @@ def cluster_delete(s: RoomState, e: Entry, op: o.ClusterDelete) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     within_group(s, e, cluster.group)
     changes = _fold_cluster(s, cluster.id, None)
-    return s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
+    after = s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
+    return remember(s, e, after, title=cluster.title, **_moved(s, cluster.id))
 
 
 @rule(o.ClusterMerge, who="member", phases=CLUSTERING)
@@ -136,13 +174,16 @@ def cluster_merge(s: RoomState, e: Entry, op: o.ClusterMerge) -> Outcome:
     changes = _fold_cluster(s, cluster.id, into.id)
     focus = into.id if s.focus == cluster.id else s.focus
     merged = s.model_copy(update={**changes, "focus": focus})
-    if cluster.group == into.group:
-        return merged
-    # A merge across groups belongs to the plenary; the event says so to the pages, and while
-    # groups work apart the members of the other group load it (it never reached them).
-    plenary = into.model_copy(update={"group": None})
-    merged = merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}})
-    return merged, {"group": None, **({"resync": True} if s.grouped else {})}
+    outcome: Outcome = merged
+    if cluster.group != into.group:
+        # A merge across groups belongs to the plenary; the event says so to the pages, and
+        # while groups work apart the members of the other group load it (it never reached
+        # them).
+        plenary = into.model_copy(update={"group": None})
+        merged = merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}})
+        outcome = merged, {"group": None, **({"resync": True} if s.grouped else {})}
+    moved = {**_moved(s, cluster.id), "into": into.id, "into_group": into.group}
+    return remember(s, e, outcome, title=cluster.title, **moved)
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)

@@ -20,6 +20,7 @@ from .base import (
     voting_mode,
     without_program_votes,
 )
+from .undo import remember
 
 # --- programs and votes --------------------------------------------------------------
 
@@ -40,7 +41,7 @@ def program_promote(s: RoomState, e: Entry, op: o.ProgramPromote) -> Outcome:
 @rule(o.ProgramDrop, who="facilitator")
 def program_drop(s: RoomState, e: Entry, op: o.ProgramDrop) -> Outcome:
     program = program_of(s, op.program)
-    return s.model_copy(
+    after = s.model_copy(
         update={
             "programs": {k: p for k, p in s.programs.items() if k != program.id},
             "matrix": {k: row for k, row in s.matrix.items() if k != program.id},
@@ -49,6 +50,17 @@ def program_drop(s: RoomState, e: Entry, op: o.ProgramDrop) -> Outcome:
             "focus": release_focus(s, program.id),
         }
     )
+    prefix = f"{program.id}/"
+    votes = {
+        voter: cast
+        for voter, mine in s.votes.items()
+        if (cast := {k: v for k, v in mine.items() if k.startswith(prefix)})
+    }
+    return remember(
+        s, e, after, title=program.title, program=program, matrix=s.matrix.get(program.id, {}),
+        commitments=s.commitments.get(program.id, {}), votes=votes, voting=s.settings.voting,
+        had_focus=s.focus == program.id,
+    )  # fmt: skip
 
 
 def _set_vote(s: RoomState, voter: str, key: str, value: int | None) -> Outcome:

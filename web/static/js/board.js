@@ -4,7 +4,7 @@ import { enableDrag } from "./drag.js";
 import { applyStatic } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
 import { phaseView } from "./phases.js";
-import { COLORS } from "./cards.js";
+import { COLORS, restoreBar } from "./cards.js";
 import { downloads } from "./downloads.js";
 import { groupBanner } from "./groups.js";
 
@@ -87,5 +87,5 @@ function render(c) {
   const can = allowed(s, c.role, "note.add");
   for (const el of composer.querySelectorAll("textarea, select, button")) el.disabled = !can;
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), groupBanner(c), phaseView(c), ["review", "closed"].includes(s.phase) ? downloads(c, app.link.token) : null);
+  replace($("#content"), groupBanner(c), restoreBar(c), phaseView(c), ["review", "closed"].includes(s.phase) ? downloads(c, app.link.token) : null);
 }

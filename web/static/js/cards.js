@@ -164,3 +164,52 @@ function clusterBox(ctx, c, notes, can) {
   box.append(head, h("div.cards", {}, notes.map((n) => card(ctx, n, { drag: can }))));
   return box;
 }
+
+// Deleted cards: the server keeps them (the facilitator's all, one's own) for note.restore.
+// A bar put away stays away after a reload: the mark is kept with the page's drafts.
+const putAway = (id) => drafts.has(`put-away:${id}`);
+const putAside = (ctx, id) => { drafts.set(`put-away:${id}`, "1"); ctx.refresh(); };
+
+function byDeletion(s) {
+  return Object.values(s.deleted || {}).reverse(); // the newest first, as the server keeps them
+}
+
+function excerpt(text, n = 40) {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+/** A participant's "Card deleted · Restore", for the card of theirs deleted last. */
+export function restoreBar(ctx) {
+  if (ctx.readOnly || !ctx.me || ctx.role !== "participant" || !ctx.can("note.restore")) return null;
+  const last = byDeletion(ctx.s).find((n) => n.author === ctx.me.id);
+  if (!last || putAway(last.id)) return null;
+  return h("div.restore-bar", { role: "status", "data-key": "restore-bar" },
+    h("span", {}, h("strong", { text: t("deleted.one") }), ` · “${excerpt(last.text)}”`),
+    h("button.small", { type: "button", "data-action": "restore", onclick: () => ctx.send({ kind: "note.restore", note: last.id }), text: t("deleted.restore") }),
+    h("button.icon", { type: "button", "aria-label": t("deleted.dismiss"), title: t("deleted.dismiss"), onclick: () => putAside(ctx, last.id) }, "✕"));
+}
+
+/** The console's list of deleted cards, each with its restore button. */
+export function deletedList(ctx) {
+  const cards = byDeletion(ctx.s);
+  if (!cards.length) return h("p.hint", { text: t("deleted.none") });
+  return h("ul.deleted", {}, cards.map((n) => h("li", { "data-id": n.id },
+    h("span.text", { text: excerpt(n.text, 60) }),
+    personName(ctx, n.author) ? h("span.hint", { text: ` · ${personName(ctx, n.author)}` }) : null,
+    h("button.small", { type: "button", "data-action": "restore", "aria-label": `${t("deleted.restore")}: ${excerpt(n.text)}`, onclick: () => ctx.send({ kind: "note.restore", note: n.id }), text: t("deleted.restore") }))));
+}
+
+/** The console's undo of the facilitator's last destructive op, named; the top of the
+ * server's stack, so it survives a reload and two tabs cannot undo twice. It stays in sight
+ * at the foot of the window (on a phone the board is far below the controls) until used or
+ * put away. */
+
+export function undoBar(ctx) {
+  const stack = ctx.s.undo || [];
+  const top = stack[stack.length - 1];
+  if (!top || putAway(`undo-${top.seq}`)) return null;
+  const what = t(`undo.${top.kind}`, { title: excerpt(top.title) });
+  return h("div.undo-bar", { role: "region", "aria-label": t("undo.region"), "data-key": "undo-bar" },
+    h("button.undo", { type: "button", "data-action": "undo", "data-seq": String(top.seq), onclick: () => ctx.send({ kind: "op.undo", seq: top.seq }), text: `↶ ${t("undo.action", { what })}` }),
+    h("button.icon", { type: "button", "aria-label": t("deleted.dismiss"), title: t("deleted.dismiss"), onclick: () => putAside(ctx, `undo-${top.seq}`) }, "✕"));
+}

@@ -4,7 +4,7 @@ import { enableDrag } from "./drag.js";
 import { applyStatic, t } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
 import { ELEMENTS, phaseView, representation } from "./phases.js";
-import { COLORS } from "./cards.js";
+import { COLORS, deletedList, undoBar } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
 import { Suggestions } from "./suggest.js";
 import { CodeHints } from "./codehints.js";
@@ -85,7 +85,7 @@ function render(c) {
   const s = c.s;
   composer.hidden = !["vision", "issues"].includes(s.phase);
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), forPicker(c), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(acting(c)));
+  replace($("#content"), undoBar(c), forPicker(c), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(acting(c)));
   replace($("#controls"), controls(c));
 }
 
@@ -100,6 +100,7 @@ function controls(c) {
     section(t("console.timer"), timer(c)),
     section(t("console.board"), toggles(c)),
     section(t("console.people"), people(c)),
+    section(t("deleted.title"), deletedList(c)),
     section(t("console.groups"), groupsPanel(c)),
     section(t("console.vision"), vision(c)),
     section(t("console.share"), share()),

@@ -115,6 +115,13 @@ function release(s, ...ids) {
   if (ids.includes(s.focus)) s.focus = null;
 }
 
+// The server remembered the facilitator's destructive op (``undoable``): the console's undo
+// names its top. Only the facilitator's page keeps the stack; an undo reloads the room.
+function remembered(s, op, e, me, title) {
+  if (!op.undoable || !me || me.role !== "facilitator" || e.local) return;
+  s.undo = [...(s.undo || []), { seq: e.seq, kind: op.kind, title: title || "" }];
+}
+
 const HANDLERS = {
   "participant.join"(s, op) {
     s.participants = s.participants.filter((p) => p.id !== op.participant);
@@ -155,13 +162,34 @@ const HANDLERS = {
     s.notes[op.note] = note;
   },
   "note.edit"(s, op) { if (s.notes[op.note]) s.notes[op.note].text = op.text; },
-  "note.delete"(s, op) { delete s.notes[op.note]; release(s, op.note); },
+  "note.delete"(s, op, e, me) {
+    const note = s.notes[op.note];
+    // Kept where the server keeps it for this viewer: the facilitator's all, one's own.
+    if (note && me && (me.role === "facilitator" || note.author === me.id)) (s.deleted || (s.deleted = {}))[op.note] = note;
+    if (note) remembered(s, op, e, me, note.text);
+    delete s.notes[op.note];
+    release(s, op.note);
+  },
+  "note.restore"(s, op, e) {
+    const kept = (s.deleted || {})[op.note];
+    if (s.deleted) delete s.deleted[op.note];
+    if (e.local) { if (kept) s.notes[op.note] = { ...kept, cluster: s.clusters[kept.cluster] ? kept.cluster : null }; return; }
+    const note = { id: op.note, text: op.text, color: op.color, x: op.x, y: op.y, cluster: op.cluster, phase: op.phase, created_at: op.created_at, group: op.group || null };
+    if (op.author) note.author = op.author;
+    s.notes[op.note] = note;
+  },
+  "op.undo"(s, op) { s.undo = (s.undo || []).filter((r) => r.seq !== op.seq); }, // the resync brings the rest
   "note.move"(s, op) { const n = s.notes[op.note]; if (n) { n.x = op.x; n.y = op.y; } },
   "note.cluster"(s, op) { const n = s.notes[op.note]; if (n) n.cluster = op.cluster; },
   "cluster.add"(s, op, e) { s.clusters[op.cluster] = { id: op.cluster, title: op.title, created_at: e.at, group: op.group || null, local: !!e.local }; },
   "cluster.rename"(s, op) { if (s.clusters[op.cluster]) s.clusters[op.cluster].title = op.title; },
-  "cluster.delete"(s, op) { foldCluster(s, op.cluster, null); release(s, op.cluster); },
-  "cluster.merge"(s, op) {
+  "cluster.delete"(s, op, e, me) {
+    remembered(s, op, e, me, s.clusters[op.cluster] && s.clusters[op.cluster].title);
+    foldCluster(s, op.cluster, null);
+    release(s, op.cluster);
+  },
+  "cluster.merge"(s, op, e, me) {
+    remembered(s, op, e, me, s.clusters[op.cluster] && s.clusters[op.cluster].title);
     foldCluster(s, op.cluster, op.into);
     if (s.focus === op.cluster) s.focus = op.into;
     if ("group" in op && s.clusters[op.into]) s.clusters[op.into].group = op.group;
@@ -186,7 +214,8 @@ const HANDLERS = {
     const c = s.clusters[op.cluster];
     s.programs[op.program] = { id: op.program, title: op.title || (c && c.title) || "", cluster: op.cluster, indicators: [], policies: [], strategies: [], location: "", timeframe: "", budget: [], created_at: e.at };
   },
-  "program.drop"(s, op) {
+  "program.drop"(s, op, e, me) {
+    remembered(s, op, e, me, s.programs[op.program] && s.programs[op.program].title);
     delete s.programs[op.program];
     delete s.matrix[op.program];
     s.votes.mine = s.votes.mine.filter((v) => v.program !== op.program);
