@@ -24,7 +24,8 @@ from .planning.records import RecordError
 from .public import public_base
 from .rooms.room import Room
 from .state.codes import Code
-from .state.models import RoomState, TimeZone, YearRange
+from .state.models import RoomState, TimeZone
+from .state.plan_models import YearRange
 from .state.record import build_record, record_schema
 from .state.text import clean
 from .store import StoreError

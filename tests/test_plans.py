@@ -6,8 +6,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from server.state import Entry, parse_logged_op, replay
-from server.state.models import YearRange, plan_years
+from server.state.models import plan_years
 from server.state.ops import InvalidOp
+from server.state.plan_models import YearRange
 from server.state.record import build_record
 
 from .asgi import event_where, hello, new_room, next_of, op

@@ -28,8 +28,9 @@ from pydantic import ValidationError
 
 from ..state import Entry, Rejected, RoomState, apply, create
 from ..state.codes import Code
-from ..state.models import YearRange, horizon_years
+from ..state.models import horizon_years
 from ..state.ops import CLIENT_KINDS, Op, RoomCreate, parse_logged_op
+from ..state.plan_models import YearRange
 from ..state.rules.base import WRITING
 from ..state.text import clean_tree
 from .records import (

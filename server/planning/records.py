@@ -19,7 +19,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..state.codes import Code
-from ..state.models import MAX_RUPIAH, Horizon, Language, Level, Origin, Source, Value, YearRange
+from ..state.models import Horizon, Language, Level
+from ..state.plan_models import MAX_RUPIAH, Origin, Source, Value, YearRange
 from . import numbers
 
 SCHEMA = "spwt.scenario/1"

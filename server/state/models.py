@@ -8,11 +8,12 @@ out once (to a snapshot, a test, a renderer) never changes under its holder.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import counts
+from .plan_models import BudgetLine, Indicator, Origin, Source, YearRange
 
 PHASES: tuple[str, ...] = (
     "lobby",
@@ -54,11 +55,6 @@ Category = Literal[
 ]
 Gender = Literal["female", "male"]
 Level = Literal["kabupaten", "kota", "provinsi"]
-IndicatorKind = Literal["outcome", "output"]
-# An indicator's value: a number (70, 4.5) or, for a qualitative indicator, a short text
-# ("Tersedia"). Numbers stay numbers from the form to the spreadsheet.
-Value = int | Annotated[float, Field(allow_inf_nan=False)] | str
-MAX_RUPIAH = 10**15
 # How many years a horizon spans by default, counted from the year after the room's creation.
 HORIZON_YEARS: dict[str, int] = {"PWTJP": 20, "PWTJM": 5, "annual": 1}
 
@@ -167,76 +163,6 @@ class Group(Frozen):
     created_at: int
 
 
-class Planning(BaseModel):
-    """The planning rows that ops, the state and the record share: one model each, strict,
-    so a client's "70" stays text and 70 stays a number. (Not ``Frozen``: ops nested in a
-    partial op are dumped with ``exclude_unset``, which needs the fields-set record.)"""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class Indicator(Planning):
-    """A performance indicator (tolok ukur) as the program matrices of RPJMD/Renstra list it.
-
-    ``targets`` maps a year ("2027") to the target of that year; ``final`` is the target at
-    the end of the period (kondisi akhir). Logs written before numbers were numbers hold
-    text here, and text stays allowed for qualitative indicators.
-    """
-
-    name: str
-    unit: str = ""
-    kind: IndicatorKind | None = None
-    baseline: Value | None = None
-    baseline_year: int | None = None
-    targets: dict[str, Value] = Field(default_factory=dict)
-    final: Value | None = None
-    source: str = ""
-
-
-class BudgetLine(Planning):
-    """One year's indicative ceiling (pagu indikatif) of a program, in whole rupiah."""
-
-    year: int
-    amount: Annotated[int, Field(ge=0, le=MAX_RUPIAH)]
-    source: str = ""
-
-
-class YearRange(Planning):
-    """The plan's years, inclusive: one column per year in forms and tables."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", strict=True, validate_by_name=True, serialize_by_alias=True
-    )
-
-    from_: int = Field(alias="from")
-    to: int
-
-    def years(self) -> tuple[int, ...]:
-        return tuple(range(self.from_, self.to + 1))
-
-
-class Origin(Planning):
-    """Where a carried item came from: the source record's room, its fingerprint (when the
-    record had one) and the item's id there. A program narrowed from a longer plan (an
-    annual room from a PWTJM record) keeps the source plan's years and its total pagu over
-    them, beside the one year it now proposes."""
-
-    room: str
-    fingerprint: str | None = None
-    id: str
-    years: YearRange | None = None
-    budget_total: Annotated[int, Field(ge=0, le=MAX_RUPIAH * 100)] | None = None
-
-
-class Source(Planning):
-    """A record a room was started from (the record's ``sources``)."""
-
-    room: str
-    title: str
-    horizon: str
-    fingerprint: str | None = None
-
-
 class Program(Frozen):
     id: str
     title: str
@@ -294,6 +220,33 @@ class SnapshotInfo(Frozen):
     taken_at: int
     phase: str
     final: bool = False
+
+
+UndoableKind = Literal["cluster.merge", "cluster.delete", "note.delete", "program.drop"]
+
+
+class Undoable(Frozen):
+    seq: int  # the op's own seq: ``op.undo`` names it
+    kind: UndoableKind
+    title: str  # what the console names: the cluster's or program's title, the card's text
+    # cluster.merge and cluster.delete: the cluster, where its cards and program went
+    # (``into``: None for a deletion) and the group the merged-into cluster had before.
+    cluster: Cluster | None = None
+    into: str | None = None
+    into_group: str | None = None
+    notes: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    # note.delete: the card.
+    note: Note | None = None
+    # program.drop: the program, its rows and the votes on it, under the voting they were
+    # cast in (votes from before a change of the voting would break its budget).
+    program: Program | None = None
+    matrix: dict[str, str] = Field(default_factory=dict)
+    commitments: dict[str, str] = Field(default_factory=dict)
+    votes: dict[str, dict[str, int]] = Field(default_factory=dict)
+    voting: Voting | None = None
+    # The focus was on what the op removed (or moved off it).
+    had_focus: bool = False
 
 
 class RoomState(Frozen):
@@ -387,9 +340,3 @@ def vote_key(program: str, criterion: str) -> str:
 def split_vote_key(key: str) -> tuple[str, str]:
     program, _, criterion = key.partition("/")
     return program, criterion
-
-
-# Last: the undo records hold notes, clusters and programs, and the state holds the records.
-from .undo_models import Undoable  # noqa: E402
-
-RoomState.model_rebuild()

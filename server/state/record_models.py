@@ -11,15 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .canonical import fingerprint
-from .models import (
-    BudgetLine,
-    Category,
-    Gender,
-    Indicator,
-    Origin,
-    Source,
-    YearRange,
-)
+from .models import Category, Gender
+from .plan_models import BudgetLine, Indicator, Origin, Source, YearRange
 
 SCHEMA: Literal["spwt.scenario/1"] = "spwt.scenario/1"
 Quadrant = Literal["priority", "enable", "later", "drop"]

@@ -6,7 +6,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..models import Horizon, Language, Level, Limits, TimeZone, VotingMode, YearRange
+from ..models import Horizon, Language, Level, Limits, TimeZone, VotingMode
+from ..plan_models import YearRange
 from .base import Op
 
 

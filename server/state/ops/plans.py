@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from ..models import BudgetLine, Indicator
+from ..plan_models import BudgetLine, Indicator
 from .base import Op
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from ..models import Origin, Source
+from ..plan_models import Origin, Source
 from .base import Op
 
 

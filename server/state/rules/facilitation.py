@@ -15,12 +15,12 @@ from ..models import (
     Timer,
     Vision,
     Voting,
-    YearRange,
     horizon_years,
     split_vote_key,
 )
 from ..ops import Entry
 from ..ops import facilitation as o
+from ..plan_models import YearRange
 from ..standings import standings
 from ..tally import tallies
 from .base import Outcome, Rejected, optional_text, required_text, rule, text_list

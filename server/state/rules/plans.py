@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 from ...reference import nomenclature
 from ..codes import Code
-from ..models import MAX_RUPIAH, BudgetLine, Indicator, RoomState, Value, plan_years
+from ..models import RoomState, plan_years
 from ..ops import Entry
 from ..ops import plans as o
+from ..plan_models import MAX_RUPIAH, BudgetLine, Indicator, Value
 from .base import (
     LIST_ITEMS,
     ROLES,

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ..codes import Code
-from ..models import Note, RoomState, split_vote_key
+from ..models import Note, RoomState, Undoable, split_vote_key
 from ..ops import Entry
 from ..ops import undo as o
-from ..undo_models import Undoable
 from .base import Outcome, Rejected, rule
 
 UNDO_DEPTH = 10
