@@ -24,13 +24,18 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from .compression import RevalidatedFiles
-from .export.formats import downloads
+from .export.formats import MINUTES, downloads
 from .limits import client_address
 from .public import is_local, public_base
+from .state.choices import choices
 from .state.rules import rule_table
 
 LANGUAGES = ("id", "en")
 RULES_JSON = Markup(json.dumps(rule_table(), separators=(",", ":")).replace("<", "\\u003c"))
+# The closed lists the pages offer: the protocol's, and the formats of the berita acara.
+MINUTES_FORMATS = [f.name for f in sorted(MINUTES.values(), key=lambda f: f.place)]
+CHOICES = {**choices(), "minutes_formats": MINUTES_FORMATS}
+CHOICES_JSON = Markup(json.dumps(CHOICES, separators=(",", ":")).replace("<", "\\u003c"))
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -108,6 +113,7 @@ class Pages:
         preload = self.preloads(f"{context.get('page', '')}.js")
         html = self.env.get_template(template).render(
             lang=lang, t=t, i18n_json=Markup(as_json), rules_json=RULES_JSON,
+            choices=CHOICES, choices_json=CHOICES_JSON,
             formats_json=self.formats_json, preload=preload, base=public_base(request), **context,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)

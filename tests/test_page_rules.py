@@ -8,7 +8,9 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from server.export.formats import MINUTES
 from server.state import ops
+from server.state.choices import choices
 from server.state.rules import rule_table
 
 from .asgi import new_room
@@ -32,3 +34,34 @@ def test_pages_carry_the_rule_table(client: TestClient) -> None:
     assert table["note.add"] == {"who": "member", "phases": ["issues", "vision"]}
     assert table["vote.cast"]["who"] == "voter" and table["phase.set"]["who"] == "facilitator"
     assert set(table) == ops.CLIENT_KINDS
+
+
+def test_pages_carry_the_choices(client: TestClient) -> None:
+    room, _ = new_room(client)
+    page = client.get(f"/r/{room}/console").text
+    carried = re.search(r'<script type="application/json" id="choices-data">([^<]*)</script>', page)
+    assert carried is not None
+    lists = json.loads(carried.group(1))
+    assert {k: v for k, v in lists.items() if k != "minutes_formats"} == choices()
+    assert lists["minutes_formats"] == list(MINUTES)
+    assert lists["colors"][0] == "yellow" and "WITA" in lists["timezones"]
+
+
+JS_DIR = STATE_JS.parent
+TEMPLATES = JS_DIR.parent.parent / "templates"
+STRINGS = re.compile(r'"([a-zA-Z_]+)"')
+# A bracketed list of two or more quoted words: ["a", "b"] or ("a", "b").
+LIST = re.compile(r"[\[(]((?:\s*\"[a-zA-Z_]+\"\s*,)+\s*\"[a-zA-Z_]+\"\s*)[\])]")
+
+
+def test_no_page_restates_a_closed_list() -> None:
+    """A list of the protocol written again in a page would drift from the server's."""
+    lists = [*choices().values(), list(MINUTES)]
+    restated = []
+    for path in [*JS_DIR.glob("*.js"), *TEMPLATES.glob("*.html")]:
+        text = path.read_text(encoding="utf-8")
+        for literal in LIST.findall(text):
+            words = STRINGS.findall(literal)
+            if any(words == known for known in lists):
+                restated.append(f"{path.name}: {words}")
+    assert restated == []

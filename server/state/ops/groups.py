@@ -39,7 +39,7 @@ class GroupJoin(Op):
 class GroupsAuto(Op):
     kind: Literal["groups.auto"]
     count: Annotated[int, Field(ge=1, le=50)]
-    by: Literal["category", "org", "mixed"] = "mixed"
+    by: Literal["mixed", "category", "org"] = "mixed"
 
 
 class GroupRapporteur(Op):

@@ -1,8 +1,9 @@
 // Cards and clusters: the writing phases and the clustering phase.
 import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
+import { CHOICES } from "./choices.js";
 
-export const COLORS = ["yellow", "orange", "pink", "green", "blue", "purple", "white"];
+export const COLORS = CHOICES.colors;
 
 export function personName(ctx, id) {
   if (!id) return "";

@@ -1,11 +1,19 @@
 // The facilitation assistant's likely code of each program (GET …/suggestions/codes), for
-// the console; and the official names of the codes the page has heard of. Small and
-// loaded with the console, while the picker that shows them comes with the roles phase.
+// the console's program form; and the official names of the codes the page has heard of.
+// It comes with the program form, from the roles phase on.
 
 export const names = new Map(); // code -> official name, as the server told us
 
+const rooms = new Map(); // room -> its CodeHints
+
+/** The code suggestions of ``room`` for the facilitator holding ``key``, one per page. */
+export function codeHints({ room, key }) {
+  if (!rooms.has(room)) rooms.set(room, new CodeHints(room, key));
+  return rooms.get(room);
+}
+
 /** The console's code suggestions, asked once per program and title. */
-export class CodeHints {
+class CodeHints {
   constructor(room, key) {
     this.room = room;
     this.key = key;

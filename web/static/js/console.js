@@ -1,19 +1,16 @@
 // The facilitator console: the board with every control of the facilitator beside it.
-import { $, draftInput, drafts, h, replace, saveSign, saving } from "./dom.js";
+import { $, draftInput, drafts, h, onDemand, replace, saveSign, saving } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { applyStatic, t } from "./i18n.js";
 import { allowed, room, start } from "./app.js";
-import { ELEMENTS, phaseView, representation } from "./phases.js";
+import { phaseView, representation } from "./phases.js";
 import { COLORS, deletedList, undoBar } from "./cards.js";
 import { download, downloads, FORMATS, query } from "./downloads.js";
-import { Suggestions } from "./suggest.js";
-import { CodeHints } from "./codehints.js";
 import { groupsPanel } from "./groups.js";
 import { followupPanel } from "./commitments.js";
+import { CHOICES } from "./choices.js";
 
-const PHASES = ["lobby", "vision", "issues", "cluster", "vote", "roles", "review", "closed"];
 const PRESETS = [1, 3, 5, 10, 15];
-const ZONES = ["WIB", "WITA", "WIT", "UTC"];
 
 applyStatic();
 const keyStore = `spwt:key:${room}`;
@@ -25,10 +22,17 @@ if (fromHash) {
 let key = fromHash;
 try { key = key || localStorage.getItem(keyStore); } catch (e) { /* ignore */ }
 
+// The assistant works in the cluster phase only: it loads then (the console stays light on
+// a phone). Its code hints come with the program form (codepicker.js), from the roles phase.
+const assistantModule = onDemand(() => import("./suggest.js"));
 let suggestions = null;
 const app = start({ as: "participant", key, store: `spwt:${room}:f`, render, onEvents: (events) => suggestions && suggestions.events(events, app.ctx()) });
-suggestions = new Suggestions(room, key, () => app.schedule());
-const codeHints = new CodeHints(room, key);
+
+function assistant() {
+  const m = assistantModule(() => app.schedule());
+  if (m && !suggestions) suggestions = new m.Suggestions(room, key, () => app.schedule());
+  return suggestions;
+}
 if (!key) {
   replace($("#main"), h("section.fatal", {}, h("h1", { text: t("console.no_key") }), h("p", { text: t("console.no_key_hint") })));
 } else {
@@ -81,11 +85,11 @@ enableDrag($("#content"), (note, cluster) => {
 
 function render(c) {
   c.onFocus = (target) => c.send({ kind: "focus.set", target });
-  c.codeHints = codeHints;
+  c.assistant = { room, key }; // where the program form asks for likely codes
   const s = c.s;
   composer.hidden = !["vision", "issues"].includes(s.phase);
   $("#content").dataset.phase = s.phase;
-  replace($("#content"), undoBar(c), forPicker(c), s.phase === "cluster" ? suggestions.view(c) : null, phaseView(acting(c)));
+  replace($("#content"), undoBar(c), forPicker(c), s.phase === "cluster" && assistant() ? suggestions.view(c) : null, phaseView(acting(c)));
   replace($("#controls"), controls(c));
 }
 
@@ -110,14 +114,17 @@ function controls(c) {
   ];
 }
 
-// The settings form is rebuilt only when the settings change, so a half-filled form
-// survives the events that keep arriving while the facilitator types.
+// The settings form loads when the facilitator first opens it, and is rebuilt only when the
+// settings change, so a half-filled form survives the events that keep arriving meanwhile.
+const settingsModule = onDemand(() => import("./settings.js"));
 let settingsCache = null;
 function settingsPanel(c, s) {
-  const stamp = JSON.stringify(s.settings) + document.documentElement.lang;
-  if (!settingsCache || settingsCache.stamp !== stamp) {
-    const open = settingsCache ? settingsCache.el.open : false;
-    const el = h("details.panel.settings", { open }, h("summary", { text: t("console.settings") }), settings(c, s));
+  const open = settingsCache ? settingsCache.el.open : false;
+  const module = open ? settingsModule(c.refresh) : null;
+  const stamp = module ? JSON.stringify(s.settings) + document.documentElement.lang : null;
+  if (!settingsCache || !stamp || settingsCache.stamp !== stamp) {
+    const el = h("details.panel.settings", { open, ontoggle: () => el.open && !module && c.refresh() },
+      h("summary", { text: t("console.settings") }), module ? module.settingsForm(c, s) : null);
     settingsCache = { stamp, el };
   }
   return settingsCache.el;
@@ -125,7 +132,7 @@ function settingsPanel(c, s) {
 
 function stepper(c) {
   const s = c.s;
-  const phases = PHASES.filter((p) => p === "lobby" || p === "closed" || s.settings.phases.includes(p));
+  const phases = CHOICES.phases.filter((p) => p === "lobby" || p === "closed" || s.settings.phases.includes(p));
   const i = phases.indexOf(s.phase);
   // Closing takes the final record and leaves the board read-only: asked, not slipped into.
   const go = (p) => (p !== "closed" || confirm(t("console.confirm_close"))) && c.send({ kind: "phase.set", phase: p });
@@ -208,17 +215,15 @@ function paperForm(open) {
   field("name", t("people.name"), { required: true }),
   field("org", t("people.org")),
   field("position", t("people.position")),
-  select("category", t("join.category"), [h("option", { value: "", text: t("join.choose") }), ...ELEMENTS.map((x) => h("option", { value: x, text: t(`element.${x}`) }))]),
-  select("gender", t("join.gender"), [h("option", { value: "", text: t("join.not_say") }), ...["female", "male"].map((x) => h("option", { value: x, text: t(`gender.${x}`) }))]),
+  select("category", t("join.category"), [h("option", { value: "", text: t("join.choose") }), ...CHOICES.participant_categories.map((x) => h("option", { value: x, text: t(`element.${x}`) }))]),
+  select("gender", t("join.gender"), [h("option", { value: "", text: t("join.not_say") }), ...CHOICES.genders.map((x) => h("option", { value: x, text: t(`gender.${x}`) }))]),
   h("button.small", { type: "submit", "data-action": "add-paper", text: t("people.add") }), sign);
   return h("details.add-paper", { open }, h("summary", { "data-key": "add-paper-open", text: t("people.add_paper") }), form);
 }
 
-const MINUTES = ["html", "md", "docx"];
-
 function minutesButtons() {
   return h("div.row.wrap.minutes", {}, h("span", { text: `${t("download.minutes")}: ` }),
-    MINUTES.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: t(`format.${f}`) })));
+    CHOICES.minutes_formats.map((f) => h("button.tiny", { type: "button", "data-minutes": f, onclick: () => download(`/api/rooms/${room}/minutes?format=${f}`, key), text: t(`format.${f}`) })));
 }
 
 function vision(c) {
@@ -255,54 +260,3 @@ function snapshots(c) {
   ];
 }
 
-function settings(c, s) {
-  const st = s.settings;
-  const input = (name, value, attrs = {}) => draftInput("input", `set-${name}`, { name, value: String(value), ...attrs });
-  const check = (name, on) => h("label.check", {}, h("input", { type: "checkbox", name, checked: on }), h("span", { text: t(`settings.${name}`) }));
-  const crit = st.voting.criteria.map((k, i) => criterionRow(k, i));
-  const critBox = h("div.criteria", {}, crit);
-  const form = h("form.stack.settings-form", { onsubmit: (e) => {
-    e.preventDefault();
-    const f = new FormData(form);
-    const criteria = [...critBox.querySelectorAll(".crit-row")].map((r) => ({
-      key: r.querySelector("[name=ckey]").value.trim().toLowerCase(),
-      label: r.querySelector("[name=clabel]").value.trim(),
-      weight: Number(r.querySelector("[name=cweight]").value) || 1,
-    })).filter((x) => x.key);
-    c.send({
-      kind: "room.configure",
-      title: f.get("title"), region: f.get("region"), horizon: f.get("horizon"), timezone: f.get("timezone"),
-      dots: Number(f.get("dots")), max_per_item: Number(f.get("max_per_item")),
-      anonymous: f.get("anonymous") === "on", private_writing: f.get("private_writing") === "on",
-      phases: PHASES.filter((p) => p !== "lobby" && p !== "closed" && f.get(`phase-${p}`) === "on"),
-      voting: { mode: f.get("mode"), criteria },
-    }, saving("settings", c.refresh));
-    for (const k of [...drafts.keys()]) if (k.startsWith("set-")) drafts.delete(k);
-  } },
-  h("label", {}, h("span", { text: t("start.title") }), input("title", st.title, { maxlength: "120" })),
-  h("label", {}, h("span", { text: t("start.region") }), input("region", st.region, { maxlength: "120" })),
-  h("label", {}, h("span", { text: t("start.horizon") }), h("select", { name: "horizon" }, ["PWTJP", "PWTJM", "annual"].map((x) => h("option", { value: x, selected: st.horizon === x, text: t(`horizon.${x}`) })))),
-  h("label", {}, h("span", { text: t("start.timezone") }), h("select", { name: "timezone" }, ZONES.map((z) => h("option", { value: z, selected: st.timezone === z, text: t(`timezone.${z}`) })))),
-  h("label", {}, h("span", { text: t("settings.dots") }), input("dots", st.dots, { type: "number", min: "1", max: "100" })),
-  h("label", {}, h("span", { text: t("settings.max_per_item") }), input("max_per_item", st.max_per_item, { type: "number", min: "1", max: "100" })),
-  check("anonymous", st.anonymous), check("private_writing", st.private_writing),
-  h("label", {}, h("span", { text: t("settings.mode") }), h("select", { name: "mode" }, ["dots", "score"].map((m) => h("option", { value: m, selected: st.voting.mode === m, text: t(`mode.${m}`) })))),
-  h("fieldset", {}, h("legend", { text: t("settings.criteria") }), critBox,
-    h("div.row", {},
-      h("button.small", { type: "button", onclick: () => critBox.append(criterionRow({ key: "", label: "", weight: 1 }, critBox.children.length)), text: t("settings.add_criterion") }),
-      h("button.small", { type: "button", onclick: () => critBox.replaceChildren(...USG.map((k, i) => criterionRow({ key: k, label: t(`usg.${k}`), weight: 1 }, i))), text: t("settings.usg") }))),
-  h("fieldset", {}, h("legend", { text: t("settings.phases") }), PHASES.filter((p) => p !== "lobby" && p !== "closed").map((p) =>
-    h("label.check", {}, h("input", { type: "checkbox", name: `phase-${p}`, checked: st.phases.includes(p) }), h("span", { text: t(`phase.${p}`) })))),
-  h("button.primary", { type: "submit", text: t("settings.save") }), saveSign("settings"));
-  return form;
-}
-
-const USG = ["urgency", "seriousness", "growth"];
-
-function criterionRow(k, i) {
-  return h("div.crit-row", {},
-    h("input", { name: "ckey", value: k.key, "aria-label": t("settings.criterion_key"), placeholder: t("settings.criterion_key"), pattern: "[a-z][a-z0-9_]{0,31}", size: "10" }),
-    h("input", { name: "clabel", value: k.label, "aria-label": t("settings.criterion_label"), placeholder: t("settings.criterion_label") }),
-    h("input", { name: "cweight", type: "number", step: "0.1", min: "0", max: "100", value: String(k.weight ?? 1), "aria-label": t("settings.criterion_weight"), size: "4" }),
-    h("button.icon", { type: "button", "aria-label": t("settings.remove_criterion"), onclick: (e) => e.target.closest(".crit-row").remove() }, "✕"));
-}

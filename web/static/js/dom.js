@@ -149,3 +149,16 @@ export function rejectionText(code, message) {
   const known = t(`reject.${code}`);
   return known === `reject.${code}` ? message || code : known;
 }
+
+/** A module needed in some phases only: ``get(refresh)`` gives it once loaded, or null
+ *  while it loads (then ``refresh()`` is called); a failed load is tried again later. */
+export function onDemand(load) {
+  let module = null;
+  let loading = null;
+  return (refresh) => {
+    if (!module && !loading) {
+      loading = load().then((m) => { module = m; refresh(); }, () => { loading = null; });
+    }
+    return module;
+  };
+}

@@ -2,8 +2,9 @@
 // banner (their table, or a choice of tables), and the screen's grid of all groups.
 import { draftInput, drafts, h, saveSign, saving } from "./dom.js";
 import { t } from "./i18n.js";
+import { CHOICES } from "./choices.js";
 
-const AUTO_BY = ["mixed", "category", "org"];
+const AUTO_BY = CHOICES.group_by;
 // Whether the member list is open survives the re-render each assignment causes.
 let assigning = false;
 const TILE_CARDS = 6; // the latest cards a group's tile shows on the screen before it clusters

@@ -4,6 +4,7 @@ import { t } from "./i18n.js";
 import { clusterView, writingView } from "./cards.js";
 import { reviewView, rolesView, voteView } from "./programs.js";
 import { commitmentsView } from "./commitments.js";
+import { CHOICES } from "./choices.js";
 
 export function phaseView(c) {
   const s = c.s;
@@ -25,7 +26,7 @@ export function phaseView(c) {
 }
 
 // The elements a workshop should hear from (keterwakilan); "other" is never missing.
-export const ELEMENTS = ["government", "legislature", "academia", "business", "community", "media", "other"];
+const ELEMENTS = CHOICES.participant_categories;
 
 /** "No participants yet from: …", or that every element is there. */
 export function representation(s) {

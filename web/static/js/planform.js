@@ -8,8 +8,10 @@ import { box, field, showAmount, showValue } from "./valuebox.js";
 
 export { showAmount, showValue }; // for the review, which loads this module when needed
 import { codePicker } from "./codepicker.js";
+import { codeHints } from "./codehints.js";
+import { CHOICES } from "./choices.js";
 
-const KINDS = ["outcome", "output"];
+const KINDS = CHOICES.indicator_kinds;
 export const FUNDING = ["apbd_kab", "apbd_prov", "apbn", "dak", "dana_desa", "csr", "kpbu", "other"];
 const HORIZON_YEARS = { PWTJP: 20, PWTJM: 5, annual: 1 };
 
@@ -29,7 +31,7 @@ export function programForm(ctx, p) {
   const s = ctx.s;
   const can = ctx.can("program.update");
   const years = planYears(s);
-  const stamp = JSON.stringify([p, years, s.vision.missions, s.settings.level, can, document.documentElement.lang, !!ctx.codeHints]);
+  const stamp = JSON.stringify([p, years, s.vision.missions, s.settings.level, can, document.documentElement.lang, !!ctx.assistant]);
   // One record per program for good: a save's outcome may arrive after a rebuild, and
   // must reach the form on screen, not the one it was sent from.
   let form = forms.get(p.id);
@@ -98,7 +100,7 @@ function build(form, p, years, can, open) {
 
   const picker = codePicker({
     program: p.id, title: p.title, value: p.code, level: s.settings.level || "kabupaten", can,
-    hints: form.ctx.role === "facilitator" ? form.ctx.codeHints : null,
+    hints: form.ctx.role === "facilitator" && form.ctx.assistant ? codeHints(form.ctx.assistant) : null,
     accept: (code) => {
       say({ kind: "pending", text: t("program.saving") });
       form.ctx.send({ kind: "program.update", program: p.id, code }, outcome(false));

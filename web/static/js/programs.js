@@ -1,26 +1,18 @@
 // Programs: voting (dots or scores), the ranking and the priority chart after a reveal,
 // the role matrix, program details, and the review.
-import { draftInput, drafts, h, saveSign, saving, s as svg } from "./dom.js";
+import { draftInput, drafts, h, onDemand, saveSign, saving, s as svg } from "./dom.js";
 import { t } from "./i18n.js";
 import { focusButton, visionBlock } from "./cards.js";
 import { chartAxes, dotsUsed, myValue, ranked } from "./state.js";
+import { CHOICES } from "./choices.js";
 
 // The program form, the code picker and the number reader are needed from the roles phase
 // on: they load then, so that joining on a phone in the lobby stays light.
-let plan = null;
-let loading = null;
-function planModule(ctx) {
-  if (!plan && !loading) {
-    loading = import("./planform.js").then((m) => {
-      plan = m;
-      ctx.refresh();
-    }, () => { loading = null; });
-  }
-  return plan;
-}
+const planForm = onDemand(() => import("./planform.js"));
+const planModule = (ctx) => planForm(ctx.refresh);
 
-export const MATRIX_ROLES = ["lead", "support", "consult", "inform"];
-export const CATEGORIES = ["agency", "dprd", "ngo", "private", "community", "other"];
+const MATRIX_ROLES = CHOICES.matrix_roles;
+const CATEGORIES = CHOICES.actor_categories;
 
 export function programsOf(s) {
   return Object.values(s.programs).sort((a, b) => (a.created_at || 0) - (b.created_at || 0));
