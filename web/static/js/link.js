@@ -37,6 +37,12 @@ export class Link {
     this.tokens = BURST;
     this.refilled = Date.now();
     this.pumping = null;
+    // The state comes over HTTP, compressed (GET /api/rooms/{room}/state), and the socket
+    // brings what follows it; on any failure, the socket's own welcome with the state.
+    this.overHttp = o.httpState !== false;
+    this.fetched = null; // a state fetched over HTTP, for the socket to resume from
+    this.awaiting = null; // a welcome without state, waiting for the fetch
+    this.buffered = []; // frames that came meanwhile
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => this.drop());
     setInterval(() => this.tick(), 5000);
@@ -75,6 +81,38 @@ export class Link {
   connect() {
     if (this.stopped) return;
     clearTimeout(this.timer);
+    const credential = this.token || this.o.key;
+    if (this.seq === null && !this.fetched && this.overHttp && credential) {
+      // A page with a token (or the key) and no state: the state first, then the socket
+      // from its seq. Without a token the socket comes first: its welcome makes one.
+      this.setStatus(this.attempt ? "reconnecting" : "connecting");
+      this.fetchState(credential, 0).then(
+        (state) => { this.fetched = state; this.open(); },
+        () => { this.overHttp = false; this.open(); },
+      );
+      return;
+    }
+    this.open();
+  }
+
+  /** The state as this viewer may see it, over HTTP; ``atLeast``: a seq it must reach. */
+  async fetchState(credential, atLeast) {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 30000);
+    try {
+      const q = atLeast ? `?seq=${atLeast}` : "";
+      const r = await fetch(`/api/rooms/${encodeURIComponent(this.o.room)}/state${q}`, {
+        headers: { Authorization: `Bearer ${credential}` }, signal: ctl.signal, cache: "no-cache",
+      });
+      if (!r.ok) throw new Error(`state: ${r.status}`);
+      return await r.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  open() {
+    if (this.stopped) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     let ws;
     try {
@@ -97,6 +135,8 @@ export class Link {
       if (this.o.key) hello.key = this.o.key;
       if (this.token) hello.token = this.token;
       if (this.seq !== null) hello.since = this.seq;
+      else if (this.fetched) hello.since = this.fetched.seq;
+      else if (this.overHttp) hello.state = false; // no token yet: fetched once welcomed
       ws.send(JSON.stringify(hello));
       this.lastHeard = Date.now();
     };
@@ -105,6 +145,8 @@ export class Link {
       if (this.ws !== ws) return;
       this.ws = null;
       this.outq = [];
+      this.awaiting = null;
+      this.buffered = [];
       if (FATAL[e.code]) {
         if (e.code === 4401 && this.token) {
           // The token is from a room or server that forgot us: join afresh (a bad key
@@ -151,6 +193,8 @@ export class Link {
   /** The network went away: close at once instead of waiting for a timeout. */
   drop() {
     this.outq = [];
+    this.awaiting = null;
+    this.buffered = [];
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;
@@ -171,8 +215,57 @@ export class Link {
     this.lastHeard = Date.now();
     let frame;
     try { frame = JSON.parse(data); } catch (e) { return; }
+    if (this.awaiting) {
+      this.buffered.push(frame); // after the state, in order
+      return;
+    }
+    this.handle(frame);
+  }
+
+  /** A welcome without state that the page needs one for: fetch it with the new token,
+   *  at least as new as the welcome; the frames that come meanwhile wait. */
+  awaitState(frame) {
+    const ws = this.ws;
+    this.awaiting = frame;
+    this.saved.token = frame.token;
+    this.persist();
+    this.fetchState(frame.token, frame.seq).then(
+      (state) => {
+        if (this.ws !== ws || this.awaiting !== frame) return; // dropped meanwhile
+        const waiting = this.buffered;
+        this.awaiting = null;
+        this.buffered = [];
+        if (state.seq < frame.seq) {
+          // Older than the welcome (another process lagging): resume from it instead.
+          this.fetched = state;
+          this.drop();
+          return;
+        }
+        this.handle({ ...frame, state, seq: state.seq });
+        for (const f of waiting) this.handle(f);
+      },
+      () => {
+        if (this.ws !== ws) return;
+        this.overHttp = false; // the socket's own welcome, then
+        this.drop();
+      },
+    );
+  }
+
+  handle(frame) {
     switch (frame.type) {
       case "welcome":
+        if (!frame.state && this.seq === null) {
+          if (this.fetched && this.fetched.seq <= frame.seq) {
+            frame.state = this.fetched; // resumed from the fetched state: events follow
+            frame.seq = this.fetched.seq;
+          } else {
+            this.fetched = null;
+            this.awaitState(frame);
+            return;
+          }
+        }
+        this.fetched = null;
         this.attempt = 0;
         this.saved.token = frame.token;
         this.saved.you = frame.you;
