@@ -13,13 +13,17 @@ picks another trade (docs/benchmarks.md has each one's memory, bytes and CPU):
   bytes), a welcome as well as before.
 - ``small``: 9-bit windows and ``memLevel`` 1, both contexts kept: 44 KB, but a welcome
   twice the bytes (the window is too short to find the cards' repeated words).
+- ``tight``: the server's compressor kept in a 9-bit window with ``memLevel`` 1 (events
+  still compress against the ones before), the client's messages decompressed alone (no
+  decompressor kept). For pages that fetch the state over HTTP, where the socket carries
+  no big frame.
 """
 
 from __future__ import annotations
 
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
-VARIANTS = ("uvicorn", "nocontext", "small")
+VARIANTS = ("uvicorn", "nocontext", "small", "tight")
 
 
 def factory(variant: str) -> ServerPerMessageDeflateFactory | None:
@@ -34,6 +38,11 @@ def factory(variant: str) -> ServerPerMessageDeflateFactory | None:
         return ServerPerMessageDeflateFactory(
             server_max_window_bits=9, client_max_window_bits=9, compress_settings={"memLevel": 1}
         )
+    if variant == "tight":
+        return ServerPerMessageDeflateFactory(
+            client_no_context_takeover=True, server_max_window_bits=9,
+            client_max_window_bits=9, compress_settings={"memLevel": 1},
+        )  # fmt: skip
     if variant == "uvicorn":
         return None
     raise ValueError(f"SPWT_WS_DEFLATE must be one of {', '.join(VARIANTS)}")
