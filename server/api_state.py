@@ -58,7 +58,6 @@ async def room_state(request: Request) -> Response:
         "ETag": etag,
         "Cache-Control": "private, no-cache",
         "Vary": "Accept-Encoding, Authorization",
-        "X-Spwt-Seq": str(rendered.seq),
     }
     if etag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
         return Response(status_code=304, headers=headers)
