@@ -67,6 +67,7 @@ class Background:
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 def _usable(page: Any, cards: int, timeout: float = 120_000) -> None:
