@@ -40,7 +40,6 @@ export class Link {
     // The state comes over HTTP, compressed (GET /api/rooms/{room}/state), and the socket
     // brings what follows it; on any failure, the socket's own welcome with the state.
     this.overHttp = o.httpState !== false;
-    this.fetched = null; // a state fetched over HTTP, for the socket to resume from
     this.awaiting = null; // a welcome without state, waiting for the fetch
     this.buffered = []; // frames that came meanwhile
     window.addEventListener("online", () => this.reconnectNow());
@@ -82,12 +81,19 @@ export class Link {
     if (this.stopped) return;
     clearTimeout(this.timer);
     const credential = this.token || this.o.key;
-    if (this.seq === null && !this.fetched && this.overHttp && credential) {
-      // A page with a token (or the key) and no state: the state first, then the socket
-      // from its seq. Without a token the socket comes first: its welcome makes one.
+    if (this.seq === null && this.overHttp && credential) {
+      // A page with a token (or the key) and no state: the state first, drawn at once,
+      // then the socket resumes from its seq as after any reconnect. Without a token the
+      // socket comes first: its welcome makes one.
       this.setStatus(this.attempt ? "reconnecting" : "connecting");
       this.fetchState(credential, 0).then(
-        (state) => { this.fetched = state; this.open(); },
+        (state) => {
+          if (this.seq === null) {
+            this.seq = state.seq;
+            this.o.welcome({ type: "welcome", you: this.saved.you || null, token: this.token, seq: state.seq, state });
+          }
+          this.open();
+        },
         () => { this.overHttp = false; this.open(); },
       );
       return;
@@ -135,7 +141,6 @@ export class Link {
       if (this.o.key) hello.key = this.o.key;
       if (this.token) hello.token = this.token;
       if (this.seq !== null) hello.since = this.seq;
-      else if (this.fetched) hello.since = this.fetched.seq;
       else if (this.overHttp) hello.state = false; // no token yet: fetched once welcomed
       ws.send(JSON.stringify(hello));
       this.lastHeard = Date.now();
@@ -235,14 +240,10 @@ export class Link {
         const waiting = this.buffered;
         this.awaiting = null;
         this.buffered = [];
-        if (state.seq < frame.seq) {
-          // Older than the welcome (another process lagging): resume from it instead.
-          this.fetched = state;
-          this.drop();
-          return;
-        }
+        // Older than the welcome (another process lagging)? The events that follow then
+        // leave a gap, and the link resumes from the state's seq.
         this.handle({ ...frame, state, seq: state.seq });
-        for (const f of waiting) this.handle(f);
+        for (const f of waiting) if (this.ws === ws) this.handle(f); // a gap drops the socket
       },
       () => {
         if (this.ws !== ws) return;
@@ -256,16 +257,9 @@ export class Link {
     switch (frame.type) {
       case "welcome":
         if (!frame.state && this.seq === null) {
-          if (this.fetched && this.fetched.seq <= frame.seq) {
-            frame.state = this.fetched; // resumed from the fetched state: events follow
-            frame.seq = this.fetched.seq;
-          } else {
-            this.fetched = null;
-            this.awaitState(frame);
-            return;
-          }
+          this.awaitState(frame);
+          return;
         }
-        this.fetched = null;
         this.attempt = 0;
         this.saved.token = frame.token;
         this.saved.you = frame.you;
