@@ -103,6 +103,11 @@ export class Link {
 
   /** The state as this viewer may see it, over HTTP; ``atLeast``: a seq it must reach. */
   async fetchState(credential, atLeast) {
+    const early = window.spwtEarlyState;
+    if (early && early.token === credential && !atLeast) {
+      window.spwtEarlyState = null; // started by early.js while the modules loaded
+      return early.answer;
+    }
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), 30000);
     try {
