@@ -160,22 +160,3 @@ def test_capacity_smoke_run_stops_at_its_maximum(tmp_path: Path, capsys) -> None
     assert [(r["target"], r["rooms"]) for r in rows] == [("ours", 1), ("relay", 1)]
     assert all(r["delivered"] == r["expected"] > 0 for r in rows)
     assert "| ours | 1+ |" in capsys.readouterr().out
-
-
-@needs_server
-@pytest.mark.skipif(
-    importlib.util.find_spec("playwright") is None or not Path("/usr/bin/chromium").exists(),
-    reason="needs Playwright and Debian's chromium",
-)
-def test_join_smoke_run_times_both_paths_in_chromium(tmp_path: Path, capsys) -> None:
-    from bench.cli import main
-
-    out = tmp_path / "join.json"
-    argv = ["join", "--cards", "5", "--away", "0.4", "--kbit", "100000", "--latency", "0"]
-    assert main([*argv, "--json", str(out)]) == 0
-    socket, http = json.loads(out.read_text())
-    assert (socket["path"], http["path"]) == ("socket", "http")
-    for row in (socket, http):
-        assert row["first_join_bytes"] > 0 and row["reconnect_bytes"] > 0
-        assert row["first_join_s"] > 0 and row["reconnect_s"] >= 0
-    assert "| 5 | http |" in capsys.readouterr().out
