@@ -184,3 +184,25 @@ def test_a_hello_without_state_false_still_gets_the_whole_state(client: TestClie
         assert "state" in hello(ws, name="Ani")
     with client.websocket_connect(f"/ws/{room}") as ws:
         assert "state" not in hello(ws, name="Budi", state=False)
+
+
+def test_an_older_render_is_not_served_to_whom_it_was_not_their_view(client: TestClient) -> None:
+    room, key = new_room(client)
+    with client.websocket_connect(f"/ws/{room}") as f:
+        hello(f, key=key)
+        op(f, "c", "room.configure", private_writing=True)
+        op(f, "p", "phase.set", phase="issues")
+        event_where(f, op_id="p")
+        with client.websocket_connect(f"/ws/{room}") as ws:
+            cici = hello(ws, name="Cici", state=False)["token"]
+            op(ws, "mine", "note.add", text="Kartu pribadi Cici")
+            note = event_where(ws, op_id="mine")["op"]["note"]
+            with client.websocket_connect(f"/ws/{room}") as other:
+                dedi = hello(other, name="Dedi", state=False)["token"]
+            shared = _state(client, room, dedi).json()  # rendered while Cici had her card
+            op(ws, "gone", "note.delete", note=note)
+            event_where(ws, op_id="gone")
+        # Cici has no card now, as Dedi: but the render Dedi got was not her view then.
+        mine = _state(client, room, cici).json()
+        assert mine == _welcome_state(client, room, cici)
+        assert mine["seq"] > shared["seq"]
