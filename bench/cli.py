@@ -8,6 +8,7 @@
     spwt bench bigroom --cards 5000 --people 1000          # a small room's op cost, a big one's
     spwt bench groups --people 80 --groups 6              # 6 working groups against one room
     spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
+    spwt bench join --cards 1000                           # join time on a slow link (Chromium)
     spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
     python -m bench.cli ...                               # the same without the CLI
 
@@ -98,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import capacity
 
         return capacity.main(given[1:])
+    if given[:1] == ["join"]:  # join time and bytes on an emulated slow link, in Chromium
+        from . import join
+
+        return join.main(given[1:])
     if given[:1] == ["wire"]:  # bytes through a counting proxy, memory per connection
         from . import wire
 

@@ -11,6 +11,9 @@ Per room size:
 
 - **join**: a new participant's bytes from the TCP connect until its welcome has arrived
   (the whole board: the welcome carries the state);
+- **HTTP join**: the same as the pages make it: the hello with ``"state": false``, then
+  the state from ``GET /api/rooms/{room}/state`` (brotli, as Chromium asks), both
+  connections' bytes;
 - **reconnect**: the same participant away while the facilitator makes ``--missed``
   ordinary moves, then back with its token and ``since``: bytes until it is current;
 - **event**: bytes per ordinary event (a card move) at one connected recipient, over
@@ -40,6 +43,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import connect
 
 from server.state.models import COLORS
@@ -203,6 +207,10 @@ async def room_bytes(
     f = await fill_varied(base, room, key, cards)
     note = (await f.do("mine", kind="note.add", text="kartu penggerak"))["op"]["note"]
     counter.reset()
+    http = await http_join(proxy, room, deflate)  # first: no other socket through the proxy
+    await _settle(counter)
+    http["http_join_bytes"] = counter.down
+    counter.reset()
     ws, welcome = await _open(proxy, room, deflate)
     join = counter.down
     token, seq = welcome["token"], welcome["seq"]
@@ -227,9 +235,33 @@ async def room_bytes(
     await ws.close()
     await f.close()
     return {
-        "cards": cards, "deflate": deflate, "join_bytes": join,
+        "cards": cards, "deflate": deflate, "join_bytes": join, **http,
         "reconnect_bytes": reconnect, "missed": args.missed, "event_bytes": round(event, 1),
     }  # fmt: skip
+
+
+async def http_join(proxy: str, room: str, deflate: bool) -> dict[str, Any]:
+    """A new phone's join as the pages make it: the socket's hello with ``"state": false``
+    (its welcome gives the token), then the state over HTTP, brotli as Chromium asks
+    (``Accept-Encoding: gzip, deflate, br, zstd``). Bytes through the proxy, both ways'
+    connections; and how long the HTTP answer took (the render and compression, when the
+    cache has none)."""
+    ws, welcome = await _open(proxy, room, deflate, state=False)
+    http_base = proxy.replace("ws://", "http://")
+    accept = "gzip, deflate, br, zstd" if deflate else "identity"
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=http_base, timeout=60) as client:
+        response = await client.get(
+            f"/api/rooms/{room}/state?seq={welcome['seq']}",
+            headers={"Authorization": f"Bearer {welcome['token']}", "Accept-Encoding": accept},
+        )
+        response.raise_for_status()
+        if response.json()["seq"] < welcome["seq"]:
+            raise RuntimeError("the HTTP state is older than the welcome")
+    took = time.perf_counter() - started
+    await ws.close()
+    return {"http_encoding": response.headers.get("content-encoding", "identity"),
+            "http_ms": round(took * 1000)}  # fmt: skip
 
 
 async def idle_memory(base: str, ws_base: str, pid: int, deflate: bool, n: int) -> dict:
@@ -340,12 +372,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     print(f"\nserver deflate: {args.ws_deflate or 'default'}; {time.time() - started:.0f} s")
-    print("| cards | client offers deflate | join (bytes) | reconnect after "
-          f"{args.missed} moves (bytes) | one event (bytes) |")  # fmt: skip
-    print("|---|---|---|---|---|")
+    print("| cards | client offers deflate | join, socket welcome (bytes) | join, HTTP state "
+          f"+ socket (bytes, encoding, ms) | reconnect after {args.missed} moves (bytes) "
+          "| one event (bytes) |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
     for r in rows:
         if "cards" in r:
             print(f"| {r['cards']} | {'yes' if r['deflate'] else 'no'} | {r['join_bytes']:,} | "
+                  f"{r['http_join_bytes']:,} ({r['http_encoding']}, {r['http_ms']}) | "
                   f"{r['reconnect_bytes']:,} | {r['event_bytes']} |")  # fmt: skip
     for r in rows:
         if "kb_per_connection" in r:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import api_planning, metrics
+from . import api_planning, api_state, metrics
 from .api_base import ApiError as ApiError
 from .api_base import _authorised, _body, _credential, _hub, _room
 from .downloads import Busy, Limited, Load
@@ -227,6 +227,7 @@ async def prometheus(request: Request) -> Response:
 routes = [
     Route("/api/rooms", create_room, methods=["POST"]),
     Route("/api/rooms/{room}", room_info),
+    Route("/api/rooms/{room}/state", api_state.room_state),
     Route("/api/rooms/{room}/scenario", scenario),
     Route("/api/rooms/{room}/snapshots", snapshots),
     Route("/api/rooms/{room}/snapshots/{n}", snapshot),

@@ -1,25 +1,29 @@
 """Per-message deflate for the board's sockets: how much zlib state each connection keeps.
 
-uvicorn's offer (12-bit windows, ``memLevel`` 5, both contexts kept) makes every idle
-connection that negotiated deflate, as every browser does, hold a compressor and a
-decompressor: 77 KB per idle connection against 30 KB without deflate. ``SPWT_WS_DEFLATE``
-picks another trade (docs/benchmarks.md has each one's memory, bytes and CPU):
+Every browser offers per-message deflate. uvicorn's own answer (12-bit windows, ``memLevel``
+5, both contexts kept) makes an idle connection hold a compressor and a decompressor:
+77 KB against 30 KB without deflate. The pages fetch the board's state over HTTP
+(server/board_state.py), so the socket carries no big frame and needs no big window.
+``SPWT_WS_DEFLATE`` picks the trade (docs/benchmarks.md has each one's memory, bytes, CPU):
 
-- ``uvicorn`` (the default): uvicorn's own settings. Small events compress against the
-  ones before: an ordinary event is about 25 bytes on the wire.
+- ``tight`` (the default): the server's compressor kept in a 9-bit window with ``memLevel``
+  1, so events still compress against the ones before (an ordinary event: about 25 bytes
+  on the wire); the client's messages are decompressed alone (no decompressor kept). 39 KB
+  per idle connection. A welcome that carries the state (a client that does not fetch it
+  over HTTP) is about twice the bytes of ``uvicorn``'s.
+- ``uvicorn``: uvicorn's own settings (the default before): 77 KB, the smallest welcome
+  with state through the socket.
 - ``nocontext``: no context kept either way: websockets frees the compressor after each
-  message and the decompressor after each received one, so an idle connection keeps no
-  zlib state (31 KB); every message is compressed alone (an ordinary event: about 115
-  bytes), a welcome as well as before.
-- ``small``: 9-bit windows and ``memLevel`` 1, both contexts kept: 44 KB, but a welcome
-  twice the bytes (the window is too short to find the cards' repeated words).
+  message and the decompressor after each received one (31 KB); every message is
+  compressed alone (an ordinary event: about 115 bytes).
+- ``small``: 9-bit windows and ``memLevel`` 1, both contexts kept: 45 KB.
 """
 
 from __future__ import annotations
 
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
-VARIANTS = ("uvicorn", "nocontext", "small")
+VARIANTS = ("uvicorn", "nocontext", "small", "tight")
 
 
 def factory(variant: str) -> ServerPerMessageDeflateFactory | None:
@@ -34,6 +38,11 @@ def factory(variant: str) -> ServerPerMessageDeflateFactory | None:
         return ServerPerMessageDeflateFactory(
             server_max_window_bits=9, client_max_window_bits=9, compress_settings={"memLevel": 1}
         )
+    if variant == "tight":
+        return ServerPerMessageDeflateFactory(
+            client_no_context_takeover=True, server_max_window_bits=9,
+            client_max_window_bits=9, compress_settings={"memLevel": 1},
+        )  # fmt: skip
     if variant == "uvicorn":
         return None
     raise ValueError(f"SPWT_WS_DEFLATE must be one of {', '.join(VARIANTS)}")

@@ -56,6 +56,7 @@ reasons are in `docs/design.md` §3.
 |---|---|
 | `POST /api/rooms` `{title, region?, horizon?, language?}` | `201 {room, facilitator_key, links: {join, console, screen}}`: absolute URLs, from the public URL when one is set (`--public-url`, `--lan`) |
 | `GET /api/rooms/{room}` | `{room, title, phase, seq, online}`; unknown room: `404`; after too many unknown codes from the address, `429` with `Retry-After` on every room route (the socket closes with 4429) |
+| `GET /api/rooms/{room}/state[?seq=N]` | the room's state as the caller may see it: the very `state` of their `welcome`, of some seq (its `seq` field; at least `N`), compressed (`br` or `gzip`, as `Accept-Encoding` asks), with an `ETag` (`If-None-Match` gives `304`) and `Cache-Control: private, no-cache`; a resume token gives that participant's view, the facilitator key that of a facilitator with no card or vote; a removed participant: `403`. Pages fetch it, then open the socket with `since` = its `seq` (see `hello.state`) |
 | `GET /api/rooms/{room}/scenario?format={scenario_formats}` | the scenario record as of now; CSV: `&table=plan` the plan table, `&table=matrix` the role matrix; `;` and decimal comma in a room in Bahasa Indonesia, `,` in English, `&sep=,` or `&sep=;` overrides |
 | `GET /api/rooms/{room}/snapshots` | `{snapshots: [{n, seq, label, taken_at, phase, final}]}` |
 | `GET /api/rooms/{room}/snapshots/{n}?format=…` | a stored snapshot's record |
@@ -72,7 +73,10 @@ board's own or a configured one (else `403`); so does the WebSocket handshake (`
 
 JSON text frames, one object per frame. The first frame is `hello`; the server answers
 `welcome` (with the full `state` unless `since` could be served from the log, in which
-case the missed `events` follow). Then:
+case the missed `events` follow). A hello with `"state": false` (a page that has no token
+yet and fetches the state over HTTP, `GET /api/rooms/{room}/state?seq=<welcome's seq>`,
+with the welcome's token) gets a welcome without `state`; the events after its `seq`
+follow as they happen. Then:
 
 - client → server: `{"type":"op","id":"<unique per sender>","op":{"kind":…}}`,
   `{"type":"ping"}`. The facilitator's op frames may carry `"on_behalf":"<id>"` of a paper

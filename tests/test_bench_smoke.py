@@ -143,6 +143,8 @@ def test_wire_smoke_run_counts_bytes_and_memory(tmp_path: Path, capsys) -> None:
     assert memory["connections"] == 10 and memory["cpu_us_per_delivery"] >= 0  # in ticks
     assert 0 < deflated["join_bytes"] < plain["join_bytes"]  # the proxy saw the compression
     assert 0 < deflated["reconnect_bytes"] < deflated["join_bytes"]
+    assert deflated["http_encoding"] == "br" and plain["http_encoding"] == "identity"
+    assert 0 < deflated["http_join_bytes"] < plain["http_join_bytes"]
     assert "one event (bytes)" in capsys.readouterr().out
 
 

@@ -46,13 +46,23 @@ def test_small_keeps_both_contexts_in_a_nine_bit_window() -> None:
     assert not ext.local_no_context_takeover and ext.local_max_window_bits == 9
 
 
+def test_tight_keeps_only_the_servers_compressor_in_a_nine_bit_window() -> None:
+    response, ext = negotiated("tight")
+    assert ("client_no_context_takeover", None) in response
+    assert ("server_max_window_bits", "9") in response
+    assert not ext.local_no_context_takeover and ext.remote_no_context_takeover
+    event = b'{"type":"events","events":[{"seq":7,"op":{"kind":"note.move"}}]}'
+    first, second = (ext.encode(Frame(Opcode.TEXT, event)) for _ in range(2))
+    assert len(second.data) < len(first.data)  # the second compresses against the first
+
+
 def test_an_unknown_variant_is_refused() -> None:
     with pytest.raises(ValueError, match="SPWT_WS_DEFLATE"):
         factory("fast")
     assert factory("uvicorn") is None
 
 
-@pytest.mark.parametrize("variant", ["nocontext", "small"])
+@pytest.mark.parametrize("variant", ["nocontext", "small", "tight"])
 def test_a_client_offering_deflate_joins_and_gets_its_acks(tmp_path: Path, variant: str) -> None:
     server = Server(tmp_path, env={"SPWT_WS_DEFLATE": variant}).start()
     try:

@@ -286,12 +286,18 @@ class RoomCore:
         return protocol.encode({"type": "events", "events": [view]})
 
     def welcome(
-        self, since: int | None, viewer: Viewer, you: dict[str, Any], token: str
+        self,
+        since: int | None,
+        viewer: Viewer,
+        you: dict[str, Any],
+        token: str,
+        with_state: bool = True,
     ) -> list[str]:
         """The frames that open a connection: the welcome, then the events it missed.
 
         With ``since``, and when the recent events still hold everything after it, the
-        welcome carries no state and the missed events follow; otherwise the full state.
+        welcome carries no state and the missed events follow; otherwise the full state,
+        unless ``with_state`` is False (the client fetches it over HTTP).
         """
         state = self.state
         welcome: dict[str, Any] = {"type": "welcome", "you": you, "token": token, "seq": state.seq}
@@ -299,7 +305,7 @@ class RoomCore:
         oldest = self.recent.first or state.seq + 1
         if since is not None and since <= state.seq and since + 1 >= oldest:
             missed = self.recent.after(since)
-        else:
+        elif with_state:
             welcome["state"] = state_view(state, *viewer)
         frames = [protocol.encode(welcome)]
         if missed:

@@ -16,6 +16,7 @@ import secrets
 from typing import cast
 
 from .. import metrics
+from ..board_state import StateCache
 from ..clock import SYSTEM, Clock
 from ..downloads import Exports
 from ..limits import AddressLimits, Counter, LocalCounter
@@ -71,6 +72,7 @@ class Hub:
             settings.consolidations_per_ip_per_hour,
         )  # fmt: skip
         self.exports = Exports(settings)
+        self.board_states = StateCache()  # the welcome's state over HTTP, per seq and view
 
     async def start(self) -> None:
         await self.store.open()

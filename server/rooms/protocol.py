@@ -57,6 +57,9 @@ class Hello(BaseModel):
     category: Category | None = None
     position: Text = ""  # jabatan; the room's title limit (120) applies on joining
     gender: Gender | None = None
+    # False: the page fetches the state over HTTP (GET /api/rooms/{room}/state); the
+    # welcome carries none, and the events after its seq follow.
+    state: bool = True
 
 
 class BadFrame(ValueError):

@@ -280,9 +280,17 @@ class Room:
 
     # --- connections -------------------------------------------------------------------
 
-    def attach(self, conn: Connection, since: int | None, you: dict[str, Any], token: str) -> None:
+    def attach(
+        self,
+        conn: Connection,
+        since: int | None,
+        you: dict[str, Any],
+        token: str,
+        with_state: bool = True,
+    ) -> None:
         """Welcome a connection (see ``RoomCore.welcome``) and start sending it events."""
-        for frame in self.core.welcome(since, (conn.participant, conn.role), you, token):
+        viewer = (conn.participant, conn.role)
+        for frame in self.core.welcome(since, viewer, you, token, with_state):
             conn.send(frame)
         self.connections.add(conn)
         self.last_used = self.clock.monotonic()

@@ -180,7 +180,7 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
             await room.catch_up()  # the client saw more on another process than we have yet
     if hub.rooms.get(room.code) is not room:  # unloaded while we waited: resume on the new copy
         raise SessionClosed(CloseCode.TRY_AGAIN_LATER)
-    room.attach(conn, hello.since, you, hub.token_for(room.code, you["id"]))
+    room.attach(conn, hello.since, you, hub.token_for(room.code, you["id"]), hello.state)
     return conn
 
 

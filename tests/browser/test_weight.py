@@ -1,5 +1,5 @@
 """Page weight and first paint on a phone. Prints the figures (docs/benchmarks.md
-keeps them); fails only when a page's HTML+JS+CSS grows past the 150 KB budget.
+keeps them); fails only when a page's HTML+JS+CSS grows past the 155 KB budget.
 
 How the board copes with 300 cards is a measurement, not a test: ``python -m
 bench.phone_board``.
@@ -15,7 +15,9 @@ from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
-BUDGET = 150 * 1024
+# 150 KB until the state came over HTTP (issue 22): link.js and early.js grew the console
+# by 5 KB (1.5 KB compressed), and a big room's join is 60 KB (5000 cards) smaller.
+BUDGET = 155 * 1024
 PAGES = ["/", "/r/{code}", "/r/{code}/console", "/r/{code}/screen"]
 # A weak mobile link: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (Chrome's "Fast 3G").
 FAST_3G = {

@@ -57,6 +57,8 @@ export function start(o) {
     as: o.as,
     key: o.key,
     store: o.store,
+    // ``?state=socket``: the state in the socket's welcome, not over HTTP (to compare them)
+    httpState: new URLSearchParams(location.search).get("state") !== "socket",
     welcome(frame) {
       model.welcome(frame);
       if (frame.state && frame.state.timer) timerDone = frame.state.timer.ends_at < Date.now();
@@ -164,6 +166,7 @@ export function start(o) {
     }
     document.title = `${s.settings.title} · S-PWT`;
     document.body.dataset.phase = s.phase;
+    document.body.dataset.seq = s.seq; // how current the page is (benches and tests read it)
     document.body.classList.toggle("locked", !!s.locked);
     phaseBar(c);
     o.render(c);

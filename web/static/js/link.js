@@ -37,6 +37,11 @@ export class Link {
     this.tokens = BURST;
     this.refilled = Date.now();
     this.pumping = null;
+    // The state comes over HTTP, compressed (GET /api/rooms/{room}/state), and the socket
+    // brings what follows it; on any failure, the socket's own welcome with the state.
+    this.overHttp = o.httpState !== false;
+    this.awaiting = null; // a welcome without state, waiting for the fetch
+    this.buffered = []; // frames that came meanwhile
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => this.drop());
     setInterval(() => this.tick(), 5000);
@@ -75,6 +80,50 @@ export class Link {
   connect() {
     if (this.stopped) return;
     clearTimeout(this.timer);
+    const credential = this.token || this.o.key;
+    if (this.seq === null && this.overHttp && credential) {
+      // A page with a token (or the key) and no state: the state first, drawn at once,
+      // then the socket resumes from its seq as after any reconnect. Without a token the
+      // socket comes first: its welcome makes one.
+      this.setStatus(this.attempt ? "reconnecting" : "connecting");
+      this.fetchState(credential, 0).then(
+        (state) => {
+          if (this.seq === null) {
+            this.seq = state.seq;
+            this.o.welcome({ type: "welcome", you: this.saved.you || null, token: this.token, seq: state.seq, state });
+          }
+          this.open();
+        },
+        () => { this.overHttp = false; this.open(); },
+      );
+      return;
+    }
+    this.open();
+  }
+
+  /** The state as this viewer may see it, over HTTP; ``atLeast``: a seq it must reach. */
+  async fetchState(credential, atLeast) {
+    const early = window.spwtEarlyState;
+    if (early && early.token === credential && !atLeast) {
+      window.spwtEarlyState = null; // started by early.js while the modules loaded
+      return early.answer;
+    }
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), 30000);
+    try {
+      const q = atLeast ? `?seq=${atLeast}` : "";
+      const r = await fetch(`/api/rooms/${encodeURIComponent(this.o.room)}/state${q}`, {
+        headers: { Authorization: `Bearer ${credential}` }, signal: ctl.signal, cache: "no-cache",
+      });
+      if (!r.ok) throw new Error(`state: ${r.status}`);
+      return await r.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  open() {
+    if (this.stopped) return;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     let ws;
     try {
@@ -97,6 +146,7 @@ export class Link {
       if (this.o.key) hello.key = this.o.key;
       if (this.token) hello.token = this.token;
       if (this.seq !== null) hello.since = this.seq;
+      else if (this.overHttp) hello.state = false; // no token yet: fetched once welcomed
       ws.send(JSON.stringify(hello));
       this.lastHeard = Date.now();
     };
@@ -105,6 +155,8 @@ export class Link {
       if (this.ws !== ws) return;
       this.ws = null;
       this.outq = [];
+      this.awaiting = null;
+      this.buffered = [];
       if (FATAL[e.code]) {
         if (e.code === 4401 && this.token) {
           // The token is from a room or server that forgot us: join afresh (a bad key
@@ -151,6 +203,8 @@ export class Link {
   /** The network went away: close at once instead of waiting for a timeout. */
   drop() {
     this.outq = [];
+    this.awaiting = null;
+    this.buffered = [];
     if (this.ws) {
       const ws = this.ws;
       this.ws = null;
@@ -171,8 +225,46 @@ export class Link {
     this.lastHeard = Date.now();
     let frame;
     try { frame = JSON.parse(data); } catch (e) { return; }
+    if (this.awaiting) {
+      this.buffered.push(frame); // after the state, in order
+      return;
+    }
+    this.handle(frame);
+  }
+
+  /** A welcome without state that the page needs one for: fetch it with the new token,
+   *  at least as new as the welcome; the frames that come meanwhile wait. */
+  awaitState(frame) {
+    const ws = this.ws;
+    this.awaiting = frame;
+    this.saved.token = frame.token;
+    this.persist();
+    this.fetchState(frame.token, frame.seq).then(
+      (state) => {
+        if (this.ws !== ws || this.awaiting !== frame) return; // dropped meanwhile
+        const waiting = this.buffered;
+        this.awaiting = null;
+        this.buffered = [];
+        // Older than the welcome (another process lagging)? The events that follow then
+        // leave a gap, and the link resumes from the state's seq.
+        this.handle({ ...frame, state, seq: state.seq });
+        for (const f of waiting) if (this.ws === ws) this.handle(f); // a gap drops the socket
+      },
+      () => {
+        if (this.ws !== ws) return;
+        this.overHttp = false; // the socket's own welcome, then
+        this.drop();
+      },
+    );
+  }
+
+  handle(frame) {
     switch (frame.type) {
       case "welcome":
+        if (!frame.state && this.seq === null) {
+          this.awaitState(frame);
+          return;
+        }
         this.attempt = 0;
         this.saved.token = frame.token;
         this.saved.you = frame.you;
