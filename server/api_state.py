@@ -1,4 +1,4 @@
-"""``GET /api/rooms/{room}/state``: the welcome's state over HTTP (``server/board_state.py``).
+"""``GET /api/rooms/{room}/state``: the welcome's state over HTTP (``server/rooms/board_state.py``).
 
 Authenticated like the socket: ``Authorization: Bearer <resume token>`` gives that
 participant's view, exactly the ``state`` their welcome would carry; the facilitator key
@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .api_base import ApiError, _credential, _hub, _room
-from .board_state import encoding_for
+from .rooms.board_state import encoding_for
 from .state.codes import Code
 from .store import StoreError
 

@@ -3,7 +3,7 @@
 Every browser offers per-message deflate. uvicorn's own answer (12-bit windows, ``memLevel``
 5, both contexts kept) makes an idle connection hold a compressor and a decompressor:
 77 KB against 30 KB without deflate. The pages fetch the board's state over HTTP
-(server/board_state.py), so the socket carries no big frame and needs no big window.
+(server/rooms/board_state.py), so the socket carries no big frame and needs no big window.
 ``SPWT_WS_DEFLATE`` picks the trade (docs/benchmarks.md has each one's memory, bytes, CPU):
 
 - ``tight`` (the default): the server's compressor kept in a 9-bit window with ``memLevel``

@@ -16,7 +16,6 @@ import secrets
 from typing import cast
 
 from .. import metrics
-from ..board_state import StateCache
 from ..clock import SYSTEM, Clock
 from ..downloads import Exports
 from ..limits import AddressLimits, Counter, LocalCounter
@@ -26,6 +25,7 @@ from ..state import Entry, create
 from ..state.ops import RoomCreate
 from ..store import Event, RoomMeta, SharedStore, Store, StoreError
 from . import tokens
+from .board_state import StateCache
 from .core import RoomCore
 from .protocol import CloseCode
 from .room import Room

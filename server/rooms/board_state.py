@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 import brotli  # type: ignore[import-untyped]
 import orjson
 
-from .state.models import RoomState
-from .state.views import state_view
+from ..state.models import RoomState
+from ..state.views import state_view
 
 #: Brotli's quality and window: 10 and 4 MB reach 150 KB for 5000 cards at half of 11's CPU.
 BROTLI_QUALITY = 10
