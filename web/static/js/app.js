@@ -67,7 +67,9 @@ export function start(o) {
     },
     events(events) {
       model.events(events);
-      if (events.some((e) => e.op.resync)) link.resync(); // the groups' boards changed hands
+      // What this viewer may see changed (groups' boards changed hands, an undo): load anew.
+      const resync = events.filter((e) => e.op.resync).pop();
+      if (resync) link.resync(resync.seq);
       for (const e of events) if (e.op.kind === "timer.start") timerDone = false;
       for (const e of events) {
         const done = e.op_id && tracked.get(e.op_id);

@@ -42,6 +42,7 @@ export class Link {
     this.overHttp = o.httpState !== false;
     this.awaiting = null; // a welcome without state, waiting for the fetch
     this.buffered = []; // frames that came meanwhile
+    this.resyncFrom = 0; // the seq of an event that asked for a fresh state (resync)
     window.addEventListener("online", () => this.reconnectNow());
     window.addEventListener("offline", () => this.drop());
     setInterval(() => this.tick(), 5000);
@@ -86,8 +87,9 @@ export class Link {
       // then the socket resumes from its seq as after any reconnect. Without a token the
       // socket comes first: its welcome makes one.
       this.setStatus(this.attempt ? "reconnecting" : "connecting");
-      this.fetchState(credential, 0).then(
+      this.fetchState(credential, this.resyncFrom).then(
         (state) => {
+          this.resyncFrom = 0;
           if (this.seq === null) {
             this.seq = state.seq;
             this.o.welcome({ type: "welcome", you: this.saved.you || null, token: this.token, seq: state.seq, state });
@@ -194,8 +196,9 @@ export class Link {
 
   /** Load the room anew (a full welcome): what this viewer may see changed. A short random
    *  delay spreads a room's reconnects. */
-  resync() {
+  resync(seq = 0) {
     this.seq = null;
+    this.resyncFrom = Math.max(this.resyncFrom, seq); // a state from before it would resync again
     this.attempt = 0;
     this.drop();
   }
