@@ -10,6 +10,7 @@
     spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
     spwt bench join --cards 1000                           # join time on a slow link (Chromium)
     spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
+    spwt bench workshop --targets ours,relay,hocuspocus --clients 200 --rate 100
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
@@ -25,13 +26,16 @@ import json
 import platform
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from . import report
 from .run import Options, run
-from .scenarios import SCENARIOS
+from .scenarios import SCENARIOS, Scenario
 from .servers import TARGETS
+
+ON_REQUEST = ("hocuspocus",)  # targets run only when named: the first one installs from npm
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,8 +44,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenarios", nargs="*", default=["workshop"], metavar="SCENARIO",
                    help=f"one or more of: {', '.join(SCENARIOS)} (default: workshop)")  # fmt: skip
-    p.add_argument("--targets", default=",".join(TARGETS),
-                   help="comma-separated: ours, relay, crdt (default: all)")  # fmt: skip
+    p.add_argument("--targets", default=",".join(t for t in TARGETS if t not in ON_REQUEST),
+                   help="comma-separated of: ours, relay, crdt, hocuspocus (default: all but"
+                        " hocuspocus, which npm installs on first use)")  # fmt: skip
     p.add_argument("--procs", type=int, default=2, help="load-generator processes (default 2)")
     p.add_argument("--redis-url", default=None, help="run our server (and the relay) on Redis")
     p.add_argument(
@@ -52,6 +57,10 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--duration", type=float, default=None, help="seconds of sending (load)")
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the clients (0-1]")
+    p.add_argument("--clients", type=int, default=None,
+                   help="clients per room instead of the scenario's (load)")  # fmt: skip
+    p.add_argument("--rate", type=float, default=None,
+                   help="ops per second per room instead of the scenario's (load)")  # fmt: skip
     p.add_argument("--drain", type=float, default=3.0, help="max s to wait for arrivals")
     p.add_argument("--relay-mode", choices=["await", "spawn"], default="await",
                    help="relay fan-out: each peer in turn, or a task per peer")  # fmt: skip
@@ -87,6 +96,31 @@ def machine() -> dict[str, Any]:
         "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
         "system": platform.platform(),
     }  # fmt: skip
+
+
+def _shaped(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario scaled, then with ``--clients`` and ``--rate`` where given."""
+    shaped = scenario.scaled(args.scale, args.duration)
+    if args.clients is not None:
+        shaped = replace(shaped, clients=max(2, args.clients))
+    if args.rate is not None:
+        shaped = replace(shaped, rate=args.rate)
+    return shaped
+
+
+def _unavailable(targets: list[str], server_workers: int, redis: bool) -> dict[str, str]:
+    """Targets that cannot run here, and why (printed as a note; the others still run)."""
+    skipped: dict[str, str] = {}
+    if "hocuspocus" in targets:
+        if server_workers > 1 or redis:
+            skipped["hocuspocus"] = "it runs as one process, without our Redis"
+        else:
+            from . import hocuspocus
+
+            place, why = hocuspocus.ensure()
+            if place is None:
+                skipped["hocuspocus"] = why
+    return skipped
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,9 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     rows: list[dict[str, Any]] = []
     started = time.time()
+    skipped = _unavailable(targets, args.server_workers, bool(args.redis_url))
+    for target, why in skipped.items():
+        print(f"# {target} skipped: {why}")
     for name in args.scenarios:
-        scenario = SCENARIOS[name].scaled(args.scale, args.duration)
+        scenario = _shaped(SCENARIOS[name], args)
         for target in [t for _ in range(max(1, args.repeat)) for t in targets]:
+            if target in skipped:
+                continue
             if target == "crdt" and args.server_workers > 1:
                 print(f"# {name}: crdt skipped: pycrdt-websocket serves from one process")
                 continue

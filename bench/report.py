@@ -10,9 +10,9 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-BASELINES = ("relay", "crdt")
-COMPARED = ("p50_ms", "p99_ms", "max_ms", "server_cpu_s", "peak_rss_mb", "kb_per_conn",
-            "resume_all_s")  # fmt: skip
+BASELINES = ("relay", "crdt", "hocuspocus")
+COMPARED = ("p50_ms", "p99_ms", "max_ms", "server_cpu_s", "cpu_us_per_delivery", "peak_rss_mb",
+            "kb_per_conn", "resume_all_s")  # fmt: skip
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -142,11 +142,12 @@ def table(rows: list[dict[str, Any]]) -> str:
     if load:
         parts.append(_markdown(
             ["scenario", "target", "clients", "ops", "delivered/expected", "p50 ms", "p99 ms",
-             "max ms", "server CPU s", "peak RSS MB", "gen CPU %", "send lag p99 ms", "load",
-             "rejected"],
+             "max ms", "server CPU s", "CPU µs / delivery", "peak RSS MB", "gen CPU %",
+             "send lag p99 ms", "load", "rejected"],
             [[r["scenario"], r["target"], r["joined"], r["ops_sent"],
               f"{r['delivered']}/{r['expected']}", _cell(r["p50_ms"]), _cell(r["p99_ms"]),
-              _cell(r["max_ms"]), _cell(r["server_cpu_s"]), _cell(r["peak_rss_mb"], 0),
+              _cell(r["max_ms"]), _cell(r["server_cpu_s"]),
+              _cell(r.get("cpu_us_per_delivery")), _cell(r["peak_rss_mb"], 0),
               _cell(r["generator_cpu_pct"], 0), _cell(r["send_lag_p99_ms"]), _load(r),
               sum(r["rejected"].values())] for r in load],
         ))  # fmt: skip

@@ -18,6 +18,8 @@ from . import procstat, profile, report, worker
 from .scenarios import Scenario
 from .servers import ServerProcess, rooms_for, warm
 
+ONE_PROCESS = ("crdt", "hocuspocus")  # baselines that serve from one process, in memory
+
 
 @dataclass(frozen=True, slots=True)
 class Options:
@@ -106,7 +108,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
     worker.raise_fd_limit()  # the server subprocess inherits it
     with tempfile.TemporaryDirectory(prefix=f"spwt-bench-{target}-") as tmp:
         data = Path(options.data or tmp) / f"{scenario.name}-{target}-{random.randrange(10**6)}"
-        workers_n = options.server_workers if target != "crdt" else 1
+        workers_n = options.server_workers if target not in ONE_PROCESS else 1
         server = ServerProcess(
             target, data, options.redis_url, workers_n, options.relay_mode
         ).start()
@@ -127,7 +129,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
                 "joined": sum(r["joined"] for r in ready),
                 "connect_s": max(r["seconds"] for r in ready),
                 "server_processes": workers_n,
-                "redis": bool(options.redis_url) and target != "crdt",
+                "redis": bool(options.redis_url) and target not in ONE_PROCESS,
                 "load_before": os.getloadavg()[0],
             }  # fmt: skip
             joined = [0] * scenario.rooms
@@ -168,6 +170,7 @@ def _load(
     results = workers.collect("result", scenario.duration + options.drain + 60)
     cpu = procstat.cpu_seconds(server.pid) - cpu0
     figures = report.load_figures(results, joined) | {"server_cpu_s": cpu}
+    figures["cpu_us_per_delivery"] = 1e6 * cpu / max(figures["delivered"], 1)
     if spy is not None:
         profile.finish(spy)
         if raw.exists():

@@ -1,7 +1,8 @@
 """The servers under test, each a subprocess on a free loopback port, and their rooms.
 
 ``ours`` is ``spwt serve`` (``python -m server.cli serve``) on a fresh data folder;
-``relay`` and ``crdt`` are the baselines of ``bench/relay.py`` and ``bench/crdt_server.py``.
+``relay`` and ``crdt`` are the baselines of ``bench/relay.py`` and ``bench/crdt_server.py``;
+``hocuspocus`` is the Node.js Yjs backend with its SQLite extension (``bench/hocuspocus.py``).
 Rooms of our server are created through the HTTP API and set up by a facilitator through
 the real protocol: a few cards, clusters and programs, so that every op of the mix has
 something to act on; the phase is ``issues`` when the run starts.
@@ -20,11 +21,12 @@ from typing import Any
 import orjson
 from websockets.asyncio.client import connect
 
+from . import hocuspocus
 from .mix import Seeds
 from .process import ServedProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ("ours", "relay", "crdt")
+TARGETS = ("ours", "relay", "crdt", "hocuspocus")
 SEED_NOTES = 12
 SEED_CLUSTERS = 4
 SEED_PROGRAMS = 3
@@ -61,6 +63,11 @@ class ServerProcess(ServedProcess):
         if self.target == "ours":
             serve = ["-m", "server.cli", "serve", *common, "--data", str(self.data / "store")]
             return [sys.executable, *serve, "--log-level", "warning", *scale]
+        if self.target == "hocuspocus":
+            place, why = hocuspocus.ensure()
+            if place is None:
+                raise RuntimeError(f"hocuspocus: {why}")
+            return hocuspocus.command(place, "127.0.0.1", self.port, self.data / "docs.sqlite")
         if self.target == "relay":
             return [sys.executable, "-m", "bench.relay", *common, "--mode", self.relay_mode, *scale]
         return [sys.executable, "-m", "bench.crdt_server", *common]

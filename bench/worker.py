@@ -22,10 +22,12 @@ from typing import Any
 import orjson
 
 from .clients import ADAPTERS, Client, OursClient, Recorder
+from .hocuspocus_client import HocuspocusClient
 from .mix import Seeds, next_op, plan, segment_at, switch_times
 
 CONNECT_AT_ONCE = 100
 QUIET = 0.5  # s without arrivals after the last send: everything is in
+CLIENTS: dict[str, type[Client]] = {**ADAPTERS, "hocuspocus": HocuspocusClient}
 
 
 def raise_fd_limit() -> int:
@@ -47,7 +49,7 @@ class Worker:
         self.pipe = pipe
         self.recorder = Recorder()
         self.rng = random.Random(config["seed"])
-        adapter = ADAPTERS[config["target"]]
+        adapter = CLIENTS[config["target"]]
         rooms = config["rooms"]
         self.clients: list[Client] = [
             adapter(config["base"], rooms[room]["code"], room, index, self.recorder)

@@ -15,6 +15,13 @@
   queued (a reset) instead of trying to deliver it to a reader that is not there.
 - **A closed WebSocket's memory is freed when it closes**, not at the next full garbage
   collection (see ``AbortingWebSocket.connection_lost``).
+- **One text frame, written to many sockets, is encoded once.** Through ASGI every send
+  encodes the text and builds its WebSocket frame again, per recipient: 40% of the CPU of
+  a delivery. ``send_now`` (offered to the app as the scope extension ``SEND_NOW``) writes
+  a text frame straight to the socket when nothing stands in the way (no deflate
+  negotiated, open, the kernel buffer not full) and keeps the last frame it encoded, so a
+  fan-out of one text to a room encodes it once. Otherwise it says no, and the caller
+  sends through ASGI, which waits as it must.
 """
 
 from __future__ import annotations
@@ -27,11 +34,15 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 from .deflate import factory
 from .settings import Settings
 
 CLOSE_TIMEOUT = 3.0
+#: The ASGI scope extension whose ``"send"`` writes a text frame now, if it can (a bool).
+SEND_NOW = "spwt.send_now"
+_TEXT = 0x81  # FIN and the text opcode: a whole text message in one frame
 _LINGER_OFF = struct.pack("ii", 1, 0)  # l_onoff 1, l_linger 0: close() resets
 
 
@@ -42,6 +53,17 @@ def abort(transport: asyncio.Transport) -> None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_OFF)
     transport.abort()
+
+
+def text_frame(text: str) -> bytes:
+    """A server's (unmasked) WebSocket frame holding ``text``: header, then UTF-8."""
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        return bytes((_TEXT, size)) + payload
+    if size < 1 << 16:
+        return struct.pack("!BBH", _TEXT, 126, size) + payload
+    return struct.pack("!BBQ", _TEXT, 127, size) + payload
 
 
 class GuardedHttp(HttpToolsProtocol):
@@ -92,6 +114,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
     with the per-message deflate of ``SPWT_WS_DEFLATE`` (server/deflate.py)."""
 
     deflate: Any = ...  # the extension factory, read from the settings by the first socket
+    #: The text ``send_now`` encoded last, and its frame: one entry is enough, as a fan-out
+    #: writes one text to every socket in turn.
+    _last: tuple[str, bytes] = ("", b"")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +124,30 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
             AbortingWebSocket.deflate = factory(Settings.from_env().ws_deflate)
         if AbortingWebSocket.deflate is not None and self.conn.available_extensions:
             self.conn.available_extensions = [AbortingWebSocket.deflate]
+
+    def handle_connect(self, event: Any) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)  # None: the handshake was refused
+        if scope is not None:
+            scope["extensions"][SEND_NOW] = {"send": self.send_now}
+
+    def send_now(self, text: str) -> bool:
+        """Write ``text`` as one frame now; False if it must go through ``send`` instead
+        (deflate negotiated, not open, closing, or the kernel buffer is full: wait)."""
+        if (
+            self.conn.extensions
+            or not self.writable.is_set()
+            or self.close_sent
+            or self.disconnected
+            or self.conn.state is not State.OPEN
+            or self.transport.is_closing()
+        ):
+            return False
+        last = AbortingWebSocket._last
+        if last[0] is not text:
+            last = AbortingWebSocket._last = (text, text_frame(text))
+        self.transport.write(last[1])
+        return True
 
     async def send(self, message: Any) -> None:
         closing = message["type"] == "websocket.close"
@@ -128,6 +177,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         # protocol, its compressors and their buffers go now.
         self.conn.parser = None  # type: ignore[assignment]
         self.conn.extensions = []
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope["extensions"].pop(SEND_NOW, None)  # the bound method refers back to us
 
     def _close_late(self) -> None:
         self.close_timer = None

@@ -187,3 +187,54 @@ async def test_the_rest_sees_the_outcome_of_what_it_waited_for():
     future.set_exception(ValueError("raised inside"))
     await task
     assert seen == ["raised inside", "after a bare yield"]
+
+
+class Direct:
+    """A ``send_now`` that takes frames while ``open`` (the server's writes straight to the
+    socket) and says no otherwise."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self.log: list[str] = []
+
+    def __call__(self, frame: str) -> bool:
+        if self.open:
+            self.log.append(frame)
+        return self.open
+
+
+@in_loop
+async def test_frames_go_through_send_now_while_it_takes_them():
+    socket, direct = GatedSocket(), Direct()
+    conn = Connection(socket, "p1", "participant", outbox=4, send_now=direct)
+    conn.send("a")
+    direct.open = False  # deflate, or a full kernel buffer: through the socket instead
+    conn.send("b")
+    assert direct.log == ["a"] and socket.log == ["b"]
+
+
+@in_loop
+async def test_send_now_is_not_used_while_a_write_waits_so_order_holds():
+    socket, direct = GatedSocket(open=False), Direct()
+    direct.open = False
+    conn = Connection(socket, "p1", "participant", outbox=4, send_now=direct)
+    conn.send("a")  # waits on the socket
+    direct.open = True
+    conn.send("b")  # must queue behind "a", not overtake it
+    assert direct.log == []
+    socket.gate.set()
+    await settle()
+    assert socket.log == ["a", "b"]
+    conn.send("c")  # caught up: straight through again
+    assert direct.log == ["c"]
+
+
+@in_loop
+async def test_a_failing_send_now_marks_the_connection_closed():
+    def broken(frame: str) -> bool:
+        raise RuntimeError("the peer went away")
+
+    socket = GatedSocket()
+    conn = Connection(socket, "p1", "participant", outbox=4, send_now=broken)
+    conn.send("a")
+    assert conn.closed and socket.log == []

@@ -76,8 +76,11 @@ class Connection:
         role: str,
         outbox: int,
         on_close: Callable[[Connection], None] | None = None,
+        send_now: Callable[[str], bool] | None = None,
     ) -> None:
         self.socket = socket
+        #: Writes a frame at once without a coroutine, or says it cannot (the server's).
+        self._send_now = send_now
         self.participant = participant
         self.role = role
         self.on_close = on_close
@@ -98,6 +101,13 @@ class Connection:
             else:
                 self._outbox.append(frame)
             return
+        if self._send_now is not None:
+            try:
+                if self._send_now(frame):
+                    return
+            except Exception:
+                self.closed = True
+                return
         try:
             rest = run_until_waiting(self.socket.send_text(frame))
         except Exception:

@@ -23,6 +23,7 @@ from ..state.codes import Code
 from ..state.ops import ParticipantJoin
 from ..state.text import clean
 from ..store import StoreError
+from ..transport import SEND_NOW
 from . import protocol
 from .connection import Connection
 from .hub import Hub, normalise_code
@@ -174,7 +175,10 @@ async def _join(ws: WebSocket, hub: Hub, room: Room, hello: Hello) -> Connection
             "position": joined_op["position"],
             "gender": joined_op["gender"],
         }
-    conn = Connection(ws, you["id"], role, settings.outbox_frames, on_close=room.detach)
+    send_now = ws.scope.get("extensions", {}).get(SEND_NOW, {}).get("send")
+    conn = Connection(
+        ws, you["id"], role, settings.outbox_frames, on_close=room.detach, send_now=send_now
+    )
     if hello.since is not None and hello.since > room.state.seq and room.store.shared:
         with contextlib.suppress(StoreError):
             await room.catch_up()  # the client saw more on another process than we have yet
