@@ -20,8 +20,11 @@
   a delivery. ``send_now`` (offered to the app as the scope extension ``SEND_NOW``) writes
   a text frame straight to the socket when nothing stands in the way (no deflate
   negotiated, open, the kernel buffer not full) and keeps the last frame it encoded, so a
-  fan-out of one text to a room encodes it once. Otherwise it says no, and the caller
-  sends through ASGI, which waits as it must.
+  fan-out of one text to a room encodes it once. A socket whose per-message deflate keeps
+  no compressor context (``SPWT_WS_DEFLATE=nocontext``) compresses each message alone, so
+  its compressed frame is the same for every such socket: it is made once too. Otherwise
+  (a kept context, a full buffer, a close) it says no, and the caller sends through ASGI,
+  which waits as it must.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ import asyncio
 import contextlib
 import socket
 import struct
-from typing import Any
+import zlib
+from typing import Any, Literal
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.protocol import State
 
 from .deflate import factory
@@ -43,6 +48,7 @@ CLOSE_TIMEOUT = 3.0
 #: The ASGI scope extension whose ``"send"`` writes a text frame now, if it can (a bool).
 SEND_NOW = "spwt.send_now"
 _TEXT = 0x81  # FIN and the text opcode: a whole text message in one frame
+_RSV1 = 0x40  # set on a compressed message (RFC 7692)
 _LINGER_OFF = struct.pack("ii", 1, 0)  # l_onoff 1, l_linger 0: close() resets
 
 
@@ -55,15 +61,37 @@ def abort(transport: asyncio.Transport) -> None:
     transport.abort()
 
 
-def text_frame(text: str) -> bytes:
-    """A server's (unmasked) WebSocket frame holding ``text``: header, then UTF-8."""
-    payload = text.encode()
+def text_frame(text: str, deflate: tuple[int, int, int] | None = None) -> bytes:
+    """A server's (unmasked) WebSocket frame holding ``text``: header, then UTF-8, or with
+    ``deflate`` (window bits, level, memLevel) the message compressed alone (RFC 7692)."""
+    payload, first = text.encode(), _TEXT
+    if deflate is not None:
+        bits, level, mem_level = deflate
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -bits, mem_level)
+        payload = compressor.compress(payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        payload, first = payload[:-4], _TEXT | _RSV1  # without the 00 00 ff ff of the flush
     size = len(payload)
     if size < 126:
-        return bytes((_TEXT, size)) + payload
+        return bytes((first, size)) + payload
     if size < 1 << 16:
-        return struct.pack("!BBH", _TEXT, 126, size) + payload
-    return struct.pack("!BBQ", _TEXT, 127, size) + payload
+        return struct.pack("!BBH", first, 126, size) + payload
+    return struct.pack("!BBQ", first, 127, size) + payload
+
+
+def context_free(extensions: list[Any]) -> tuple[int, int, int] | Literal[False] | None:
+    """How this socket's messages are compressed, if each alone: (window bits, level,
+    memLevel); None when nothing is negotiated; False when a compressor keeps context (its
+    frames depend on what it sent before, so only websockets may write them)."""
+    if not extensions:
+        return None
+    deflate = extensions[0]
+    if len(extensions) > 1 or not isinstance(deflate, PerMessageDeflate):
+        return False
+    if not deflate.local_no_context_takeover:
+        return False
+    settings = deflate.compress_settings
+    level = settings.get("level", zlib.Z_DEFAULT_COMPRESSION)
+    return deflate.local_max_window_bits, level, settings.get("memLevel", zlib.DEF_MEM_LEVEL)
 
 
 class GuardedHttp(HttpToolsProtocol):
@@ -114,9 +142,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
     with the per-message deflate of ``SPWT_WS_DEFLATE`` (server/deflate.py)."""
 
     deflate: Any = ...  # the extension factory, read from the settings by the first socket
-    #: The text ``send_now`` encoded last, and its frame: one entry is enough, as a fan-out
-    #: writes one text to every socket in turn.
-    _last: tuple[str, bytes] = ("", b"")
+    #: The text ``send_now`` encoded last, how, and its frame: one entry is enough, as a
+    #: fan-out writes one text to every socket in turn.
+    _last: tuple[str, tuple[int, int, int] | None, bytes] = ("", None, b"")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,9 +161,10 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
 
     def send_now(self, text: str) -> bool:
         """Write ``text`` as one frame now; False if it must go through ``send`` instead
-        (deflate negotiated, not open, closing, or the kernel buffer is full: wait)."""
+        (a compressor that keeps context, not open, closing, or the kernel buffer is full)."""
+        deflate = context_free(self.conn.extensions)
         if (
-            self.conn.extensions
+            deflate is False
             or not self.writable.is_set()
             or self.close_sent
             or self.disconnected
@@ -144,9 +173,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         ):
             return False
         last = AbortingWebSocket._last
-        if last[0] is not text:
-            last = AbortingWebSocket._last = (text, text_frame(text))
-        self.transport.write(last[1])
+        if last[0] is not text or last[1] != deflate:
+            last = AbortingWebSocket._last = (text, deflate, text_frame(text, deflate))
+        self.transport.write(last[2])
         return True
 
     async def send(self, message: Any) -> None:

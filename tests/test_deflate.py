@@ -72,13 +72,20 @@ def test_a_client_offering_deflate_joins_and_gets_its_acks(tmp_path: Path, varia
             f = Client(server.ws, room)
             await f.join(key=key)
             assert f.ws is not None and f.ws.protocol.extensions  # deflate was negotiated
+            listener = Client(server.ws, room)  # gets the same events, compressed once or not
+            await listener.join(**{"as": "observer"})
             await f.until(await f.send("phase.set", phase="issues"))
             for i in range(30):
-                await f.until(await f.send("note.add", text=f"Kartu nomor {i} jalan desa"))
+                last = await f.until(await f.send("note.add", text=f"Kartu nomor {i} jalan desa"))
+            await listener.until_seq(last["seq"])
+            assert [e["op"]["text"] for e in listener.events[-30:]] == [
+                f"Kartu nomor {i} jalan desa" for i in range(30)
+            ]
             phone = Client(server.ws, room)
             welcome = await phone.join()
             assert len(welcome["state"]["notes"]) == 30
             await f.close()
+            await listener.close()
             await phone.close()
 
         asyncio.run(scenario())
