@@ -56,7 +56,7 @@ def loadavg() -> str:
 class RedisSampler:
     """``INFO`` of the bench's Redis once every ``interval`` s, in a thread."""
 
-    def __init__(self, redis: redisproc.RedisProcess, interval: float = 0.5) -> None:
+    def __init__(self, redis: redisproc.RedisProcess, interval: float = 0.25) -> None:
         self.redis = redis
         self.interval = interval
         self.samples: list[tuple[float, dict[str, str]]] = []
@@ -151,6 +151,7 @@ def _rounds(
                       server_workers=args.server_workers if on_redis else 1)
         for name, (_, on_redis) in TARGETS.items()
     }  # fmt: skip
+    probe = redis or (redisproc.RedisProcess.at(redis_url) if redis_url else None)
     going = set(targets)
     rows: list[dict[str, Any]] = []
     rooms = args.start
@@ -159,7 +160,7 @@ def _rounds(
             scenario = Scenario("capacity", "load", rooms, args.clients, args.rate,
                                 args.duration)  # fmt: skip
             on_redis = TARGETS[name][1]
-            sampler = RedisSampler(redis) if on_redis and redis is not None else None
+            sampler = RedisSampler(probe) if on_redis and probe is not None else None
             try:
                 row = run(scenario, TARGETS[name][0], options[name])
             except Exception as error:  # a server that falls over has reached its limit

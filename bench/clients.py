@@ -59,9 +59,10 @@ class Client:
         self.reader: asyncio.Task[None] | None = None
         self.voted: tuple[str, str] | None = None  # the dot this client has out, if any
         self.sent = 0
+        self.deflated = False
 
     async def _open(self) -> ClientConnection:
-        return await connect(
+        ws = await connect(
             f"{self.base}/ws/{self.code}",
             compression="deflate" if self.deflate else None,
             open_timeout=OPEN_TIMEOUT,
@@ -69,6 +70,9 @@ class Client:
             max_queue=None,
             ping_interval=None,
         )
+        extensions = ws.response.headers.get("Sec-WebSocket-Extensions") or ""
+        self.deflated = "permessage-deflate" in extensions  # what the server accepted
+        return ws
 
     async def join(self) -> None:
         raise NotImplementedError

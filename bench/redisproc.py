@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .process import free_port
 
@@ -24,12 +25,21 @@ class RedisProcess:
     def __init__(self, folder: Path, fsync: str = "always") -> None:
         self.folder = folder
         self.fsync = fsync
+        self.host = "127.0.0.1"
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
+    @classmethod
+    def at(cls, url: str) -> RedisProcess:
+        """A Redis that runs already, to read ``INFO`` from (not ours to start or stop)."""
+        parts = urlsplit(url)
+        found = cls(Path("."))
+        found.host, found.port = parts.hostname or "127.0.0.1", parts.port or 6379
+        return found
+
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"redis://{self.host}:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> RedisProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +63,7 @@ class RedisProcess:
     def command(self, line: str) -> bytes:
         """One inline command's first reply line (b"" when Redis is not there)."""
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            with socket.create_connection((self.host, self.port), timeout=10) as s:
                 s.sendall(line.encode() + b"\r\n")
                 return s.recv(4096)
         except OSError:
@@ -62,7 +72,7 @@ class RedisProcess:
     def info(self, section: str) -> dict[str, str]:
         """``INFO section`` as a dict (its values as Redis gives them)."""
         try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            with socket.create_connection((self.host, self.port), timeout=10) as s:
                 s.sendall(f"INFO {section}\r\n".encode())
                 data = b""
                 while not data.endswith(b"\r\n\r\n") and len(data) < 1 << 20:

@@ -131,6 +131,7 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
                 "server_processes": workers_n,
                 "redis": bool(options.redis_url) and target != "crdt",
                 "deflate": options.deflate,
+                "deflated": sum(r["deflated"] for r in ready),  # clients that negotiated it
                 "load_before": os.getloadavg()[0],
             }  # fmt: skip
             joined = [0] * scenario.rooms

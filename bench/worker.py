@@ -107,6 +107,7 @@ class Worker:
         return {
             "joined": sum(joined),
             "failed": len(joined) - sum(joined),
+            "deflated": sum(c.deflated for c in self.clients),
             "per_room": per_room,
             "seconds": time.monotonic() - started,
         }
