@@ -3,7 +3,9 @@
 Runs the ``fleet`` load (each room 30 clients, 3 ops/s) with more and more rooms:
 ``--start`` rooms, then ``--step`` more each round, against each target in turn (a fresh
 server each round, the same load generator). A target is done at the first round whose
-p99 passes ``--p99`` ms or that loses a delivery; its capacity is the last round it held.
+p99 passes ``--p99`` ms or that loses a delivery (``--tries`` times in a row at that size:
+the machine is shared, and one burst of other work should not end a target); its capacity
+is the last round it held.
 The figure is ours over the relay's, measured in the same run (goal: at least 0.8).
 
 Targets: ``ours`` (one process, SQLite), ``ours-redis`` (``--server-workers`` processes,
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +115,10 @@ def parser() -> argparse.ArgumentParser:
                    help="processes of the Redis targets (default 2)")  # fmt: skip
     p.add_argument("--fsync", default="always", choices=["always", "everysec", "no"],
                    help="appendfsync of the bench's own Redis")  # fmt: skip
+    p.add_argument("--tries", type=int, default=2,
+                   help="runs of a size before a target is done with it (default 2)")  # fmt: skip
+    p.add_argument("--profile", type=Path, default=None, metavar="DIR",
+                   help="py-spy our server's rounds into DIR (it perturbs them)")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
     add_plain_flag(p)
     return p
@@ -148,45 +155,57 @@ def _rounds(
     options = {
         name: Options(procs=args.procs, deflate=deflate,
                       redis_url=redis_url if on_redis else None,
-                      server_workers=args.server_workers if on_redis else 1)
-        for name, (_, on_redis) in TARGETS.items()
+                      server_workers=args.server_workers if on_redis else 1,
+                      profile=args.profile / f"{name}" if args.profile and server == "ours"
+                      else None)
+        for name, (server, on_redis) in TARGETS.items()
     }  # fmt: skip
     probe = redis or (redisproc.RedisProcess.at(redis_url) if redis_url else None)
     going = set(targets)
     rows: list[dict[str, Any]] = []
     rooms = args.start
     while going and rooms <= args.max:
-        for name in [t for t in targets if t in going]:
-            scenario = Scenario("capacity", "load", rooms, args.clients, args.rate,
-                                args.duration)  # fmt: skip
-            on_redis = TARGETS[name][1]
-            sampler = RedisSampler(probe) if on_redis and probe is not None else None
-            try:
-                row = run(scenario, TARGETS[name][0], options[name])
-            except Exception as error:  # a server that falls over has reached its limit
-                row = {"failed": repr(error), "delivered": 0, "expected": 1,
-                       "p99_ms": float("inf")}  # fmt: skip
-            finally:
-                if sampler is not None:
-                    sampler.stop()
-            if sampler is not None and "t0_s" in row:
-                row |= sampler.during(row["t0_s"], row["t0_s"] + args.duration, row["ops_sent"])
-            if redis is not None and on_redis:
-                redis.command("FLUSHALL")  # our own Redis: the next round starts empty
-            row = {"rooms": rooms, **row, "target": name, "deflate": deflate,
-                   "loadavg": loadavg()}  # fmt: skip
-            rows.append(row)
-            ok = holds(row, args.p99)
-            if ok:
-                row["held"] = True
-            else:
-                going.discard(name)
-            verdict = "" if ok else " -> not held"
-            print(f"# {name}: {rooms} rooms: p99 {row['p99_ms']:.1f} ms, "
-                  f"{row['delivered']}/{row['expected']} delivered, "
-                  f"loadavg {row['loadavg']}{verdict}", flush=True)  # fmt: skip
+        trying = [t for t in targets if t in going]
+        for _ in range(max(1, args.tries)):  # a retry comes after the other targets' runs
+            for name in list(trying):
+                row = _round(args, name, rooms, options[name], redis, probe)
+                rows.append(row)
+                if row.get("held"):
+                    trying.remove(name)
+        going -= set(trying)
         rooms += args.step
     return rows
+
+
+def _round(
+    args: argparse.Namespace, name: str, rooms: int, options: Options,
+    redis: redisproc.RedisProcess | None, probe: redisproc.RedisProcess | None,
+) -> dict[str, Any]:  # fmt: skip
+    """One run of ``rooms`` rooms against target ``name``, and whether it held."""
+    scenario = Scenario("capacity", "load", rooms, args.clients, args.rate, args.duration)
+    on_redis = TARGETS[name][1]
+    sampler = RedisSampler(probe) if on_redis and probe is not None else None
+    if options.profile is not None:
+        options = replace(options, profile=options.profile / f"{rooms}-rooms")
+    try:
+        row = run(scenario, TARGETS[name][0], options)
+    except Exception as error:  # a server that falls over has reached its limit
+        row = {"failed": repr(error), "delivered": 0, "expected": 1, "p99_ms": float("inf")}
+    finally:
+        if sampler is not None:
+            sampler.stop()
+    if sampler is not None and "t0_s" in row:
+        row |= sampler.during(row["t0_s"], row["t0_s"] + args.duration, row["ops_sent"])
+    if redis is not None and on_redis:
+        redis.command("FLUSHALL")  # our own Redis: the next round starts empty
+    row = {"rooms": rooms, **row, "target": name, "deflate": options.deflate,
+           "loadavg": loadavg(), "held": holds(row, args.p99)}  # fmt: skip
+    verdict = "" if row["held"] else " -> not held"
+    lag = row.get("send_lag_p99_ms", float("nan"))
+    print(f"# {name}: {rooms} rooms: p99 {row['p99_ms']:.1f} ms, "
+          f"{row['delivered']}/{row['expected']} delivered, generator late {lag:.1f} ms p99, "
+          f"loadavg {row['loadavg']}{verdict}", flush=True)  # fmt: skip
+    return row
 
 
 def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, Any]]) -> None:
@@ -202,10 +221,13 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
             if not at:
                 cells.append("")
                 continue
-            r = at[0]
-            lost = "all" if r["delivered"] >= r["expected"] else f"{r['delivered']}/{r['expected']}"
-            cells.append(f"{r['p99_ms']:.1f}, {lost}{'' if r.get('held') else ' (not held)'}")
-            loads.append(r["loadavg"].split()[0])
+            tries = []
+            for r in at:
+                whole = r["delivered"] >= r["expected"]
+                lost = "all" if whole else f"{r['delivered']}/{r['expected']}"
+                tries.append(f"{r['p99_ms']:.1f}, {lost}{'' if r['held'] else ' (not held)'}")
+                loads.append(r["loadavg"].split()[0])
+            cells.append("; ".join(tries))
         print(f"| {rooms} | " + " | ".join(cells) + f" | {', '.join(loads)} |")
     held: dict[str, int] = {}
     print("\n| target | most rooms held | p99 there (ms) | server CPU (s) | peak RSS (MB) |")
@@ -213,7 +235,7 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
     for t in targets:
         mine = [r for r in rows if r["target"] == t and r.get("held")]
         held[t] = mine[-1]["rooms"] if mine else 0
-        more = "+" if rows and [r for r in rows if r["target"] == t][-1].get("held") else ""
+        more = "+" if rows and [r for r in rows if r["target"] == t][-1]["held"] else ""
         if mine:
             r = mine[-1]
             print(f"| {t} | {held[t]}{more} | {r['p99_ms']:.1f} | {r['server_cpu_s']:.1f} | "
