@@ -223,11 +223,11 @@ def _round(
 def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, Any]]) -> None:
     offer = "no deflate (--plain)" if args.plain else "permessage-deflate"
     print(f"\nclients offer {offer}; {args.clients} clients, {args.rate:g} ops/s a room\n")
-    print("| rooms | " + " | ".join(f"{t}: p99 (ms), delivered" for t in targets)
-          + " | loadavg |")  # fmt: skip
-    print("|---|" + "---|" * len(targets) + "---|")
+    print("| rooms | " + " | ".join(f"{t}: p99 (ms), delivered (1-min load)" for t in targets)
+          + " |")  # fmt: skip
+    print("|---|" + "---|" * len(targets))
     for rooms in sorted({r["rooms"] for r in rows}):
-        cells, loads = [], []
+        cells = []
         for t in targets:
             at = [r for r in rows if r["target"] == t and r["rooms"] == rooms]
             if not at:
@@ -239,10 +239,10 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
                 lost = "all" if whole else f"{r['delivered']}/{r['expected']}"
                 verdict = "" if r["held"] else " (generator late)" if r["generator_late"] else (
                     " (not held)")  # fmt: skip
-                tries.append(f"{r['p99_ms']:.1f}, {lost}{verdict}")
-                loads.append(r["loadavg"].split()[0])
+                load = r["loadavg"].split()[0]
+                tries.append(f"{r['p99_ms']:.1f}, {lost} ({load}){verdict}")
             cells.append("; ".join(tries))
-        print(f"| {rooms} | " + " | ".join(cells) + f" | {', '.join(loads)} |")
+        print(f"| {rooms} | " + " | ".join(cells) + " |")
     held: dict[str, int] = {}
     print("\n| target | most rooms held | p99 there (ms) | server CPU (s) | peak RSS (MB) |")
     print("|---|---|---|---|---|")
