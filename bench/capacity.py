@@ -54,6 +54,15 @@ def holds(row: dict[str, Any], p99: float) -> bool:
     return row["delivered"] >= row["expected"] and row["p99_ms"] <= p99
 
 
+def cpu_per_delivery(row: dict[str, Any]) -> float:
+    """Server CPU seconds (every process of the target) per delivered op, in the window.
+
+    "Rooms per core, by CPU" is what one core would hold if the server's CPU were the only
+    limit: on a shared machine the p99 gives out first, and the held count is lower.
+    """
+    return float(row["server_cpu_s"]) / max(int(row["delivered"]), 1)
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -244,18 +253,22 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
             cells.append("; ".join(tries))
         print(f"| {rooms} | " + " | ".join(cells) + " |")
     held: dict[str, int] = {}
-    print("\n| target | most rooms held | p99 there (ms) | server CPU (s) | peak RSS (MB) |")
-    print("|---|---|---|---|---|")
+    by_cpu: dict[str, float] = {}
+    print("\n| target | most rooms held | p99 there (ms) | server CPU (s) | peak RSS (MB) | "
+          "server CPU per delivery (µs) | rooms per core, by CPU |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
     for t in targets:
         mine = [r for r in rows if r["target"] == t and r.get("held")]
         held[t] = mine[-1]["rooms"] if mine else 0
         more = "+" if rows and [r for r in rows if r["target"] == t][-1]["held"] else ""
         if mine:
             r = mine[-1]
+            per = cpu_per_delivery(r)
+            by_cpu[t] = 1 / (per * args.rate * args.clients)
             print(f"| {t} | {held[t]}{more} | {r['p99_ms']:.1f} | {r['server_cpu_s']:.1f} | "
-                  f"{r['peak_rss_mb']:.0f} |")  # fmt: skip
+                  f"{r['peak_rss_mb']:.0f} | {per * 1e6:.1f} | {by_cpu[t]:.0f} |")  # fmt: skip
         else:
-            print(f"| {t} | 0 | - | - | - |")
+            print(f"| {t} | 0 | - | - | - | - | - |")
     for r in rows:
         if "redis_commands_per_op" in r and r.get("held"):
             print(f"# {r['target']} {r['rooms']} rooms: Redis {r['redis_commands_per_s']:,.0f} "
@@ -266,7 +279,10 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
     if held.get("relay"):
         for t in targets:
             if t != "relay":
-                print(f"{t} / relay rooms: {held[t] / held['relay']:.2f}")
+                print(
+                    f"{t} / relay rooms: {held[t] / held['relay']:.2f}"
+                    + (f"; by CPU: {by_cpu[t] / by_cpu['relay']:.2f}" if t in by_cpu else "")
+                )
     if args.json is not None:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
 
