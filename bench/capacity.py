@@ -190,9 +190,10 @@ def _rounds(
                     tries[name] += 1
                     if tries[name] >= args.tries:
                         trying.remove(name)
+                        going.discard(name)  # not held: done
             if not trying:
                 break
-        going -= set(trying)
+        going -= set(trying)  # late every time: done too
         rooms += args.step
     return rows
 
