@@ -208,3 +208,35 @@ def test_capacity_smoke_run_on_two_processes_sharing_redis(
     # Read from that Redis's INFO while the load ran: the ops went through it.
     assert row["redis_commands_per_op"] > 1 and row["redis_net_output_bytes_per_op"] > 0, row
     assert "| ours-redis | 2+ |" in capsys.readouterr().out
+
+
+def test_capacity_retries_a_failed_size_and_not_a_late_generators_round(monkeypatch) -> None:
+    """A size is tried ``--tries`` times before a target stops there; a failed round whose
+    generator itself sent late (the machine was busy) is run again without counting."""
+    from bench import capacity
+
+    script = {  # (target, rooms) -> what each run of it gives, in order
+        ("ours", 1): ["held"], ("ours", 2): ["failed", "held"], ("ours", 3): ["failed", "failed"],
+        ("relay", 1): ["held"], ("relay", 2): ["late", "late", "held"],
+        ("relay", 3): ["held"], ("relay", 4): ["late"] * 6,
+    }  # fmt: skip
+    calls: list[tuple[str, int]] = []
+
+    def fake_round(args, name, rooms, options, redis, probe):  # type: ignore[no-untyped-def]
+        calls.append((name, rooms))
+        outcome = script[(name, rooms)].pop(0)
+        return {"target": name, "rooms": rooms, "held": outcome == "held",
+                "generator_late": outcome == "late"}  # fmt: skip
+
+    monkeypatch.setattr(capacity, "_round", fake_round)
+    args = capacity.parser().parse_args(["--targets", "ours,relay", "--start", "1", "--step",
+                                         "1", "--max", "9"])  # fmt: skip
+    rows = capacity._rounds(args, ["ours", "relay"], None)
+    assert calls == [
+        ("ours", 1), ("relay", 1),
+        ("ours", 2), ("relay", 2), ("ours", 2), ("relay", 2), ("relay", 2),
+        ("ours", 3), ("relay", 3), ("ours", 3),
+        ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4),
+    ]  # fmt: skip
+    held = {t: max(r["rooms"] for r in rows if r["target"] == t and r["held"]) for t, _ in script}
+    assert held == {"ours": 2, "relay": 3}
