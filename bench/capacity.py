@@ -265,9 +265,12 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
         if mine:
             r = mine[-1]
             per = cpu_per_delivery(r)
-            by_cpu[t] = 1 / (per * args.rate * args.clients)
-            print(f"| {t} | {held[t]}{more} | {r['p99_ms']:.1f} | {r['server_cpu_s']:.1f} | "
-                  f"{r['peak_rss_mb']:.0f} | {per * 1e6:.1f} | {by_cpu[t]:.0f} |")  # fmt: skip
+            if per > 0:  # a short run can fall inside one clock tick of the server's CPU
+                by_cpu[t] = 1 / (per * args.rate * args.clients)
+            print(
+                f"| {t} | {held[t]}{more} | {r['p99_ms']:.1f} | {r['server_cpu_s']:.1f} | "
+                f"{r['peak_rss_mb']:.0f} | {per * 1e6:.1f} | {by_cpu.get(t, 0.0):.0f} |"
+            )
         else:
             print(f"| {t} | 0 | - | - | - | - | - |")
     for r in rows:
@@ -282,7 +285,11 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
             if t != "relay":
                 print(
                     f"{t} / relay rooms: {held[t] / held['relay']:.2f}"
-                    + (f"; by CPU: {by_cpu[t] / by_cpu['relay']:.2f}" if t in by_cpu else "")
+                    + (
+                        f"; by CPU: {by_cpu[t] / by_cpu['relay']:.2f}"
+                        if t in by_cpu and "relay" in by_cpu
+                        else ""
+                    )
                 )
     if args.json is not None:
         args.json.write_text(json.dumps(rows, indent=2, default=str))
