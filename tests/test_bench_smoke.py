@@ -240,3 +240,23 @@ def test_capacity_retries_a_failed_size_and_not_a_late_generators_round(monkeypa
     ]  # fmt: skip
     held = {t: max(r["rooms"] for r in rows if r["target"] == t and r["held"]) for t, _ in script}
     assert held == {"ours": 2, "relay": 3}
+
+
+def test_plain_flag_reaches_the_participants_of_exports_bigroom_and_groups(monkeypatch) -> None:
+    from bench import bigroom, cli, exports, groups
+
+    seen: list[tuple[str, bool, list[str]]] = []
+    for module in (exports, bigroom, groups):
+        name = module.__name__.rsplit(".", 1)[1]
+
+        def fake_main(argv: list[str], name: str = name) -> int:
+            seen.append((name, exports.Member.deflate, argv))
+            return 0
+
+        monkeypatch.setattr(module, "main", fake_main)
+    assert cli.main(["groups", "--people", "6", "--plain"]) == 0
+    assert cli.main(["bigroom", "--plain"]) == 0
+    assert cli.main(["exports"]) == 0
+    assert seen == [("groups", False, ["--people", "6"]), ("bigroom", False, []),
+                    ("exports", True, [])]  # fmt: skip
+    assert exports.Member.deflate  # back to offering deflate after the run
