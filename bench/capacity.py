@@ -98,6 +98,8 @@ class RedisSampler:
         span = t2 - t1
         share = ops * span / max(end - start, 1e-9)  # the ops sent between the two samples
         out: dict[str, Any] = {"redis_used_memory_mb": int(last["used_memory"]) / 2**20}
+        cpu = sum(float(last[k]) - float(first[k]) for k in ("used_cpu_user", "used_cpu_sys"))
+        out["redis_cpu_per_s"] = round(cpu / span, 3)  # Redis's CPU seconds per second
         for key in REDIS_FIGURES:
             delta = int(last[key]) - int(first[key])
             name = key.removeprefix("total_").removesuffix("_processed")
@@ -279,7 +281,8 @@ def _report(args: argparse.Namespace, targets: list[str], rows: list[dict[str, A
                   f"commands/s ({r['redis_commands_per_op']} per op), in "
                   f"{r['redis_net_input_bytes_per_op']:,.0f} B / out "
                   f"{r['redis_net_output_bytes_per_op']:,.0f} B per op, "
-                  f"{r['redis_used_memory_mb']:.1f} MB used")  # fmt: skip
+                  f"{r['redis_used_memory_mb']:.1f} MB used, "
+                  f"{100 * r['redis_cpu_per_s']:.0f} % of a core")  # fmt: skip
     if held.get("relay"):
         for t in targets:
             if t != "relay":

@@ -207,6 +207,7 @@ def test_capacity_smoke_run_on_two_processes_sharing_redis(
     assert row["redis"] and row["delivered"] == row["expected"] > 0, row
     # Read from that Redis's INFO while the load ran: the ops went through it.
     assert row["redis_commands_per_op"] > 1 and row["redis_net_output_bytes_per_op"] > 0, row
+    assert row["redis_cpu_per_s"] >= 0, row
     assert "| ours-redis | 2+ |" in capsys.readouterr().out
 
 
