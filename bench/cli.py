@@ -9,13 +9,20 @@
     spwt bench groups --people 80 --groups 6              # 6 working groups against one room
     spwt bench wire --cards 1000,5000 --plain              # wire bytes, memory per connection
     spwt bench join --cards 1000                           # join time on a slow link (Chromium)
-    spwt bench capacity --targets ours,relay               # rooms of 30 until p99 > 100 ms
+    spwt bench capacity --targets ours,ours-redis,relay    # rooms of 30 until p99 > 100 ms
     spwt bench workshop --targets ours,relay,hocuspocus --clients 200 --rate 100
+    spwt bench fleet --plain                               # clients that offer no deflate
     python -m bench.cli ...                               # the same without the CLI
 
 Every target of a scenario is run in the same invocation with the same load generator;
 the ratios compare ours with each baseline. Benchmarks print figures; they do not pass or
 fail.
+
+Every benchmark client offers per-message deflate as browsers do
+(``permessage-deflate; client_max_window_bits``, Chromium's offer), so the figures describe
+real users; ``--plain``, before or after the scenario, makes every client of the run offer
+nothing (the figures of earlier sessions). ``wire`` has its own ``--plain``: plain clients
+measured beside the deflating ones.
 """
 
 from __future__ import annotations
@@ -36,6 +43,12 @@ from .scenarios import SCENARIOS, Scenario
 from .servers import TARGETS
 
 ON_REQUEST = ("hocuspocus",)  # targets run only when named: the first one installs from npm
+PLAIN_HELP = "clients offer no per-message deflate (default: they offer it, as browsers do)"
+
+
+def add_plain_flag(p: argparse.ArgumentParser) -> None:
+    """``--plain``: the one switch of every load client of ``spwt bench``."""
+    p.add_argument("--plain", action="store_true", help=PLAIN_HELP)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", type=Path, default=None, metavar="DIR",
                    help="sample the servers under load with py-spy into DIR")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="write figures")
+    add_plain_flag(p)
     return p
 
 
@@ -125,6 +139,14 @@ def _unavailable(targets: list[str], server_workers: int, redis: bool) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
+    if given[:1] in (["exports"], ["bigroom"], ["groups"]) and "--plain" in given:
+        from .exports import Member  # the participants of these three
+
+        Member.deflate = False
+        try:
+            return main([a for a in given if a != "--plain"])
+        finally:
+            Member.deflate = True
     if given[:1] == ["exports"]:  # a scenario of its own: one server, HTTP beside sockets
         from . import exports
 
@@ -162,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         procs=args.procs, redis_url=args.redis_url, server_workers=args.server_workers,
         drain=args.drain, seed=args.seed, data=args.data, profile=args.profile,
-        relay_mode=args.relay_mode,
+        relay_mode=args.relay_mode, deflate=not args.plain,
     )  # fmt: skip
     rows: list[dict[str, Any]] = []
     started = time.time()

@@ -6,6 +6,10 @@ room unchanged, and the Yjs client appends it as a string to a shared array. Eac
 is written to the worker's ``Recorder`` as ``(room, key, receive time)``: the key is the
 op id where the receiver can see it, or the event's seq for our server (whose receivers
 may get an event redacted to ``{"kind":"hidden"}``; the sender's ack maps seq to op id).
+
+Every client offers per-message deflate as browsers do: the websockets client's offer,
+``permessage-deflate; client_max_window_bits``, is Chromium's and Firefox's. A client made
+with ``deflate=False`` (``spwt bench --plain``) offers nothing.
 """
 
 from __future__ import annotations
@@ -41,8 +45,12 @@ class Recorder:
 class Client:
     """What every adapter offers to the worker."""
 
-    def __init__(self, base: str, code: str, room: int, index: int, recorder: Recorder) -> None:
+    def __init__(
+        self, base: str, code: str, room: int, index: int, recorder: Recorder,
+        deflate: bool = True,
+    ) -> None:  # fmt: skip
         self.base = base
+        self.deflate = deflate
         self.code = code
         self.room = room
         self.index = index
@@ -51,16 +59,20 @@ class Client:
         self.reader: asyncio.Task[None] | None = None
         self.voted: tuple[str, str] | None = None  # the dot this client has out, if any
         self.sent = 0
+        self.deflated = False
 
     async def _open(self) -> ClientConnection:
-        return await connect(
+        ws = await connect(
             f"{self.base}/ws/{self.code}",
-            compression=None,
+            compression="deflate" if self.deflate else None,
             open_timeout=OPEN_TIMEOUT,
             max_size=None,
             max_queue=None,
             ping_interval=None,
         )
+        extensions = ws.response.headers.get("Sec-WebSocket-Extensions") or ""
+        self.deflated = "permessage-deflate" in extensions  # what the server accepted
+        return ws
 
     async def join(self) -> None:
         raise NotImplementedError

@@ -27,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -44,6 +44,9 @@ ENV = {
 class Member:
     """One participant's socket: sends ops and waits for their acks."""
 
+    # Offers per-message deflate as browsers do; ``spwt bench --plain`` turns it off.
+    deflate: ClassVar[bool] = True
+
     def __init__(self, ws: ClientConnection, welcome: dict[str, Any]) -> None:
         self.ws = ws
         self.token: str = welcome["token"]
@@ -52,7 +55,10 @@ class Member:
 
     @classmethod
     async def join(cls, base: str, room: str, **hello: Any) -> Member:
-        ws = await connect(f"{base.replace('http', 'ws', 1)}/ws/{room}", max_size=2**24)
+        ws = await connect(
+            f"{base.replace('http', 'ws', 1)}/ws/{room}", max_size=2**24,
+            compression="deflate" if cls.deflate else None,
+        )  # fmt: skip
         await ws.send(json.dumps({"type": "hello", "name": "Bench", **hello}))
         while True:
             frame = json.loads(await ws.recv())

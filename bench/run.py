@@ -31,6 +31,7 @@ class Options:
     data: Path | None = None  # where servers keep data and logs (default: a temp folder)
     profile: Path | None = None  # py-spy the server under load, collapsed stacks here
     relay_mode: str = "await"  # how the relay fans out (see bench/relay.py)
+    deflate: bool = True  # clients offer per-message deflate, as browsers do (not: --plain)
 
 
 class Workers:
@@ -97,6 +98,7 @@ def _configs(
             "duration": scenario.duration,
             "drain": options.drain,
             "seed": options.seed * 1000 + p,
+            "deflate": options.deflate,
             "facilitator": target.startswith("ours") and p == 0 and scenario.kind == "load",
         }
         for p in range(procs)
@@ -130,6 +132,8 @@ def run(scenario: Scenario, target: str, options: Options) -> dict[str, Any]:
                 "connect_s": max(r["seconds"] for r in ready),
                 "server_processes": workers_n,
                 "redis": bool(options.redis_url) and target not in ONE_PROCESS,
+                "deflate": options.deflate,
+                "deflated": sum(r["deflated"] for r in ready),  # clients that negotiated it
                 "load_before": os.getloadavg()[0],
             }  # fmt: skip
             joined = [0] * scenario.rooms
@@ -169,7 +173,7 @@ def _load(
         spy = profile.start(server.pid, scenario.duration, raw)
     results = workers.collect("result", scenario.duration + options.drain + 60)
     cpu = procstat.cpu_seconds(server.pid) - cpu0
-    figures = report.load_figures(results, joined) | {"server_cpu_s": cpu}
+    figures = report.load_figures(results, joined) | {"server_cpu_s": cpu, "t0_s": t0 / 1e9}
     figures["cpu_us_per_delivery"] = 1e6 * cpu / max(figures["delivered"], 1)
     if spy is not None:
         profile.finish(spy)

@@ -51,8 +51,9 @@ class Worker:
         self.rng = random.Random(config["seed"])
         adapter = CLIENTS[config["target"]]
         rooms = config["rooms"]
+        self.deflate = config.get("deflate", True)
         self.clients: list[Client] = [
-            adapter(config["base"], rooms[room]["code"], room, index, self.recorder)
+            adapter(config["base"], rooms[room]["code"], room, index, self.recorder, self.deflate)
             for index, room in config["clients"]
         ]
         self.seeds = {
@@ -94,7 +95,8 @@ class Worker:
         joined = await asyncio.gather(*(join(c) for c in self.clients))
         if self.config.get("facilitator"):
             for i, room in enumerate(self.config["rooms"]):
-                lead = OursClient(self.config["base"], room["code"], i, -1, Recorder())
+                base, code = self.config["base"], room["code"]
+                lead = OursClient(base, code, i, -1, Recorder(), self.deflate)
                 lead.token = room["token"]
                 lead.seq = room.get("seq", 0)
                 await self._join_facilitator(lead, room["key"])
@@ -107,6 +109,7 @@ class Worker:
         return {
             "joined": sum(joined),
             "failed": len(joined) - sum(joined),
+            "deflated": sum(c.deflated for c in self.clients),
             "per_room": per_room,
             "seconds": time.monotonic() - started,
         }

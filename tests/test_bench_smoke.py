@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,7 @@ def test_workshop_smoke_run_measures_every_arrival(tmp_path: Path, capsys) -> No
     assert set(rows) == {"ours", "relay"}
     for row in rows.values():
         assert row["joined"] == 9, row  # 3% of 300 clients
+        assert row["deflated"] == 9, row  # they offered deflate as browsers do; it was taken
         assert row["ops_sent"] > 0 and row["expected"] == row["ops_sent"] * row["joined"]
         # Every accepted op reaches every client. The mix follows the phases; on a machine
         # so busy that an op overtakes the phase switch sent 150 ms before it, ours may
@@ -153,10 +156,110 @@ def test_capacity_smoke_run_stops_at_its_maximum(tmp_path: Path, capsys) -> None
     from bench.cli import main
 
     out = tmp_path / "capacity.json"
-    argv = ["capacity", "--start", "1", "--step", "1", "--max", "1", "--clients", "3",
-            "--duration", "1", "--p99", "100000"]  # fmt: skip
+    argv = ["capacity", "--targets", "ours,relay", "--start", "1", "--step", "1", "--max", "1",
+            "--clients", "3", "--duration", "1", "--p99", "100000"]  # fmt: skip
     assert main([*argv, "--json", str(out)]) == 0
     rows = json.loads(out.read_text())
     assert [(r["target"], r["rooms"]) for r in rows] == [("ours", 1), ("relay", 1)]
     assert all(r["delivered"] == r["expected"] > 0 for r in rows)
+    # Every client offered deflate, as browsers do, and both servers took it.
+    assert all(r["deflate"] and r["deflated"] == r["joined"] == 3 for r in rows), rows
     assert "| ours | 1+ |" in capsys.readouterr().out
+
+
+@needs_server
+def test_plain_flag_makes_the_load_clients_offer_no_deflate(tmp_path: Path) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "plain.json"
+    argv = ["capacity", "--plain", "--targets", "ours,relay", "--start", "1", "--max", "1",
+            "--clients", "3", "--duration", "1", "--p99", "100000"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [r["target"] for r in rows] == ["ours", "relay"]
+    assert all(r["delivered"] == r["expected"] > 0 for r in rows)
+    assert all(not r["deflate"] and r["deflated"] == 0 and r["joined"] == 3 for r in rows), rows
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of the test's own on a free port (never the one on 6379)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    from tests.redis.redisserver import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.mark.redis
+@needs_server
+def test_capacity_smoke_run_on_two_processes_sharing_redis(
+    tmp_path: Path, redis_url: str, capsys
+) -> None:
+    from bench.cli import main
+
+    out = tmp_path / "capacity-redis.json"
+    argv = ["capacity", "--targets", "ours-redis", "--redis-url", redis_url, "--start", "2",
+            "--max", "2", "--clients", "3", "--duration", "2", "--p99", "100000"]  # fmt: skip
+    assert main([*argv, "--json", str(out)]) == 0
+    (row,) = json.loads(out.read_text())
+    assert (row["target"], row["rooms"], row["server_processes"]) == ("ours-redis", 2, 2)
+    assert row["redis"] and row["delivered"] == row["expected"] > 0, row
+    # Read from that Redis's INFO while the load ran: the ops went through it.
+    assert row["redis_commands_per_op"] > 1 and row["redis_net_output_bytes_per_op"] > 0, row
+    assert row["redis_cpu_per_s"] >= 0, row
+    assert "| ours-redis | 2+ |" in capsys.readouterr().out
+
+
+def test_capacity_retries_a_failed_size_and_not_a_late_generators_round(monkeypatch) -> None:
+    """A size is tried ``--tries`` times before a target stops there; a failed round whose
+    generator itself sent late (the machine was busy) is run again without counting."""
+    from bench import capacity
+
+    script = {  # (target, rooms) -> what each run of it gives, in order
+        ("ours", 1): ["held"], ("ours", 2): ["failed", "held"], ("ours", 3): ["failed", "failed"],
+        ("relay", 1): ["held"], ("relay", 2): ["late", "late", "held"],
+        ("relay", 3): ["held"], ("relay", 4): ["late"] * 6,
+    }  # fmt: skip
+    calls: list[tuple[str, int]] = []
+
+    def fake_round(args, name, rooms, options, redis, probe):  # type: ignore[no-untyped-def]
+        calls.append((name, rooms))
+        outcome = script[(name, rooms)].pop(0)
+        return {"target": name, "rooms": rooms, "held": outcome == "held",
+                "generator_late": outcome == "late"}  # fmt: skip
+
+    monkeypatch.setattr(capacity, "_round", fake_round)
+    args = capacity.parser().parse_args(["--targets", "ours,relay", "--start", "1", "--step",
+                                         "1", "--max", "9"])  # fmt: skip
+    rows = capacity._rounds(args, ["ours", "relay"], None)
+    assert calls == [
+        ("ours", 1), ("relay", 1),
+        ("ours", 2), ("relay", 2), ("ours", 2), ("relay", 2), ("relay", 2),
+        ("ours", 3), ("relay", 3), ("ours", 3),
+        ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4), ("relay", 4),
+    ]  # fmt: skip
+    held = {t: max(r["rooms"] for r in rows if r["target"] == t and r["held"]) for t, _ in script}
+    assert held == {"ours": 2, "relay": 3}
+
+
+def test_plain_flag_reaches_the_participants_of_exports_bigroom_and_groups(monkeypatch) -> None:
+    from bench import bigroom, cli, exports, groups
+
+    seen: list[tuple[str, bool, list[str]]] = []
+    for module in (exports, bigroom, groups):
+        name = module.__name__.rsplit(".", 1)[1]
+
+        def fake_main(argv: list[str], name: str = name) -> int:
+            seen.append((name, exports.Member.deflate, argv))
+            return 0
+
+        monkeypatch.setattr(module, "main", fake_main)
+    assert cli.main(["groups", "--people", "6", "--plain"]) == 0
+    assert cli.main(["bigroom", "--plain"]) == 0
+    assert cli.main(["exports"]) == 0
+    assert seen == [("groups", False, ["--people", "6"]), ("bigroom", False, []),
+                    ("exports", True, [])]  # fmt: skip
+    assert exports.Member.deflate  # back to offering deflate after the run
