@@ -6,16 +6,17 @@ Every browser offers per-message deflate. uvicorn's own answer (12-bit windows, 
 (server/rooms/board_state.py), so the socket carries no big frame and needs no big window.
 ``SPWT_WS_DEFLATE`` picks the trade (docs/benchmarks.md has each one's memory, bytes, CPU):
 
-- ``tight`` (the default): the server's compressor kept in a 9-bit window with ``memLevel``
-  1, so events still compress against the ones before (an ordinary event: about 25 bytes
-  on the wire); the client's messages are decompressed alone (no decompressor kept). 39 KB
-  per idle connection. A welcome that carries the state (a client that does not fetch it
-  over HTTP) is about twice the bytes of ``uvicorn``'s.
-- ``uvicorn``: uvicorn's own settings (the default before): 77 KB, the smallest welcome
-  with state through the socket.
-- ``nocontext``: no context kept either way: websockets frees the compressor after each
-  message and the decompressor after each received one (31 KB); every message is
-  compressed alone (an ordinary event: about 115 bytes).
+- ``nocontext`` (the default): no context kept either way: websockets frees the
+  compressor after each message and the decompressor after each received one (31 KB per
+  idle connection). Every message is compressed alone (an ordinary event: about 115 bytes
+  on the wire), so a fan-out compresses its frame once for all such sockets
+  (``server/transport.py``): with browser-like clients that halves the server's CPU per
+  delivery against the variants that keep a compressor per socket.
+- ``tight``: the server's compressor kept in a 9-bit window with ``memLevel`` 1, so
+  events compress against the ones before (about 25 bytes); the client's messages are
+  decompressed alone. 39 KB per idle connection, and one compression per recipient. A
+  welcome that carries the state is about twice the bytes of ``uvicorn``'s.
+- ``uvicorn``: uvicorn's own settings: 77 KB, the smallest socket welcome with state.
 - ``small``: 9-bit windows and ``memLevel`` 1, both contexts kept: 45 KB.
 """
 
