@@ -32,7 +32,6 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Coroutine
@@ -40,7 +39,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .bigroom import _create
-from .exports import ENV, ROOT, Member
+from .exports import Member
+from .pairs import start_ours
 from .process import ServedProcess
 from .wire import Counter, fill_varied
 
@@ -212,16 +212,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="spwt-bench-join-"))
-    server = ServedProcess("join", folder)
-    command = [
-        sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-        "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
-    ]  # fmt: skip
-    env = {**os.environ, **ENV}
-    if args.ws_deflate:
-        env["SPWT_WS_DEFLATE"] = args.ws_deflate
-    server.spawn(command, env, cwd=ROOT)
+    server = start_ours("join", ws_deflate=args.ws_deflate)
     try:
         rows = measure(server, args)
     finally:

@@ -19,8 +19,9 @@ from .process import ServedProcess
 Rows = list[dict[str, Any]]
 
 
-def serve(name: str, store: str, measure: Callable[[str], Awaitable[Rows]]) -> Rows:
-    """``measure(base_url)`` against a fresh ``spwt serve`` (``store``: sqlite or memory)."""
+def start_ours(name: str, store: str = "sqlite", ws_deflate: str | None = None) -> ServedProcess:
+    """A fresh ``spwt serve`` on a free port and a data folder of its own (``store``: sqlite
+    or memory; ``ws_deflate``: its ``SPWT_WS_DEFLATE``, else the default)."""
     folder = Path(tempfile.mkdtemp(prefix=f"spwt-bench-{name}-"))
     server = ServedProcess(name, folder)
     command = [
@@ -29,7 +30,16 @@ def serve(name: str, store: str, measure: Callable[[str], Awaitable[Rows]]) -> R
     ]  # fmt: skip
     if store == "memory":
         command += ["--redis-url", "memory://"]
-    server.spawn(command, {**os.environ, **ENV}, cwd=ROOT)
+    env = {**os.environ, **ENV}
+    if ws_deflate:
+        env["SPWT_WS_DEFLATE"] = ws_deflate
+    server.spawn(command, env, cwd=ROOT)
+    return server
+
+
+def serve(name: str, store: str, measure: Callable[[str], Awaitable[Rows]]) -> Rows:
+    """``measure(base_url)`` against a fresh ``spwt serve`` (``store``: sqlite or memory)."""
+    server = start_ours(name, store)
     try:
         return asyncio.run(measure(server.http))
     finally:

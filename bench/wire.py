@@ -38,7 +38,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,8 @@ from websockets.asyncio.client import connect
 from server.state.models import COLORS
 
 from .bigroom import _create
-from .exports import ENV, ROOT, Member, _fill
+from .exports import Member, _fill
+from .pairs import start_ours
 from .process import ServedProcess
 from .procstat import cpu_seconds, rss_bytes
 
@@ -356,17 +356,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="spwt-bench-wire-"))
-    server = ServedProcess("wire", folder)
-    command = [
-        sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-        "--port", str(server.port), "--data", str(folder / "data"), "--log-level", "warning",
-    ]  # fmt: skip
-    env = {**os.environ, **ENV}
-    if args.ws_deflate:
-        env["SPWT_WS_DEFLATE"] = args.ws_deflate
     started = time.time()
-    server.spawn(command, env, cwd=ROOT)
+    server = start_ours("wire", ws_deflate=args.ws_deflate)
     try:
         rows = asyncio.run(measure(server, args))
     finally:
