@@ -106,8 +106,11 @@ def test_keyboard_alone(server: Any, browser: Any, watch: Any) -> None:
     f.do({"kind": "phase.set", "phase": "vote"})
     expect(page.locator("body")).to_have_attribute("data-phase", "vote")
     tab_to(page, f"[data-key=plus-{program}-feasibility]")
+    seen = int(page.locator("body").get_attribute("data-seq") or 0)
     page.keyboard.press("Enter")
     expect(page.locator(".dots").first).to_have_text("●")
+    # The ack re-renders the board: tab on once it is in, not into the re-render.
+    page.wait_for_function("(s) => Number(document.body.dataset.seq) > s", arg=seen)
     tab_to(page, f"[data-key=plus-{program}-urgency]")
     page.keyboard.press("Space")
     expect(page.locator(".budget .left").nth(1)).to_contain_text("4")
