@@ -138,7 +138,12 @@ export function start(o) {
   });
   document.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") selecting = 0; });
   document.addEventListener("focusout", () => { selecting = 0; });
-  const busy = () => isDragging() || (selecting && Date.now() - selecting < 5000);
+  // A re-render between a press and its release would lose the click (the release lands on
+  // the new button, so no click fires): wait while a pointer is down (2 s at most).
+  let pressed = 0;
+  document.addEventListener("pointerdown", () => { pressed = Date.now(); }, true);
+  for (const end of ["pointerup", "pointercancel"]) document.addEventListener(end, () => { pressed = 0; }, true);
+  const busy = () => isDragging() || (pressed && Date.now() - pressed < 2000) || (selecting && Date.now() - selecting < 5000);
 
   function schedule() {
     if (scheduled) return;
