@@ -109,7 +109,9 @@ export function start(o) {
 
   const ctx = () => {
     const s = model.view;
-    const role = model.me ? model.me.role : o.as;
+    // Until the socket's welcome names us: a page holding the facilitator key is the
+    // facilitator's (a state fetched over HTTP comes first, without ``you``).
+    const role = model.me ? model.me.role : o.key ? "facilitator" : o.as;
     return {
       s, me: model.me, role, online: model.online, link, model,
       readOnly: role === "observer",

@@ -31,7 +31,7 @@ export function programForm(ctx, p) {
   const s = ctx.s;
   const can = ctx.can("program.update");
   const years = planYears(s);
-  const stamp = JSON.stringify([p, years, s.vision.missions, s.settings.level, can, document.documentElement.lang, !!ctx.assistant]);
+  const stamp = JSON.stringify([p, years, s.vision.missions, s.settings.level, can, document.documentElement.lang, !!ctx.assistant, ctx.role]);
   // One record per program for good: a save's outcome may arrive after a rebuild, and
   // must reach the form on screen, not the one it was sent from.
   let form = forms.get(p.id);
