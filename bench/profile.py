@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 RATE = 250  # samples per second
@@ -54,17 +55,20 @@ def _function(frame: str) -> str:
     return f"{name} ({short})"
 
 
+def _stacks(raw: Path) -> Iterator[tuple[list[str], int]]:
+    """py-spy's collapsed stacks: each stack's functions, outermost first, and its samples."""
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            yield [_function(f) for f in stack.split(";")], int(count)
+
+
 def summary(raw: Path, top: int = 15) -> str:
     """The ``top`` functions by self samples and by inclusive samples, as text."""
     own: Counter[str] = Counter()
     under: Counter[str] = Counter()
     total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        n = int(count)
-        frames = [_function(f) for f in stack.split(";")]
+    for frames, n in _stacks(raw):
         total += n
         own[frames[-1]] += n
         for name in set(frames):
@@ -110,13 +114,9 @@ def areas(raw: Path) -> list[tuple[str, float]]:
     """Shares of the samples by area (``AREAS``), largest first; "other" for the rest."""
     share: Counter[str] = Counter()
     total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        n = int(count)
+    for stack, n in _stacks(raw):
         total += n
-        frames = [_function(f) for f in reversed(stack.split(";"))]
+        frames = stack[::-1]
         area = next((name for frame in frames for name, part in AREAS if part in frame), "other")
         share[area] += n
     return [(name, n / total) for name, n in share.most_common()] if total else []
