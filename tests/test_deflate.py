@@ -10,7 +10,7 @@ import pytest
 from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame, Opcode
 
-from server.deflate import factory
+from server.deflate import WarmDeflate, factory
 
 from .servers import Server
 from .wsclient import Client
@@ -56,13 +56,24 @@ def test_tight_keeps_only_the_servers_compressor_in_a_nine_bit_window() -> None:
     assert len(second.data) < len(first.data)  # the second compresses against the first
 
 
+def test_warm_lets_the_server_keep_context_but_websockets_compresses_alone() -> None:
+    response, ext = negotiated("warm")
+    assert ("client_no_context_takeover", None) in response
+    assert not any(name.startswith("server_") for name, _ in response)  # free to keep context
+    assert isinstance(ext, WarmDeflate) and ext.local_no_context_takeover
+    assert ext.local_max_window_bits == 15 and not hasattr(ext, "encoder")
+    event = b'{"type":"events","events":[{"seq":7,"op":{"kind":"note.move"}}]}'
+    first, second = (ext.encode(Frame(Opcode.TEXT, event)) for _ in range(2))
+    assert first.data == second.data and not hasattr(ext, "encoder")
+
+
 def test_an_unknown_variant_is_refused() -> None:
     with pytest.raises(ValueError, match="SPWT_WS_DEFLATE"):
         factory("fast")
     assert factory("uvicorn") is None
 
 
-@pytest.mark.parametrize("variant", ["nocontext", "small", "tight"])
+@pytest.mark.parametrize("variant", ["nocontext", "small", "tight", "warm"])
 def test_a_client_offering_deflate_joins_and_gets_its_acks(tmp_path: Path, variant: str) -> None:
     server = Server(tmp_path, env={"SPWT_WS_DEFLATE": variant}).start()
     try:
@@ -77,13 +88,18 @@ def test_a_client_offering_deflate_joins_and_gets_its_acks(tmp_path: Path, varia
             await f.until(await f.send("phase.set", phase="issues"))
             for i in range(30):
                 last = await f.until(await f.send("note.add", text=f"Kartu nomor {i} jalan desa"))
+            # A long message between short ones (``warm`` sends it alone, then a new context).
+            vision = " ".join(["Kabupaten maju, mandiri dan lestari."] * 40)
+            await f.until(await f.send("vision.set", text=vision))
+            for i in range(30, 35):
+                last = await f.until(await f.send("note.add", text=f"Kartu nomor {i} jalan desa"))
             await listener.until_seq(last["seq"])
-            assert [e["op"]["text"] for e in listener.events[-30:]] == [
-                f"Kartu nomor {i} jalan desa" for i in range(30)
-            ]
+            texts = [e["op"]["text"] for e in listener.events[-36:]]
+            cards = [f"Kartu nomor {i} jalan desa" for i in range(35)]
+            assert texts == [*cards[:30], vision, *cards[30:]]
             phone = Client(server.ws, room)
             welcome = await phone.join()
-            assert len(welcome["state"]["notes"]) == 30
+            assert len(welcome["state"]["notes"]) == 35
             await f.close()
             await listener.close()
             await phone.close()

@@ -9,6 +9,7 @@ those with the context-free deflate, receive through it.
 from __future__ import annotations
 
 import asyncio
+import zlib
 from typing import Any
 
 import pytest
@@ -16,7 +17,14 @@ from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from server.transport import AbortingWebSocket, context_free, text_frame
+from server.deflate import WarmDeflate
+from server.transport import (
+    WARM_LIMIT,
+    AbortingWebSocket,
+    compression,
+    text_frame,
+    warm_sockets,
+)
 
 
 @pytest.mark.parametrize("size", [0, 5, 125, 126, 65535, 65536, 70000])
@@ -44,14 +52,23 @@ class Conn:
         self.state = State.OPEN
 
 
-def socket() -> Any:
+def socket(loop: asyncio.AbstractEventLoop | None = None) -> Any:
     """The protocol's attributes ``send_now`` reads, without a server around it."""
     ws: Any = AbortingWebSocket.__new__(AbortingWebSocket)
     ws.conn, ws.transport = Conn(), Transport()
     ws.writable = asyncio.Event()
     ws.writable.set()
     ws.close_sent = ws.disconnected = False
+    ws._kept, ws.warm_since_sweep = None, False
+    ws.loop = loop
     return ws
+
+
+@pytest.fixture
+def loop() -> Any:
+    made = asyncio.new_event_loop()
+    yield made
+    made.close()
 
 
 def test_a_fan_out_encodes_its_frame_once() -> None:
@@ -88,8 +105,8 @@ def test_a_context_free_deflate_frame_is_the_one_websockets_writes(size: int) ->
     text = ('{"seq":1,"op":{"kind":"note.move","note":"n12","x":3.5}}' * size)[:size]
     ext = deflate(no_context=True)
     expected = Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[ext])
-    made = context_free([ext])
-    assert made == (12, -1, 5)
+    made = compression([ext])
+    assert made == (12, -1, 5, False)
     assert text_frame(text, made) == expected
 
 
@@ -105,5 +122,68 @@ def test_a_fan_out_with_context_free_deflate_compresses_once() -> None:
 
 
 def test_a_kept_compressor_context_is_left_to_websockets() -> None:
-    assert context_free([deflate(no_context=False)]) is False
-    assert context_free([]) is None
+    assert compression([deflate(no_context=False)]) is False
+    assert compression([]) is None
+
+
+def warm_socket(loop: asyncio.AbstractEventLoop) -> Any:
+    ws = socket(loop)
+    ws.conn.extensions = [WarmDeflate(True, True, 12, 15, {})]
+    return ws
+
+
+def payloads(written: list[bytes]) -> list[bytes]:
+    """Each frame's payload, and that it is compressed (short frames only)."""
+    assert all(f[0] == 0xC1 and f[1] < 126 for f in written if len(f) < 127)
+    return [f[2:] if f[1] < 126 else f[4:] for f in written]
+
+
+def test_warm_compresses_small_messages_against_the_ones_before(loop: Any) -> None:
+    ws = warm_socket(loop)
+    browser = zlib.decompressobj(-15)  # a browser's decoder keeps its context: it may
+    events = [f'{{"type":"events","events":[{{"seq":{i},"at":1796185310570,"by":"u1",'
+              f'"op_id":"ev-{i}","op":{{"kind":"note.move","note":"n4","x":{i},"y":3}}}}]}}'
+              for i in range(5)]  # fmt: skip
+    for text in events:
+        assert ws.send_now(text)
+    sizes = [len(f) for f in ws.transport.written]
+    assert sizes[0] > 100 and max(sizes[1:]) < 40  # the first alone, the rest against it
+    got = [
+        browser.decompress(p + b"\x00\x00\xff\xff").decode() for p in payloads(ws.transport.written)
+    ]
+    assert got == events
+
+
+def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: Any) -> None:
+    a, b = warm_socket(loop), warm_socket(loop)
+    browsers = [zlib.decompressobj(-15), zlib.decompressobj(-15)]
+    small = '{"type":"presence","online":["u1","u2"]}'
+    large = '{"type":"events","events":[' + ",".join(['{"seq":1,"op":{"kind":"x"}}'] * 60) + "]}"
+    assert len(large) > WARM_LIMIT
+    for ws in (a, b):
+        for text in (small, large, small, small):
+            assert ws.send_now(text)
+    assert a.transport.written[1] is b.transport.written[1]  # the large frame made once
+    assert len(a.transport.written[2]) > len(a.transport.written[3])  # a new context
+    for ws, browser in zip((a, b), browsers, strict=True):
+        got = [
+            browser.decompress(p + b"\x00\x00\xff\xff").decode()
+            for p in payloads(ws.transport.written)
+        ]
+        assert got == [small, large, small, small]
+
+
+def test_a_quiet_socket_loses_its_compressor_at_the_second_sweep(loop: Any) -> None:
+    busy, quiet = warm_socket(loop), warm_socket(loop)
+    for ws in (busy, quiet):
+        ws.send_now('{"type":"pong"}')
+    assert busy._kept is not None and quiet._kept is not None
+    warm = warm_sockets(loop)
+    assert warm.sockets == {busy, quiet} and warm.sweep_at is not None  # a sweep is due
+    warm.sweep()
+    busy.send_now('{"type":"pong"}')
+    warm.sweep()
+    assert busy._kept is not None and quiet._kept is None
+    assert warm.sockets == {busy}
+    busy.forget_context()  # as when it closes
+    assert warm.sockets == set()
