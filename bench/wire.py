@@ -46,6 +46,7 @@ import httpx
 from websockets.asyncio.client import connect
 
 from server.state.models import COLORS
+from server.transport import WARM_QUIET
 
 from .bigroom import _create
 from .exports import Member, _fill
@@ -277,8 +278,14 @@ async def idle_memory(base: str, ws_base: str, pid: int, deflate: bool, n: int) 
         socks += await asyncio.gather(*(_open(ws_base, room, deflate) for _i in range(50)))
     await asyncio.sleep(1.0)
     after = rss_bytes(pid) / 1024
-    return {"deflate": deflate, "connections": n, "kb_per_connection":
-            round((after - before) / n, 1), "room": room, "f": f, "socks": socks}  # fmt: skip
+    # With ``warm``, a socket's compressor goes after WARM_QUIET to twice that with nothing
+    # sent: what a connection costs once the room has been quiet that long.
+    await asyncio.sleep(2 * WARM_QUIET + 1)
+    quiet = rss_bytes(pid) / 1024
+    return {"deflate": deflate, "connections": n,
+            "kb_per_connection": round((after - before) / n, 1),
+            "kb_per_quiet_connection": round((quiet - before) / n, 1),
+            "room": room, "f": f, "socks": socks}  # fmt: skip
 
 
 async def delivery_cpu(pid: int, f: Member, socks: list, events: int) -> float:
@@ -375,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         if "kb_per_connection" in r:
             print(f"idle memory (client offers {'deflate' if r['deflate'] else 'nothing'}): "
-                  f"{r['kb_per_connection']} KB per connection over {r['connections']}; "
+                  f"{r['kb_per_connection']} KB per connection over {r['connections']}, "
+                  f"{r['kb_per_quiet_connection']} KB after {2 * WARM_QUIET + 1:.0f} s quiet; "
                   f"CPU {r['cpu_us_per_delivery']} µs per delivery (load {r['load']})")  # fmt: skip
     if args.json is not None:
         args.json.write_text(json.dumps(rows, indent=2))

@@ -22,7 +22,7 @@ class Settings:
     hello_timeout: float = 10.0
     header_timeout: float = 30.0  # s a client may take to send a request's headers
     max_frame: int = 64 * 1024
-    ws_deflate: str = "nocontext"  # per-message deflate's variant: see server/deflate.py
+    ws_deflate: str = "warm"  # per-message deflate's variant: see server/deflate.py
     max_body: int = 64 * 1024
     max_record: int = 5 * 1024 * 1024  # a record sent to start a room from or to consolidate
     # Consolidations and previews of a room from a record: each reads up to max_record.

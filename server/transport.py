@@ -168,6 +168,69 @@ def warm_sockets(loop: asyncio.AbstractEventLoop) -> WarmSockets:
     return warm
 
 
+class Flag:
+    """``asyncio.Event`` as uvicorn uses it (``writable``), without the deque an Event keeps
+    for its waiters: 750 bytes on every socket, for a flag that is almost never waited on."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        while not self._set:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._waiters:  # cancelled while waiting
+                    self._waiters.remove(waiter)
+        return True
+
+
+class Inbox:
+    """``asyncio.Queue`` as uvicorn uses it (the socket's received events, read by the one
+    task of the app), in a list: an idle socket's Queue holds four deques, 3 KB."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Any) -> None:
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    async def get(self) -> Any:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+
 class GuardedHttp(HttpToolsProtocol):
     """httptools' protocol, with a deadline on each request's headers."""
 
@@ -220,6 +283,7 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
     #: fan-out writes one text to every socket in turn.
     _last: tuple[str, Deflate | None, bytes] = ("", None, b"")
     _last_data: tuple[str, bytes] = ("", b"")  # the text a warm fan-out writes, encoded once
+    _deflate: Any = ...  # this socket's ``compression()``, once it has sent
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,12 +291,18 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
             AbortingWebSocket.deflate = factory(Settings.from_env().ws_deflate)
         if AbortingWebSocket.deflate is not None and self.conn.available_extensions:
             self.conn.available_extensions = [AbortingWebSocket.deflate]
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag()  # type: ignore[assignment]
+        self.writable.set()
         #: With ``warm``: the compressor whose context the peer's decompressor shares.
         self._kept: Any = None
         self.warm_since_sweep = False
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
+        # The request's headers are in the scope now; websockets' parser keeps the request
+        # for the socket's whole life (a local of its generator): 2.5 KB each.
+        event.headers.clear()
         scope = getattr(self, "scope", None)  # None: the handshake was refused
         if scope is not None:
             scope["extensions"][SEND_NOW] = {"send": self.send_now}
@@ -240,7 +310,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
     def send_now(self, text: str) -> bool:
         """Write ``text`` as one frame now; False if it must go through ``send`` instead
         (a compressor that keeps context, not open, closing, or the kernel buffer is full)."""
-        deflate = compression(self.conn.extensions)
+        deflate = self._deflate
+        if deflate is ...:  # negotiated once, at the handshake
+            deflate = self._deflate = compression(self.conn.extensions)
         if (
             deflate is False
             or not self.writable.is_set()
@@ -295,6 +367,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
             abort(self.transport)
             return
         await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            # The parsed handshake, uvicorn's until the socket closes: its headers.
+            self.request = self.response = None  # type: ignore[assignment]
         if closing and self.close_timer is not None:  # uvicorn's: 10 s, then an orderly close
             self.close_timer.cancel()
             self.close_timer = self.loop.call_later(CLOSE_TIMEOUT, self._close_late)

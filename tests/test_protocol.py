@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from server.app import create_app
 from server.settings import Settings
@@ -53,6 +54,12 @@ def test_unknown_room_is_a_json_404(client: TestClient) -> None:
     response = client.get("/api/rooms/NOPE22")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "no such room"}}
+
+
+@pytest.mark.parametrize("path", ["/ws/", "/ws/ABC/x", "/wsx/ABC", "/api/ws/ABC"])
+def test_a_socket_elsewhere_than_a_room_is_refused(client: TestClient, path: str) -> None:
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect(path) as ws:
+        ws.receive_text()
 
 
 def test_hello_welcome_and_roles(client: TestClient) -> None:
