@@ -25,14 +25,15 @@
   its compressed frame is the same for every such socket: it is made once too. Otherwise
   (websockets keeps a context, a full buffer, a close) it says no, and the caller sends
   through ASGI, which waits as it must.
-- **A compressor kept while a socket is busy** (``SPWT_WS_DEFLATE=warm``). Compressed
-  alone, an ordinary event is 115 bytes; against the ones before it, 25. Kept by
-  websockets, that context costs a compression through ASGI per recipient (twice the CPU
-  of a delivery) and a compressor per idle connection. Here websockets compresses alone,
-  and ``send_now`` keeps the socket's compressor itself: a small message is compressed
-  with it (zlib's 1.5 µs), a large one alone and once per fan-out, after which the kept
-  compressor is dropped, as it is after any message it did not see and after
-  ``WARM_QUIET`` s with nothing sent (``WarmSockets``).
+- **A compressor's context, shared by the sockets of a room** (``SPWT_WS_DEFLATE=warm``).
+  Compressed alone, an ordinary event is 115 bytes; against the ones before it, 25. Kept
+  by websockets, that context costs a compression through ASGI per recipient (twice the
+  CPU of a delivery) and a compressor per connection. Here websockets compresses alone,
+  and ``send_now`` keeps the contexts itself: sockets whose peers have received the same
+  messages share one state (``Context``), so a fan-out compresses its text once for all
+  of them. A socket that gets a frame of its own parts from the others until the next
+  epoch (``WARM_EPOCH``); a large message goes alone, once per fan-out, after which the
+  socket starts afresh, as it does after any message sent through ASGI.
 """
 
 from __future__ import annotations
@@ -59,13 +60,16 @@ SEND_NOW = "spwt.send_now"
 _TEXT = 0x81  # FIN and the text opcode: a whole text message in one frame
 _RSV1 = 0x40  # set on a compressed message (RFC 7692)
 _LINGER_OFF = struct.pack("ii", 1, 0)  # l_onoff 1, l_linger 0: close() resets
-#: With ``warm``: a message up to this many characters is compressed with the socket's
-#: kept compressor (an event: about 25 bytes on the wire against 115 alone); a longer one
-#: alone, in the negotiated window, and the same frame for every socket of a fan-out.
+#: With ``warm``: a message up to this many characters is compressed against the messages
+#: before it (an event: about 25 bytes on the wire against 115 alone); a longer one alone,
+#: in the negotiated window, and the same frame for every socket of a fan-out.
 WARM_LIMIT = 1024
-WARM_BITS = 9  # the kept compressor's window and memLevel: about 8 KB per busy socket
+WARM_BITS = 9  # a kept compressor's window and memLevel: 9 KB
 WARM_MEM_LEVEL = 1
 WARM_QUIET = 5.0
+#: Every socket starts a new context this often, so that sockets that parted (one got a
+#: frame of its own) share one again from the next message of the room.
+WARM_EPOCH = 10.0
 
 
 def abort(transport: asyncio.Transport) -> None:
@@ -129,10 +133,52 @@ def compression(extensions: list[Any]) -> Deflate | Literal[False] | None:
     return Deflate(deflate.local_max_window_bits, level, mem_level, warm)
 
 
+class Context:
+    """A compressor's state, shared by the sockets whose peers have received the same
+    messages since it started. Compressing a text makes the next state (from a copy), kept
+    beside as the last step taken from here: a fan-out of one text to a room compresses it
+    once and moves every socket along. States no socket is in are freed (the step is held
+    weakly), so a chain never outlives its sockets."""
+
+    __slots__ = ("__weakref__", "compressor", "epoch", "frame", "next", "text")
+
+    def __init__(self, compressor: Any, epoch: int) -> None:
+        self.compressor = compressor
+        self.epoch = epoch
+        self.text: str | None = None
+        self.frame = b""
+        self.next: weakref.ref[Context] | None = None
+
+    def step(self, text: str, data: bytes) -> tuple[bytes, Context]:
+        """The frame of ``text`` (encoded: ``data``) from this state, and the state after."""
+        following = self.next() if self.next is not None and self.text is text else None
+        if following is None:
+            compressor = self.compressor.copy()
+            self.frame = frame(flushed(compressor, data), compressed=True)
+            following = Context(compressor, self.epoch)
+            self.text, self.next = text, weakref.ref(following)
+        return self.frame, following
+
+
+_starts: dict[tuple[int, int], Context] = {}  # a fresh compressor per (window, level)
+
+
+def start(deflate: Deflate, epoch: int) -> Context:
+    """The state of a compressor that has sent nothing, for messages from ``epoch`` on."""
+    bits = min(WARM_BITS, deflate.bits)
+    fresh = _starts.get((bits, deflate.level))
+    if fresh is None:
+        compressor = zlib.compressobj(deflate.level, zlib.DEFLATED, -bits, WARM_MEM_LEVEL)
+        fresh = _starts[bits, deflate.level] = Context(compressor, epoch)
+    if fresh.epoch != epoch:  # what it makes next belongs to this epoch
+        fresh.epoch, fresh.text, fresh.next = epoch, None, None
+    return fresh
+
+
 class WarmSockets:
-    """The sockets of one event loop that keep a compressor, and the sweep that drops the
-    compressors of those that sent nothing for ``WARM_QUIET`` to twice that many seconds:
-    an idle connection then holds none (about 8 KB less each)."""
+    """The sockets of one event loop that hold a context, and the sweep that drops the
+    contexts of those that sent nothing for ``WARM_QUIET`` to twice that many seconds: an
+    idle socket that parted from the others then holds no compressor of its own (9 KB)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
@@ -294,8 +340,8 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
-        #: With ``warm``: the compressor whose context the peer's decompressor shares.
-        self._kept: Any = None
+        #: With ``warm``: the compressor's state that the peer's decompressor shares.
+        self._context: Context | None = None
         self.warm_since_sweep = False
 
     def handle_connect(self, event: Any) -> None:
@@ -323,7 +369,7 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         ):
             return False
         if deflate is not None and deflate.warm and len(text) <= WARM_LIMIT:
-            self.transport.write(frame(self._compress_warm(text, deflate), compressed=True))
+            self.transport.write(self._warm_frame(text, deflate))
             return True
         last = AbortingWebSocket._last
         if last[0] is not text or last[1] != deflate:
@@ -332,22 +378,25 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         self.transport.write(last[2])
         return True
 
-    def _compress_warm(self, text: str, deflate: Deflate) -> bytes:
+    def _warm_frame(self, text: str, deflate: Deflate) -> bytes:
         data = AbortingWebSocket._last_data
         if data[0] is not text:
             data = AbortingWebSocket._last_data = (text, text.encode())
-        if self._kept is None:
-            bits = min(WARM_BITS, deflate.bits)
-            self._kept = zlib.compressobj(deflate.level, zlib.DEFLATED, -bits, WARM_MEM_LEVEL)
-            warm_sockets(self.loop).add(self)
+        epoch = int(self.loop.time() // WARM_EPOCH)
+        context = self._context
+        if context is None or context.epoch != epoch:
+            if context is None:
+                warm_sockets(self.loop).add(self)
+            context = start(deflate, epoch)
+        payload, self._context = context.step(text, data[1])
         self.warm_since_sweep = True
-        return flushed(self._kept, data[1])
+        return payload
 
     def forget_context(self) -> None:
-        """Drop the kept compressor: the next message starts a new one (RFC 7692 lets a
-        server that may keep its context always choose not to refer back)."""
-        if self._kept is not None:
-            self._kept = None
+        """Start from a fresh compressor at the next message (RFC 7692 lets a server that
+        may keep its context always choose not to refer back)."""
+        if self._context is not None:
+            self._context = None
             warm_sockets(self.loop).sockets.discard(self)
 
     async def send(self, message: Any) -> None:

@@ -9,6 +9,7 @@ those with the context-free deflate, receive through it.
 from __future__ import annotations
 
 import asyncio
+import weakref
 import zlib
 from typing import Any
 
@@ -19,6 +20,7 @@ from websockets.protocol import State
 
 from server.deflate import WarmDeflate
 from server.transport import (
+    WARM_EPOCH,
     WARM_LIMIT,
     AbortingWebSocket,
     compression,
@@ -59,14 +61,23 @@ def socket(loop: asyncio.AbstractEventLoop | None = None) -> Any:
     ws.writable = asyncio.Event()
     ws.writable.set()
     ws.close_sent = ws.disconnected = False
-    ws._kept, ws.warm_since_sweep = None, False
+    ws._context, ws.warm_since_sweep = None, False
     ws.loop = loop
     return ws
 
 
+class SteppedLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock the test moves (the epochs of ``warm``)."""
+
+    now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 def loop() -> Any:
-    made = asyncio.new_event_loop()
+    made = SteppedLoop()
     yield made
     made.close()
 
@@ -173,17 +184,62 @@ def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: An
         assert got == [small, large, small, small]
 
 
+def events(*numbers: int) -> list[str]:
+    return [
+        f'{{"type":"events","events":[{{"seq":{i},"at":1796185310570,"by":"u1",'
+        f'"op_id":"ev-{i}","op":{{"kind":"note.move","note":"n4","x":{i},"y":3}}}}]}}'
+        for i in numbers
+    ]
+
+
+def read_back(ws: Any, browser: Any) -> list[str]:
+    return [
+        browser.decompress(p + b"\x00\x00\xff\xff").decode() for p in payloads(ws.transport.written)
+    ]
+
+
+def test_a_room_shares_one_context_until_a_socket_gets_a_frame_of_its_own(loop: Any) -> None:
+    room = [warm_socket(loop) for _ in range(3)]
+    browsers = [zlib.decompressobj(-15) for _ in room]
+    own = '{"type":"rejected","id":"x","code":"forbidden","message":"no"}'
+    sent: list[list[str]] = [[], [], []]
+    for text in events(1, 2, 3):  # a fan-out, socket by socket, as the room makes it
+        for i, ws in enumerate(room):
+            assert ws.send_now(text)
+            sent[i].append(text)
+    assert room[0]._context is room[1]._context is room[2]._context
+    assert room[0].transport.written[2] is room[2].transport.written[2]  # compressed once
+    assert room[2].send_now(own)
+    sent[2].append(own)
+    for text in events(4, 5):
+        for i, ws in enumerate(room):
+            assert ws.send_now(text)
+            sent[i].append(text)
+    assert room[0]._context is room[1]._context is not room[2]._context
+    assert room[0].transport.written[-1] is room[1].transport.written[-1]
+    parted = weakref.ref(room[2]._context)
+    loop.now = WARM_EPOCH  # the next epoch: every socket starts afresh, and together again
+    for text in events(6, 7):
+        for i, ws in enumerate(room):
+            assert ws.send_now(text)
+            sent[i].append(text)
+    assert room[0]._context is room[1]._context is room[2]._context
+    assert parted() is None  # a state no socket is in is freed
+    for ws, browser, texts in zip(room, browsers, sent, strict=True):
+        assert read_back(ws, browser) == texts
+
+
 def test_a_quiet_socket_loses_its_compressor_at_the_second_sweep(loop: Any) -> None:
     busy, quiet = warm_socket(loop), warm_socket(loop)
     for ws in (busy, quiet):
         ws.send_now('{"type":"pong"}')
-    assert busy._kept is not None and quiet._kept is not None
+    assert busy._context is not None and quiet._context is not None
     warm = warm_sockets(loop)
     assert warm.sockets == {busy, quiet} and warm.sweep_at is not None  # a sweep is due
     warm.sweep()
     busy.send_now('{"type":"pong"}')
     warm.sweep()
-    assert busy._kept is not None and quiet._kept is None
+    assert busy._context is not None and quiet._context is None
     assert warm.sockets == {busy}
     busy.forget_context()  # as when it closes
     assert warm.sockets == set()
