@@ -227,7 +227,11 @@ def test_the_review_shows_numbers_and_money_the_indonesian_way(
     expect(review.locator(".indicators")).to_contain_text("awal 62,5")
     expect(review.locator(".indicators")).to_contain_text("1.250,75")
     expect(review.locator(".budget")).to_contain_text("Rp 12.500.000.000 · APBN")
-    review.scroll_into_view_if_needed()
+    # In one step in the page: a re-render between finding the node and scrolling to it
+    # (the room's presence arriving) would detach it under Playwright's scroll.
+    console.evaluate(
+        f"document.querySelector('.program-review[data-id={program}]').scrollIntoView()"
+    )
     shot(console, "console-review-plan", full=False)
     assert watch.errors == []
 
