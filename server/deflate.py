@@ -6,23 +6,21 @@ Every browser offers per-message deflate. uvicorn's own answer (12-bit windows, 
 (server/rooms/board_state.py), so the socket carries no big frame and needs no big window.
 ``SPWT_WS_DEFLATE`` picks the trade (docs/benchmarks.md has each one's memory, bytes, CPU):
 
-- ``nocontext`` (the default): no context kept either way: websockets frees the
-  compressor after each message and the decompressor after each received one (31 KB per
-  idle connection). Every message is compressed alone (an ordinary event: about 115 bytes
-  on the wire), so a fan-out compresses its frame once for all such sockets
-  (``server/transport.py``): with browser-like clients that halves the server's CPU per
-  delivery against the variants that keep a compressor per socket.
-- ``tight``: the server's compressor kept in a 9-bit window with ``memLevel`` 1, so
-  events compress against the ones before (about 25 bytes); the client's messages are
-  decompressed alone. 39 KB per idle connection, and one compression per recipient. A
-  welcome that carries the state is about twice the bytes of ``uvicorn``'s.
-- ``warm``: the server may keep its context, the client's messages are decompressed
-  alone. ``send_now`` (server/transport.py) compresses a small message with a compressor
-  it keeps per socket in a 9-bit window (an event: about 25 bytes), a large one alone and
-  once per fan-out, and drops a socket's compressor after a few quiet seconds: an idle
-  connection costs what ``nocontext``'s does, a busy one 9 KB more.
-- ``uvicorn``: uvicorn's own settings: 77 KB, the smallest socket welcome with state.
-- ``small``: 9-bit windows and ``memLevel`` 1, both contexts kept: 45 KB.
+- ``warm`` (the default): the server may keep its context, the client's messages are
+  decompressed alone. websockets compresses each message it writes alone; ``send_now``
+  (server/transport.py) compresses a small message against the ones before it (an
+  event: about 25 bytes on the wire) in a 9-bit window whose state the sockets of a room
+  share while their peers have received the same messages, so a fan-out compresses once;
+  a large message goes alone, once per fan-out. An idle connection: 18 KB.
+- ``nocontext``: no context kept either way: every message is compressed alone (an
+  ordinary event: about 115 bytes), once per fan-out; the same memory and CPU as ``warm``.
+- ``uvicorn``: uvicorn's own settings (12-bit windows, ``memLevel`` 5, both contexts
+  kept by websockets): a compressor and a decompressor per connection (about 50 KB more),
+  one compression per recipient, and the smallest welcome to clients that take the state
+  through the socket.
+
+(``tight`` and ``small``, a compressor per socket in a 9-bit window, are gone: ``warm``
+sends the same bytes for less memory and half their CPU.)
 """
 
 from __future__ import annotations
@@ -34,13 +32,13 @@ from websockets.extensions.permessage_deflate import (
     ServerPerMessageDeflateFactory,
 )
 
-VARIANTS = ("uvicorn", "nocontext", "small", "tight", "warm")
+VARIANTS = ("warm", "nocontext", "uvicorn")
 
 
 class WarmDeflate(PerMessageDeflate):
     """A negotiation that leaves the server free to keep its context, held as one that
     compresses each message alone: websockets never keeps a compressor, ``send_now``
-    keeps one per socket while messages flow (server/transport.py)."""
+    keeps the contexts (server/transport.py)."""
 
 
 class WarmFactory(ServerPerMessageDeflateFactory):
@@ -59,15 +57,6 @@ def factory(variant: str) -> ServerPerMessageDeflateFactory | None:
             server_no_context_takeover=True, client_no_context_takeover=True,
             server_max_window_bits=12, client_max_window_bits=12,
             compress_settings={"memLevel": 5},
-        )  # fmt: skip
-    if variant == "small":
-        return ServerPerMessageDeflateFactory(
-            server_max_window_bits=9, client_max_window_bits=9, compress_settings={"memLevel": 1}
-        )
-    if variant == "tight":
-        return ServerPerMessageDeflateFactory(
-            client_no_context_takeover=True, server_max_window_bits=9,
-            client_max_window_bits=9, compress_settings={"memLevel": 1},
         )  # fmt: skip
     if variant == "warm":
         return WarmFactory(client_no_context_takeover=True, client_max_window_bits=12)
