@@ -45,8 +45,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
+from server.frames import WARM_QUIET
 from server.state.models import COLORS
-from server.transport import WARM_QUIET
 
 from .bigroom import _create
 from .exports import Member, _fill

@@ -25,15 +25,11 @@
   its compressed frame is the same for every such socket: it is made once too. Otherwise
   (websockets keeps a context, a full buffer, a close) it says no, and the caller sends
   through ASGI, which waits as it must.
-- **A compressor's context, shared by the sockets of a room** (``SPWT_WS_DEFLATE=warm``).
-  Compressed alone, an ordinary event is 115 bytes; against the ones before it, 25. Kept
-  by websockets, that context costs a compression through ASGI per recipient (twice the
-  CPU of a delivery) and a compressor per connection. Here websockets compresses alone,
-  and ``send_now`` keeps the contexts itself: sockets whose peers have received the same
-  messages share one state (``Context``), so a fan-out compresses its text once for all
-  of them. A socket that gets a frame of its own parts from the others until the next
-  epoch (``WARM_EPOCH``); a large message goes alone, once per fan-out, after which the
-  socket starts afresh, as it does after any message sent through ASGI.
+- **A compressor's context, shared by the sockets of a room** (``SPWT_WS_DEFLATE=warm``,
+  server/frames.py): an ordinary event in 25 bytes on the wire instead of 115, for one
+  compression per fan-out.
+- **A socket's own parts are small**: uvicorn's queue and event, the handshake it keeps,
+  Starlette's frames (server/app.py); an idle connection costs 18 KB instead of 31.
 """
 
 from __future__ import annotations
@@ -42,34 +38,29 @@ import asyncio
 import contextlib
 import socket
 import struct
-import weakref
-import zlib
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.protocol import State
 
-from .deflate import WarmDeflate, factory
+from .deflate import factory
+from .frames import (
+    WARM_EPOCH,
+    WARM_LIMIT,
+    Context,
+    Deflate,
+    compression,
+    start,
+    text_frame,
+    warm_sockets,
+)
 from .settings import Settings
 
 CLOSE_TIMEOUT = 3.0
 #: The ASGI scope extension whose ``"send"`` writes a text frame now, if it can (a bool).
 SEND_NOW = "spwt.send_now"
-_TEXT = 0x81  # FIN and the text opcode: a whole text message in one frame
-_RSV1 = 0x40  # set on a compressed message (RFC 7692)
 _LINGER_OFF = struct.pack("ii", 1, 0)  # l_onoff 1, l_linger 0: close() resets
-#: With ``warm``: a message up to this many characters is compressed against the messages
-#: before it (an event: about 25 bytes on the wire against 115 alone); a longer one alone,
-#: in the negotiated window, and the same frame for every socket of a fan-out.
-WARM_LIMIT = 1024
-WARM_BITS = 9  # a kept compressor's window and memLevel: 9 KB
-WARM_MEM_LEVEL = 1
-WARM_QUIET = 5.0
-#: Every socket starts a new context this often, so that sockets that parted (one got a
-#: frame of its own) share one again from the next message of the room.
-WARM_EPOCH = 10.0
 
 
 def abort(transport: asyncio.Transport) -> None:
@@ -79,139 +70,6 @@ def abort(transport: asyncio.Transport) -> None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_OFF)
     transport.abort()
-
-
-class Deflate(NamedTuple):
-    """How a socket's messages are compressed when each is compressed alone."""
-
-    bits: int  # the window the negotiation allows the server
-    level: int
-    mem_level: int
-    warm: bool  # the server may keep a compressor's context too (``SPWT_WS_DEFLATE=warm``)
-
-
-def frame(payload: bytes, compressed: bool = False) -> bytes:
-    """A server's (unmasked) WebSocket frame holding one whole text message."""
-    first, size = (_TEXT | _RSV1 if compressed else _TEXT), len(payload)
-    if size < 126:
-        return bytes((first, size)) + payload
-    if size < 1 << 16:
-        return struct.pack("!BBH", first, 126, size) + payload
-    return struct.pack("!BBQ", first, 127, size) + payload
-
-
-def flushed(compressor: Any, data: bytes) -> bytes:
-    """``data`` compressed up to a byte boundary, without the 00 00 ff ff of the flush."""
-    payload: bytes = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-    return payload[:-4]
-
-
-def text_frame(text: str, deflate: Deflate | None = None) -> bytes:
-    """The frame of ``text``, or with ``deflate`` of ``text`` compressed alone (RFC 7692)."""
-    data = text.encode()
-    if deflate is None:
-        return frame(data)
-    compressor = zlib.compressobj(deflate.level, zlib.DEFLATED, -deflate.bits, deflate.mem_level)
-    return frame(flushed(compressor, data), compressed=True)
-
-
-def compression(extensions: list[Any]) -> Deflate | Literal[False] | None:
-    """How this socket's messages may be compressed by ``send_now``: None when nothing is
-    negotiated; False when websockets keeps a compressor's context (its frames depend on
-    what it sent before, so only websockets may write them)."""
-    if not extensions:
-        return None
-    deflate = extensions[0]
-    if len(extensions) > 1 or not isinstance(deflate, PerMessageDeflate):
-        return False
-    if not deflate.local_no_context_takeover:
-        return False
-    settings = deflate.compress_settings
-    level = settings.get("level", zlib.Z_DEFAULT_COMPRESSION)
-    mem_level = settings.get("memLevel", zlib.DEF_MEM_LEVEL)
-    warm = isinstance(deflate, WarmDeflate)
-    return Deflate(deflate.local_max_window_bits, level, mem_level, warm)
-
-
-class Context:
-    """A compressor's state, shared by the sockets whose peers have received the same
-    messages since it started. Compressing a text makes the next state (from a copy), kept
-    beside as the last step taken from here: a fan-out of one text to a room compresses it
-    once and moves every socket along. States no socket is in are freed (the step is held
-    weakly), so a chain never outlives its sockets."""
-
-    __slots__ = ("__weakref__", "compressor", "epoch", "frame", "next", "text")
-
-    def __init__(self, compressor: Any, epoch: int) -> None:
-        self.compressor = compressor
-        self.epoch = epoch
-        self.text: str | None = None
-        self.frame = b""
-        self.next: weakref.ref[Context] | None = None
-
-    def step(self, text: str, data: bytes) -> tuple[bytes, Context]:
-        """The frame of ``text`` (encoded: ``data``) from this state, and the state after."""
-        following = self.next() if self.next is not None and self.text is text else None
-        if following is None:
-            compressor = self.compressor.copy()
-            self.frame = frame(flushed(compressor, data), compressed=True)
-            following = Context(compressor, self.epoch)
-            self.text, self.next = text, weakref.ref(following)
-        return self.frame, following
-
-
-_starts: dict[tuple[int, int], Context] = {}  # a fresh compressor per (window, level)
-
-
-def start(deflate: Deflate, epoch: int) -> Context:
-    """The state of a compressor that has sent nothing, for messages from ``epoch`` on."""
-    bits = min(WARM_BITS, deflate.bits)
-    fresh = _starts.get((bits, deflate.level))
-    if fresh is None:
-        compressor = zlib.compressobj(deflate.level, zlib.DEFLATED, -bits, WARM_MEM_LEVEL)
-        fresh = _starts[bits, deflate.level] = Context(compressor, epoch)
-    if fresh.epoch != epoch:  # what it makes next belongs to this epoch
-        fresh.epoch, fresh.text, fresh.next = epoch, None, None
-    return fresh
-
-
-class WarmSockets:
-    """The sockets of one event loop that hold a context, and the sweep that drops the
-    contexts of those that sent nothing for ``WARM_QUIET`` to twice that many seconds: an
-    idle socket that parted from the others then holds no compressor of its own (9 KB)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.sockets: set[AbortingWebSocket] = set()
-        self.sweep_at: asyncio.TimerHandle | None = None
-
-    def add(self, ws: AbortingWebSocket) -> None:
-        self.sockets.add(ws)
-        if self.sweep_at is None:
-            self.sweep_at = self.loop.call_later(WARM_QUIET, self.sweep)
-
-    def sweep(self) -> None:
-        self.sweep_at = None
-        for ws in list(self.sockets):
-            if ws.warm_since_sweep:
-                ws.warm_since_sweep = False
-            else:
-                ws.forget_context()
-        if self.sockets:
-            self.sweep_at = self.loop.call_later(WARM_QUIET, self.sweep)
-
-
-_warm: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WarmSockets] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def warm_sockets(loop: asyncio.AbstractEventLoop) -> WarmSockets:
-    """The sockets of ``loop`` that keep a compressor."""
-    warm = _warm.get(loop)
-    if warm is None:
-        warm = _warm[loop] = WarmSockets(loop)
-    return warm
 
 
 class Flag:
@@ -388,9 +246,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
             if context is None:
                 warm_sockets(self.loop).add(self)
             context = start(deflate, epoch)
-        payload, self._context = context.step(text, data[1])
+        made, self._context = context.step(text, data[1])
         self.warm_since_sweep = True
-        return payload
+        return made
 
     def forget_context(self) -> None:
         """Start from a fresh compressor at the next message (RFC 7692 lets a server that

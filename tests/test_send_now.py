@@ -19,14 +19,8 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from server.deflate import WarmDeflate
-from server.transport import (
-    WARM_EPOCH,
-    WARM_LIMIT,
-    AbortingWebSocket,
-    compression,
-    text_frame,
-    warm_sockets,
-)
+from server.frames import WARM_EPOCH, WARM_LIMIT, compression, text_frame, warm_sockets
+from server.transport import AbortingWebSocket
 
 
 @pytest.mark.parametrize("size", [0, 5, 125, 126, 65535, 65536, 70000])
