@@ -141,10 +141,14 @@ export function start(o) {
   document.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") selecting = 0; });
   document.addEventListener("focusout", () => { selecting = 0; });
   // A re-render between a press and its release would lose the click (the release lands on
-  // the new button, so no click fires): wait while a pointer is down (2 s at most).
+  // the new button, so no click fires): wait while a pointer or a key is down (2 s at most).
+  // A button acts on Space at its release, so a keyboard user's vote was lost the same way.
   let pressed = 0;
-  document.addEventListener("pointerdown", () => { pressed = Date.now(); }, true);
-  for (const end of ["pointerup", "pointercancel"]) document.addEventListener(end, () => { pressed = 0; }, true);
+  const press = () => { pressed = Date.now(); };
+  const release = () => { pressed = 0; };
+  document.addEventListener("pointerdown", press, true);
+  document.addEventListener("keydown", (e) => { if (e.key === " ") press(); }, true);
+  for (const end of ["pointerup", "pointercancel", "keyup"]) document.addEventListener(end, release, true);
   const busy = () => isDragging() || (pressed && Date.now() - pressed < 2000) || (selecting && Date.now() - selecting < 5000);
 
   function schedule() {
