@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from websockets.exceptions import NegotiationError
 from websockets.extensions.permessage_deflate import (
     PerMessageDeflate,
     ServerPerMessageDeflateFactory,
@@ -44,6 +45,8 @@ class WarmDeflate(PerMessageDeflate):
 class WarmFactory(ServerPerMessageDeflateFactory):
     def process_request_params(self, params: Any, accepted: Any) -> tuple[Any, WarmDeflate]:
         response, ext = super().process_request_params(params, accepted)
+        if ext.local_max_window_bits < 9:  # zlib compresses in no window under 512 bytes
+            raise NegotiationError("server_max_window_bits must be at least 9")
         return response, WarmDeflate(
             ext.remote_no_context_takeover, True, ext.remote_max_window_bits,
             ext.local_max_window_bits, ext.compress_settings,

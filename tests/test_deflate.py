@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import NegotiationError
 from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame, Opcode
 
@@ -48,6 +49,15 @@ def test_warm_lets_the_server_keep_context_but_websockets_compresses_alone() -> 
     event = b'{"type":"events","events":[{"seq":7,"op":{"kind":"note.move"}}]}'
     first, second = (ext.encode(Frame(Opcode.TEXT, event)) for _ in range(2))
     assert first.data == second.data and not hasattr(ext, "encoder")
+
+
+def test_warm_declines_a_window_zlib_cannot_compress_in() -> None:
+    made = factory("warm")
+    assert made is not None
+    with pytest.raises(NegotiationError):  # the socket then goes without deflate
+        made.process_request_params([("server_max_window_bits", "8")], [])
+    _, ext = made.process_request_params([("server_max_window_bits", "9")], [])
+    assert ext.local_max_window_bits == 9
 
 
 def test_an_unknown_variant_is_refused() -> None:
