@@ -8,7 +8,7 @@ Every browser offers per-message deflate. uvicorn's own answer (12-bit windows, 
 
 - ``warm`` (the default): the server may keep its context, the client's messages are
   decompressed alone. websockets compresses each message it writes alone; ``send_now``
-  (server/transport.py) compresses a small message against the ones before it (an
+  (server/frames.py) compresses a small message against the ones before it (an
   event: about 25 bytes on the wire) in a 9-bit window whose state the sockets of a room
   share while their peers have received the same messages, so a fan-out compresses once;
   a large message goes alone, once per fan-out. An idle connection: 18 KB.
@@ -39,7 +39,7 @@ VARIANTS = ("warm", "nocontext", "uvicorn")
 class WarmDeflate(PerMessageDeflate):
     """A negotiation that leaves the server free to keep its context, held as one that
     compresses each message alone: websockets never keeps a compressor, ``send_now``
-    keeps the contexts (server/transport.py)."""
+    keeps the contexts (server/frames.py)."""
 
 
 class WarmFactory(ServerPerMessageDeflateFactory):

@@ -141,7 +141,7 @@ export function start(o) {
   document.addEventListener("change", (e) => { if (e.target.tagName === "SELECT") selecting = 0; });
   document.addEventListener("focusout", () => { selecting = 0; });
   // A re-render between a press and its release would lose the click (the release lands on
-  // the new button, so no click fires): wait while a pointer or a key is down (2 s at most).
+  // the new button, so no click fires): wait while a pointer or Space is down (2 s at most).
   // A button acts on Space at its release, so a keyboard user's vote was lost the same way.
   let pressed = 0;
   const press = () => { pressed = Date.now(); };
