@@ -41,15 +41,10 @@ from typing import Any, TypeVar
 from .bigroom import _create
 from .exports import Member
 from .pairs import start_ours
+from .phone_board import ARGS, CHROMIUM, PHONE
 from .process import ServedProcess
 from .wire import Counter, fill_varied
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-PHONE = {"width": 390, "height": 844}
 T = TypeVar("T")
 
 
