@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +16,14 @@ def new_room(client: TestClient, **fields: Any) -> tuple[str, str]:
     assert response.status_code == 201
     body = response.json()
     return body["room"], body["facilitator_key"]
+
+
+def page_data(page: str, name: str) -> Any:
+    """The JSON a page carries in its ``<script type="application/json" id="NAME-data">``."""
+    pattern = rf'<script type="application/json" id="{name}-data">([^<]*)</script>'
+    carried = re.search(pattern, page)
+    assert carried is not None, f"the page carries no {name}-data"
+    return json.loads(carried.group(1))
 
 
 def hello(ws: Any, **fields: Any) -> dict[str, Any]:

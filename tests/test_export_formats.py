@@ -17,7 +17,7 @@ from server.export import formats, render
 from server.export.formats import MINUTES, SCENARIO, Format, Options
 from server.settings import Settings
 
-from .asgi import event_where, hello, new_room, op
+from .asgi import event_where, hello, new_room, op, page_data
 from .fixtures.workshop import record
 
 WEB_I18N = Path(__file__).parent.parent / "web" / "i18n"
@@ -95,9 +95,7 @@ def test_the_protocol_document_lists_the_table_s_formats(with_txt: Format) -> No
 def test_pages_carry_the_download_buttons(client: TestClient) -> None:
     room, _ = new_room(client)
     page = client.get(f"/r/{room}").text
-    carried = re.search(r'<script type="application/json" id="formats-data">([^<]*)</script>', page)
-    assert carried is not None
-    buttons = json.loads(carried.group(1))
+    buttons = page_data(page, "formats")
     assert buttons == formats.downloads()
     assert [b["id"] for b in buttons] == ["md", "html", "docx", "csv", "matrix", "xlsx", "json"]
     assert buttons[4]["query"] == "format=csv&table=matrix"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from server.state import ops
 from server.state.choices import choices
 from server.state.rules import rule_table
 
-from .asgi import new_room
+from .asgi import new_room, page_data
 
 STATE_JS = Path(__file__).parent.parent / "web" / "static" / "js" / "state.js"
 
@@ -27,9 +26,7 @@ def test_every_client_op_kind_has_a_handler_in_the_pages() -> None:
 def test_pages_carry_the_rule_table(client: TestClient) -> None:
     room, _ = new_room(client)
     page = client.get(f"/r/{room}").text
-    carried = re.search(r'<script type="application/json" id="rules-data">([^<]*)</script>', page)
-    assert carried is not None
-    table = json.loads(carried.group(1))
+    table = page_data(page, "rules")
     assert table == rule_table()
     assert table["note.add"] == {"who": "member", "phases": ["issues", "vision"]}
     assert table["vote.cast"]["who"] == "voter" and table["phase.set"]["who"] == "facilitator"
@@ -39,9 +36,7 @@ def test_pages_carry_the_rule_table(client: TestClient) -> None:
 def test_pages_carry_the_choices(client: TestClient) -> None:
     room, _ = new_room(client)
     page = client.get(f"/r/{room}/console").text
-    carried = re.search(r'<script type="application/json" id="choices-data">([^<]*)</script>', page)
-    assert carried is not None
-    lists = json.loads(carried.group(1))
+    lists = page_data(page, "choices")
     assert {k: v for k, v in lists.items() if k != "minutes_formats"} == choices()
     assert lists["minutes_formats"] == list(MINUTES)
     assert lists["colors"][0] == "yellow" and "WITA" in lists["timezones"]

@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from ..servers import Server
 from ..wsclient import Client, read_close_code, stalled_socket, write_cards_until_killed
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "data").start()
-    yield server
-    server.stop()
 
 
 async def _facilitated_room(server: Server) -> tuple[str, Client]:

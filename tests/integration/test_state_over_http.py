@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
 import pytest
@@ -17,13 +15,6 @@ from ..servers import Server
 from ..wsclient import Client
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "data").start()
-    yield server
-    server.stop()
 
 
 def _get_state(server: Server, room: str, token: str, query: str = "") -> tuple[dict, bytes]:
