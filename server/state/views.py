@@ -219,22 +219,18 @@ def _reveal_anonymously(event: Event) -> Views:
 def state_view(s: RoomState, viewer: str, role: str) -> dict[str, Any]:
     """The room state as ``viewer`` may see it (the ``state`` of a welcome frame)."""
     anonymous = s.settings.anonymous
-    notes: dict[str, Any] = {}
-    for note in s.notes.values():
-        if not note_visible(s, note, viewer, role):
-            continue
+
+    def shown(note: Note) -> dict[str, Any]:
         data = note.model_dump(mode="json")
         if anonymous and note.author != viewer:
             del data["author"]
-        notes[note.id] = data
+        return data
+
+    notes = {n.id: shown(n) for n in s.notes.values() if note_visible(s, n, viewer, role)}
     mine = s.votes.get(viewer, {})
-    deleted: dict[str, Any] = {}
-    for note in s.deleted.values():  # the facilitator's all, a participant's own
-        if role == "facilitator" or note.author == viewer:
-            data = note.model_dump(mode="json")
-            if anonymous and note.author != viewer:
-                del data["author"]
-            deleted[note.id] = data
+    deleted = {  # the facilitator's all, a participant's own
+        n.id: shown(n) for n in s.deleted.values() if role == "facilitator" or n.author == viewer
+    }
     votes: dict[str, Any] = {
         "mine": [
             {"program": p, "criterion": c, "value": v}

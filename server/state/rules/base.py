@@ -127,6 +127,14 @@ def own_or_facilitator(s: RoomState, e: Entry, note: Note) -> None:
         raise Rejected(Code.FORBIDDEN, "only the author or the facilitator may do this")
 
 
+def room_for_a_card(s: RoomState, author: str) -> None:
+    """Refuse one card more for ``author`` past the room's limit (kept per author by the
+    reducer: no scan of the room); a card the server carries has no author and no limit."""
+    limit = s.limits.cards_per_person
+    if author and s.cards_by_author.get(author, 0) >= limit:
+        raise Rejected(Code.ITEM_LIMIT, f"at most {limit} cards per person")
+
+
 def voting_mode(s: RoomState, mode: str) -> None:
     if s.settings.voting.mode != mode:
         raise Rejected(Code.INVALID, f"this room votes in {s.settings.voting.mode} mode")
@@ -136,11 +144,16 @@ def release_focus(s: RoomState, *ids: str) -> str | None:
     return None if s.focus in ids else s.focus
 
 
-def without_program_votes(
+def split_program_votes(
     votes: dict[str, dict[str, int]], program: str
-) -> dict[str, dict[str, int]]:
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Every ballot without ``program``'s votes, and those votes by voter (voters who cast
+    none left out), in one pass over the ballots."""
     prefix = f"{program}/"
-    return {
-        voter: {k: v for k, v in mine.items() if not k.startswith(prefix)}
-        for voter, mine in votes.items()
-    }
+    kept: dict[str, dict[str, int]] = {}
+    taken: dict[str, dict[str, int]] = {}
+    for voter, mine in votes.items():
+        kept[voter] = {k: v for k, v in mine.items() if not k.startswith(prefix)}
+        if cast := {k: v for k, v in mine.items() if k.startswith(prefix)}:
+            taken[voter] = cast
+    return kept, taken

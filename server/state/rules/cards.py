@@ -19,6 +19,7 @@ from .base import (
     own_or_facilitator,
     release_focus,
     required_text,
+    room_for_a_card,
     rule,
 )
 from .groups import my_group, rapporteur_rights, within_group
@@ -39,9 +40,7 @@ def note_add(s: RoomState, e: Entry, op: o.NoteAdd) -> Outcome:
         raise Rejected(Code.INVALID, f"color must be one of {', '.join(COLORS)}")
     if s.settings.anonymous:  # one colour for all: a person's favourite would name them
         color = COLORS[0]
-    mine = s.cards_by_author.get(e.by, 0)  # kept by the reducer: no scan of the room
-    if e.by and mine >= s.limits.cards_per_person:  # the server carrying earlier cards: none
-        raise Rejected(Code.ITEM_LIMIT, f"at most {s.limits.cards_per_person} cards per person")
+    room_for_a_card(s, e.by)
     count = len(s.notes)
     x = op.x if op.x is not None else 40.0 + (count % 6) * 220
     y = op.y if op.y is not None else 40.0 + (count // 6 % 20) * 150
@@ -127,37 +126,34 @@ def cluster_rename(s: RoomState, e: Entry, op: o.ClusterRename) -> Outcome:
     return s.model_copy(update={"clusters": {**s.clusters, cluster.id: renamed}}), {"title": title}
 
 
-def _moved(s: RoomState, gone: str) -> dict[str, Any]:
-    """What an undo of folding cluster ``gone`` needs: it, and which cards and program left it."""
-    return {
-        "cluster": s.clusters[gone],
-        "notes": tuple(k for k, n in s.notes.items() if n.cluster == gone),
-        "programs": tuple(k for k, p in s.programs.items() if p.cluster == gone),
-        "had_focus": s.focus == gone,
+def _fold_cluster(
+    s: RoomState, gone: str, into: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What changes when cluster ``gone`` disappears and its cards and program go ``into``,
+    and what an undo of that needs: the cluster, and which cards and program left it."""
+    cards = tuple(k for k, n in s.notes.items() if n.cluster == gone)
+    programs = tuple(k for k, p in s.programs.items() if p.cluster == gone)
+    refiled = {"cluster": into}
+    changes = {
+        "notes": {**s.notes, **{k: s.notes[k].model_copy(update=refiled) for k in cards}},
+        "programs": {
+            **s.programs,
+            **{k: s.programs[k].model_copy(update=refiled) for k in programs},
+        },
+        "clusters": {k: c for k, c in s.clusters.items() if k != gone},
     }
-
-
-def _fold_cluster(s: RoomState, gone: str, into: str | None) -> dict[str, Any]:
-    """What changes when cluster ``gone`` disappears and its cards and program go ``into``."""
-    notes = {
-        k: n.model_copy(update={"cluster": into}) if n.cluster == gone else n
-        for k, n in s.notes.items()
-    }
-    programs = {
-        k: p.model_copy(update={"cluster": into}) if p.cluster == gone else p
-        for k, p in s.programs.items()
-    }
-    clusters = {k: c for k, c in s.clusters.items() if k != gone}
-    return {"notes": notes, "programs": programs, "clusters": clusters}
+    moved = {"cluster": s.clusters[gone], "notes": cards, "programs": programs,
+             "had_focus": s.focus == gone}  # fmt: skip
+    return changes, moved
 
 
 @rule(o.ClusterDelete, who="member", phases=CLUSTERING)
 def cluster_delete(s: RoomState, e: Entry, op: o.ClusterDelete) -> Outcome:
     cluster = cluster_of(s, op.cluster)
     within_group(s, e, cluster.group)
-    changes = _fold_cluster(s, cluster.id, None)
+    changes, moved = _fold_cluster(s, cluster.id, None)
     after = s.model_copy(update={**changes, "focus": release_focus(s, cluster.id)})
-    return remember(s, e, after, title=cluster.title, **_moved(s, cluster.id))
+    return remember(s, e, after, title=cluster.title, **moved)
 
 
 @rule(o.ClusterMerge, who="member", phases=CLUSTERING)
@@ -171,7 +167,7 @@ def cluster_merge(s: RoomState, e: Entry, op: o.ClusterMerge) -> Outcome:
         p.cluster == into.id for p in s.programs.values()
     ):
         raise Rejected(Code.INVALID, "both clusters are programs: drop one first")
-    changes = _fold_cluster(s, cluster.id, into.id)
+    changes, moved = _fold_cluster(s, cluster.id, into.id)
     focus = into.id if s.focus == cluster.id else s.focus
     merged = s.model_copy(update={**changes, "focus": focus})
     outcome: Outcome = merged
@@ -182,8 +178,8 @@ def cluster_merge(s: RoomState, e: Entry, op: o.ClusterMerge) -> Outcome:
         plenary = into.model_copy(update={"group": None})
         merged = merged.model_copy(update={"clusters": {**merged.clusters, into.id: plenary}})
         outcome = merged, {"group": None, **({"resync": True} if s.grouped else {})}
-    moved = {**_moved(s, cluster.id), "into": into.id, "into_group": into.group}
-    return remember(s, e, outcome, title=cluster.title, **moved)
+    merged_into = {"into": into.id, "into_group": into.group}
+    return remember(s, e, outcome, title=cluster.title, **moved, **merged_into)
 
 
 @rule(o.NoteCluster, who="member", phases=CLUSTERING)

@@ -20,7 +20,7 @@ from ..codes import Code
 from ..models import Note, RoomState, Undoable, split_vote_key
 from ..ops import Entry
 from ..ops import undo as o
-from .base import Outcome, Rejected, rule
+from .base import Outcome, Rejected, room_for_a_card, rule
 
 UNDO_DEPTH = 10
 
@@ -55,9 +55,7 @@ def remember(s: RoomState, e: Entry, after: Outcome, **record: Any) -> Outcome:
 def put_back(s: RoomState, note: Note) -> RoomState:
     """``s`` with a deleted card back under its id: in its cluster if that still exists,
     within the card limit of its author (a card the server carried has no author)."""
-    limit = s.limits.cards_per_person
-    if note.author and s.cards_by_author.get(note.author, 0) >= limit:
-        raise Rejected(Code.ITEM_LIMIT, f"at most {limit} cards per person")
+    room_for_a_card(s, note.author)
     back = note.model_copy(
         update={
             "cluster": note.cluster if note.cluster in s.clusters else None,

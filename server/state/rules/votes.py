@@ -17,8 +17,8 @@ from .base import (
     release_focus,
     required_text,
     rule,
+    split_program_votes,
     voting_mode,
-    without_program_votes,
 )
 from .undo import remember
 
@@ -41,21 +41,16 @@ def program_promote(s: RoomState, e: Entry, op: o.ProgramPromote) -> Outcome:
 @rule(o.ProgramDrop, who="facilitator")
 def program_drop(s: RoomState, e: Entry, op: o.ProgramDrop) -> Outcome:
     program = program_of(s, op.program)
+    kept, votes = split_program_votes(s.votes, program.id)
     after = s.model_copy(
         update={
             "programs": {k: p for k, p in s.programs.items() if k != program.id},
             "matrix": {k: row for k, row in s.matrix.items() if k != program.id},
             "commitments": {k: row for k, row in s.commitments.items() if k != program.id},
-            "votes": without_program_votes(s.votes, program.id),
+            "votes": kept,
             "focus": release_focus(s, program.id),
         }
     )
-    prefix = f"{program.id}/"
-    votes = {
-        voter: cast
-        for voter, mine in s.votes.items()
-        if (cast := {k: v for k, v in mine.items() if k.startswith(prefix)})
-    }
     return remember(
         s, e, after, title=program.title, program=program, matrix=s.matrix.get(program.id, {}),
         commitments=s.commitments.get(program.id, {}), votes=votes, voting=s.settings.voting,
