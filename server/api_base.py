@@ -87,10 +87,7 @@ async def _room(request: Request) -> Room:
 
 async def _authorised(request: Request, room: Room) -> str:
     """The caller's role: exports need the facilitator key or a participant's resume token."""
-    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    credential = credential.strip()
-    if scheme.lower() != "bearer" or not credential:
-        raise ApiError(401, Code.UNAUTHORIZED, "send Authorization: Bearer <key or token>")
+    credential = _bearer(request)
     hub = _hub(request)
     if await hub.key_matches(room.code, credential):
         return "facilitator"
@@ -108,3 +105,12 @@ async def _facilitator(request: Request, room: Room) -> None:
 
 def _credential(request: Request) -> str:
     return request.headers.get("authorization", "").partition(" ")[2].strip()
+
+
+def _bearer(request: Request) -> str:
+    """The key or token of ``Authorization: Bearer …``; 401 without one."""
+    scheme = request.headers.get("authorization", "").partition(" ")[0]
+    credential = _credential(request)
+    if scheme.lower() != "bearer" or not credential:
+        raise ApiError(401, Code.UNAUTHORIZED, "send Authorization: Bearer <key or token>")
+    return credential

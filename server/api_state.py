@@ -13,7 +13,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .api_base import ApiError, _credential, _hub, _room
+from .api_base import ApiError, _bearer, _hub, _room
 from .rooms.board_state import encoding_for
 from .state.codes import Code
 from .store import StoreError
@@ -26,10 +26,7 @@ KEY_HOLDER = "(facilitator key)"
 async def room_state(request: Request) -> Response:
     room = await _room(request)
     hub = _hub(request)
-    scheme = request.headers.get("authorization", "").partition(" ")[0]
-    credential = _credential(request)
-    if scheme.lower() != "bearer" or not credential:
-        raise ApiError(401, Code.UNAUTHORIZED, "send Authorization: Bearer <key or token>")
+    credential = _bearer(request)
     try:
         at_least = int(request.query_params.get("seq", "0"))
     except ValueError:
@@ -52,9 +49,8 @@ async def room_state(request: Request) -> Response:
         viewer, role = KEY_HOLDER, "facilitator"
     else:
         raise ApiError(401, Code.UNAUTHORIZED, "bad key or token")
-    oldest = room.recent.first or state.seq + 1
     rendered = await hub.board_states.view(
-        room.code, state, viewer, role, oldest=oldest - 1, at_least=at_least
+        room.code, state, viewer, role, oldest=room.core.first_resumable - 1, at_least=at_least
     )
     encoding = encoding_for(request.headers.get("accept-encoding", ""))
     etag = f'"{rendered.etag}-{encoding}"'

@@ -279,6 +279,12 @@ class RoomCore:
                 special[viewer] = frame(v.for_viewer(participant, role) for v in views)
         return Frames(common, special)
 
+    @property
+    def first_resumable(self) -> int:
+        """The oldest seq the recent events still hold (the next one when they hold none): a
+        client that saw everything before it catches up from them alone."""
+        return self.recent.first or self.state.seq + 1
+
     def event_frame(self, event: Event, viewer: Viewer | None) -> str:
         """One event as ``viewer`` sees it, in a frame of its own (a resent op's ack);
         ``viewer`` None: the event as it is (a receipt that holds nothing to redact)."""
@@ -302,8 +308,7 @@ class RoomCore:
         state = self.state
         welcome: dict[str, Any] = {"type": "welcome", "you": you, "token": token, "seq": state.seq}
         missed: list[Event] | None = None
-        oldest = self.recent.first or state.seq + 1
-        if since is not None and since <= state.seq and since + 1 >= oldest:
+        if since is not None and since <= state.seq and since + 1 >= self.first_resumable:
             missed = self.recent.after(since)
         elif with_state:
             welcome["state"] = state_view(state, *viewer)
