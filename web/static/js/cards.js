@@ -179,6 +179,9 @@ function excerpt(text, n = 40) {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
+/** The ✕ that puts a bar away (``putAside``) until what it offers changes. */
+const dismiss = (ctx, key) => h("button.icon", { type: "button", "aria-label": t("deleted.dismiss"), title: t("deleted.dismiss"), onclick: () => putAside(ctx, key) }, "✕");
+
 /** A participant's "Card deleted · Restore", for the card of theirs deleted last. */
 export function restoreBar(ctx) {
   if (ctx.readOnly || !ctx.me || ctx.role !== "participant" || !ctx.can("note.restore")) return null;
@@ -187,7 +190,7 @@ export function restoreBar(ctx) {
   return h("div.restore-bar", { role: "status", "data-key": "restore-bar" },
     h("span", {}, h("strong", { text: t("deleted.one") }), ` · “${excerpt(last.text)}”`),
     h("button.small", { type: "button", "data-action": "restore", onclick: () => ctx.send({ kind: "note.restore", note: last.id }), text: t("deleted.restore") }),
-    h("button.icon", { type: "button", "aria-label": t("deleted.dismiss"), title: t("deleted.dismiss"), onclick: () => putAside(ctx, last.id) }, "✕"));
+    dismiss(ctx, last.id));
 }
 
 /** The console's list of deleted cards, each with its restore button. */
@@ -212,5 +215,5 @@ export function undoBar(ctx) {
   const what = t(`undo.${top.kind}`, { title: excerpt(top.title) });
   return h("div.undo-bar", { role: "region", "aria-label": t("undo.region"), "data-key": "undo-bar" },
     h("button.undo", { type: "button", "data-action": "undo", "data-seq": String(top.seq), onclick: () => ctx.send({ kind: "op.undo", seq: top.seq }), text: `↶ ${t("undo.action", { what })}` }),
-    h("button.icon", { type: "button", "aria-label": t("deleted.dismiss"), title: t("deleted.dismiss"), onclick: () => putAside(ctx, `undo-${top.seq}`) }, "✕"));
+    dismiss(ctx, `undo-${top.seq}`));
 }
