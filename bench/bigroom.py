@@ -156,6 +156,8 @@ async def measure(base: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         for (name, cards, people), (_, room, f, programs) in zip(sizes, filled, strict=True):
             lat = await load(base, room, f, programs, args)
             rows.append(pairs.run_row(name, lat, cards=cards, people=people))
+    for _, _, f, _ in filled:
+        await f.close()
     return rows
 
 
