@@ -9,11 +9,13 @@ compressed (RFC 7692) alone, or against a compressor's context that a room's soc
   websockets, that context costs a compression through ASGI per recipient (twice the CPU
   of a delivery) and a compressor per connection. Here websockets compresses alone, and
   the contexts are kept here: sockets whose peers have received the same messages share
-  one state (``Context``), so a fan-out compresses its text once for all of them. A socket
-  that gets a frame of its own parts from the others until the next epoch
-  (``WARM_EPOCH``); after a message compressed alone, or one sent through ASGI, it starts
-  afresh (RFC 7692 lets a server that may keep its context always choose not to refer
-  back).
+  one state (``Context``), so a fan-out compresses its text once for all of them. A short
+  frame of a socket's own (its ack when the room sees the op otherwise: a hidden vote, a
+  private card) goes uncompressed, which the peer's decompressor never sees, so the socket
+  stays with the others. After a message compressed alone, or one sent through ASGI, a
+  socket starts afresh (RFC 7692 lets a server that may keep its context always choose
+  not to refer back), and shares the others' state again from the next epoch
+  (``WARM_EPOCH``), as a socket that joins does.
 """
 
 from __future__ import annotations

@@ -137,45 +137,18 @@ def warm_socket(loop: asyncio.AbstractEventLoop) -> Any:
     return ws
 
 
-def payloads(written: list[bytes]) -> list[bytes]:
-    """Each frame's payload, and that it is compressed (short frames only)."""
-    assert all(f[0] == 0xC1 and f[1] < 126 for f in written if len(f) < 127)
-    return [f[2:] if f[1] < 126 else f[4:] for f in written]
-
-
-def test_warm_compresses_small_messages_against_the_ones_before(loop: Any) -> None:
-    ws = warm_socket(loop)
-    browser = zlib.decompressobj(-15)  # a browser's decoder keeps its context: it may
-    events = [f'{{"type":"events","events":[{{"seq":{i},"at":1796185310570,"by":"u1",'
-              f'"op_id":"ev-{i}","op":{{"kind":"note.move","note":"n4","x":{i},"y":3}}}}]}}'
-              for i in range(5)]  # fmt: skip
-    for text in events:
-        assert ws.send_now(text)
-    sizes = [len(f) for f in ws.transport.written]
-    assert sizes[0] > 100 and max(sizes[1:]) < 40  # the first alone, the rest against it
-    got = [
-        browser.decompress(p + b"\x00\x00\xff\xff").decode() for p in payloads(ws.transport.written)
-    ]
-    assert got == events
-
-
-def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: Any) -> None:
-    a, b = warm_socket(loop), warm_socket(loop)
-    browsers = [zlib.decompressobj(-15), zlib.decompressobj(-15)]
-    small = '{"type":"presence","online":["u1","u2"]}'
-    large = '{"type":"events","events":[' + ",".join(['{"seq":1,"op":{"kind":"x"}}'] * 60) + "]}"
-    assert len(large) > WARM_LIMIT
-    for ws in (a, b):
-        for text in (small, large, small, small):
-            assert ws.send_now(text)
-    assert a.transport.written[1] is b.transport.written[1]  # the large frame made once
-    assert len(a.transport.written[2]) > len(a.transport.written[3])  # a new context
-    for ws, browser in zip((a, b), browsers, strict=True):
-        got = [
-            browser.decompress(p + b"\x00\x00\xff\xff").decode()
-            for p in payloads(ws.transport.written)
-        ]
-        assert got == [small, large, small, small]
+def read_back(ws: Any, browser: Any) -> list[str]:
+    """What a browser reads from ``ws``'s frames (short ones only): its decoder keeps its
+    context, and inflates only the frames marked compressed (RSV1), as RFC 7692 says."""
+    texts = []
+    for f in ws.transport.written:
+        assert f[0] in (0x81, 0xC1) and f[1] < 126
+        payload = f[2:]
+        if f[0] & 0x40:
+            texts.append(browser.decompress(payload + b"\x00\x00\xff\xff").decode())
+        else:
+            texts.append(payload.decode())
+    return texts
 
 
 def events(*numbers: int) -> list[str]:
@@ -186,52 +159,94 @@ def events(*numbers: int) -> list[str]:
     ]
 
 
-def read_back(ws: Any, browser: Any) -> list[str]:
-    return [
-        browser.decompress(p + b"\x00\x00\xff\xff").decode() for p in payloads(ws.transport.written)
-    ]
+def test_warm_compresses_small_messages_against_the_ones_before(loop: Any) -> None:
+    ws = warm_socket(loop)
+    sent = events(0, 1, 2, 3, 4)
+    for text in sent:
+        assert ws.send_now(text, shared=True)
+    sizes = [len(f) for f in ws.transport.written]
+    assert sizes[0] > 100 and max(sizes[1:]) < 40  # the first alone, the rest against it
+    assert all(f[0] == 0xC1 for f in ws.transport.written)
+    assert read_back(ws, zlib.decompressobj(-15)) == sent
 
 
-def test_a_room_shares_one_context_until_a_socket_gets_a_frame_of_its_own(loop: Any) -> None:
+def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: Any) -> None:
+    a, b = warm_socket(loop), warm_socket(loop)
+    small = '{"type":"presence","online":["u1","u2"]}'
+    large = '{"type":"events","events":[' + ",".join(['{"seq":1,"op":{"kind":"x"}}'] * 60) + "]}"
+    assert len(large) > WARM_LIMIT
+    for text in (small, large, small, small):  # a fan-out, socket by socket
+        for ws in (a, b):
+            assert ws.send_now(text, shared=True)
+    assert a.transport.written[1] is b.transport.written[1]  # the large frame made once
+    assert len(a.transport.written[2]) > len(a.transport.written[3])  # a new context
+    assert a._context is b._context  # still together
+    for ws in (a, b):
+        browser = zlib.decompressobj(-15)
+        got = []
+        for f in ws.transport.written:
+            payload = f[2:] if f[1] < 126 else f[4:]
+            got.append(browser.decompress(payload + b"\x00\x00\xff\xff").decode())
+        assert got == [small, large, small, small]
+
+
+def test_a_frame_of_its_own_goes_uncompressed_and_the_socket_stays_with_the_room(
+    loop: Any,
+) -> None:
     room = [warm_socket(loop) for _ in range(3)]
-    browsers = [zlib.decompressobj(-15) for _ in room]
     own = '{"type":"rejected","id":"x","code":"forbidden","message":"no"}'
     sent: list[list[str]] = [[], [], []]
-    for text in events(1, 2, 3):  # a fan-out, socket by socket, as the room makes it
+    for n, text in enumerate(events(1, 2, 3, 4, 5)):  # a fan-out, socket by socket
         for i, ws in enumerate(room):
-            assert ws.send_now(text)
+            assert ws.send_now(text, shared=True)
             sent[i].append(text)
+        if n == 1:  # between two fan-outs, a frame only the third socket gets
+            assert room[2].send_now(own)
+            sent[2].append(own)
+    assert room[2].transport.written[2] == text_frame(own)  # uncompressed
     assert room[0]._context is room[1]._context is room[2]._context
-    assert room[0].transport.written[2] is room[2].transport.written[2]  # compressed once
-    assert room[2].send_now(own)
-    sent[2].append(own)
-    for text in events(4, 5):
+    assert room[0].transport.written[-1] is room[2].transport.written[-1]  # compressed once
+    for ws, texts in zip(room, sent, strict=True):
+        assert read_back(ws, zlib.decompressobj(-15)) == texts
+
+
+def test_a_socket_that_joins_late_shares_the_room_s_context_from_the_next_epoch(
+    loop: Any,
+) -> None:
+    room = [warm_socket(loop) for _ in range(2)]
+    sent: list[list[str]] = [[], [], []]
+    for text in events(1, 2):
         for i, ws in enumerate(room):
-            assert ws.send_now(text)
+            assert ws.send_now(text, shared=True)
+            sent[i].append(text)
+    room.append(warm_socket(loop))  # it starts afresh; the others are two messages on
+    for text in events(3, 4):
+        for i, ws in enumerate(room):
+            assert ws.send_now(text, shared=True)
             sent[i].append(text)
     assert room[0]._context is room[1]._context is not room[2]._context
-    assert room[0].transport.written[-1] is room[1].transport.written[-1]
     parted = weakref.ref(room[2]._context)
     loop.now = WARM_EPOCH  # the next epoch: every socket starts afresh, and together again
     for text in events(6, 7):
         for i, ws in enumerate(room):
-            assert ws.send_now(text)
+            assert ws.send_now(text, shared=True)
             sent[i].append(text)
     assert room[0]._context is room[1]._context is room[2]._context
+    assert room[0].transport.written[-1] is room[2].transport.written[-1]
     assert parted() is None  # a state no socket is in is freed
-    for ws, browser, texts in zip(room, browsers, sent, strict=True):
-        assert read_back(ws, browser) == texts
+    for ws, texts in zip(room, sent, strict=True):
+        assert read_back(ws, zlib.decompressobj(-15)) == texts
 
 
 def test_a_quiet_socket_loses_its_compressor_at_the_second_sweep(loop: Any) -> None:
     busy, quiet = warm_socket(loop), warm_socket(loop)
     for ws in (busy, quiet):
-        ws.send_now('{"type":"pong"}')
+        ws.send_now('{"type":"pong"}', shared=True)
     assert busy._context is not None and quiet._context is not None
     warm = warm_sockets(loop)
     assert warm.sockets == {busy, quiet} and warm.sweep_at is not None  # a sweep is due
     warm.sweep()
-    busy.send_now('{"type":"pong"}')
+    busy.send_now('{"type":"pong"}', shared=True)
     warm.sweep()
     assert busy._context is not None and quiet._context is None
     assert warm.sockets == {busy}

@@ -274,9 +274,10 @@ class Room:
         )
         for conn in list(self.connections):  # a full outbox drops its connection from the set
             if frames.special:
-                conn.send(frames.for_viewer((conn.participant, conn.role)))
+                frame = frames.for_viewer((conn.participant, conn.role))
+                conn.send(frame, shared=frame is frames.common)
             else:
-                conn.send(frames.common)
+                conn.send(frames.common, shared=True)
 
     # --- connections -------------------------------------------------------------------
 
