@@ -8,14 +8,18 @@ compressed (RFC 7692) alone, or against a compressor's context that a room's soc
   alone, an ordinary event is 115 bytes; against the ones before it, 25. Kept by
   websockets, that context costs a compression through ASGI per recipient (twice the CPU
   of a delivery) and a compressor per connection. Here websockets compresses alone, and
-  the contexts are kept here: sockets whose peers have received the same messages share
-  one state (``Context``), so a fan-out compresses its text once for all of them. A short
-  frame of a socket's own (its ack when the room sees the op otherwise: a hidden vote, a
-  private card) goes uncompressed, which the peer's decompressor never sees, so the socket
-  stays with the others. After a message compressed alone, or one sent through ASGI, a
-  socket starts afresh (RFC 7692 lets a server that may keep its context always choose
-  not to refer back), and shares the others' state again from the next epoch
-  (``WARM_EPOCH``), as a socket that joins does.
+  the contexts are kept here: sockets whose peers hold the same history share one state
+  (``Context``), so a fan-out compresses its text once for all of them.
+
+  A socket that misses one of the room's messages (it got its own view of an event
+  instead: a hidden vote it cast, a private card it wrote) holds another history, and is
+  compressed for by itself for a few messages. A compressor refers back at most its
+  window (``WARM_BITS``: 512 bytes), so once the last 512 bytes its peer inflated are the
+  room's last 512 again, the socket shares the room's state again (``Context.tail``). A
+  short frame of a socket's own goes uncompressed: the peer's decompressor never sees it
+  (RFC 7692 inflates only frames marked RSV1). After a message compressed alone, or one
+  sent through ASGI, a socket starts afresh (RFC 7692 lets a server that may keep its
+  context always choose not to refer back).
 """
 
 from __future__ import annotations
@@ -39,9 +43,6 @@ WARM_LIMIT = 1024
 WARM_BITS = 9  # a kept compressor's window and memLevel: 9 KB
 WARM_MEM_LEVEL = 1
 WARM_QUIET = 5.0
-#: Every socket starts a new context this often, so that sockets that parted (one got a
-#: frame of its own) share one again from the next message of the room.
-WARM_EPOCH = 10.0
 
 
 class Deflate(NamedTuple):
@@ -97,17 +98,22 @@ def compression(extensions: list[Any]) -> Deflate | Literal[False] | None:
 
 
 class Context:
-    """A compressor's state, shared by the sockets whose peers have received the same
-    messages since it started. Compressing a text makes the next state (from a copy), kept
-    beside as the last step taken from here: a fan-out of one text to a room compresses it
-    once and moves every socket along. States no socket is in are freed (the step is held
-    weakly), so a chain never outlives its sockets."""
+    """A compressor's state, shared by the sockets whose peers hold the same history since
+    it started. Compressing a text makes the next state (from a copy), kept beside as the
+    last step taken from here: a fan-out of one text to a room compresses it once and
+    moves every socket along. States no socket is in are freed (the step is held weakly),
+    so a chain never outlives its sockets."""
 
-    __slots__ = ("__weakref__", "compressor", "epoch", "frame", "next", "text")
+    __slots__ = ("__weakref__", "compressor", "frame", "next", "tail", "text")
 
-    def __init__(self, compressor: Any, epoch: int) -> None:
+    #: The states the text being fanned out was compressed from, by their ``tail``.
+    steps: tuple[str | None, dict[bytes, Context]] = (None, {})
+
+    def __init__(self, compressor: Any, tail: bytes = b"") -> None:
         self.compressor = compressor
-        self.epoch = epoch
+        #: The last bytes (up to the window) the compressor may refer back to: its peer
+        #: holds them too. Two states with one tail make frames either peer can inflate.
+        self.tail = tail
         self.text: str | None = None
         self.frame = b""
         self.next: weakref.ref[Context] | None = None
@@ -115,26 +121,34 @@ class Context:
     def step(self, text: str, data: bytes) -> tuple[bytes, Context]:
         """The frame of ``text`` (encoded: ``data``) from this state, and the state after."""
         following = self.next() if self.next is not None and self.text is text else None
-        if following is None:
-            compressor = self.compressor.copy()
-            self.frame = frame(flushed(compressor, data), compressed=True)
-            following = Context(compressor, self.epoch)
-            self.text, self.next = text, weakref.ref(following)
+        if following is not None:
+            return self.frame, following
+        fanned, by_tail = Context.steps
+        if fanned is not text:
+            by_tail = {}
+            Context.steps = (text, by_tail)
+        alike = by_tail.get(self.tail)  # another chain whose peers hold what ours do
+        if alike is not None and alike.text is text and (following := alike.next()):
+            return alike.frame, following
+        compressor = self.compressor.copy()
+        self.frame = frame(flushed(compressor, data), compressed=True)
+        following = Context(compressor, (self.tail + data)[-_WINDOW:])
+        self.text, self.next = text, weakref.ref(following)
+        by_tail[self.tail] = self
         return self.frame, following
 
 
+_WINDOW = 1 << WARM_BITS  # no compressor of a context refers further back
 _starts: dict[tuple[int, int], Context] = {}  # a fresh compressor per (window, level)
 
 
-def start(deflate: Deflate, epoch: int) -> Context:
-    """The state of a compressor that has sent nothing, for messages from ``epoch`` on."""
+def start(deflate: Deflate) -> Context:
+    """The state of a compressor that has sent nothing."""
     bits = min(WARM_BITS, deflate.bits)
     fresh = _starts.get((bits, deflate.level))
     if fresh is None:
         compressor = zlib.compressobj(deflate.level, zlib.DEFLATED, -bits, WARM_MEM_LEVEL)
-        fresh = _starts[bits, deflate.level] = Context(compressor, epoch)
-    if fresh.epoch != epoch:  # what it makes next belongs to this epoch
-        fresh.epoch, fresh.text, fresh.next = epoch, None, None
+        fresh = _starts[bits, deflate.level] = Context(compressor)
     return fresh
 
 

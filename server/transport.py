@@ -46,7 +46,6 @@ from websockets.protocol import State
 
 from .deflate import factory
 from .frames import (
-    WARM_EPOCH,
     WARM_LIMIT,
     Context,
     Deflate,
@@ -249,12 +248,10 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         data = AbortingWebSocket._last_data
         if data[0] is not text:
             data = AbortingWebSocket._last_data = (text, text.encode())
-        epoch = int(self.loop.time() // WARM_EPOCH)
         context = self._context
-        if context is None or context.epoch != epoch:
-            if context is None:
-                warm_sockets(self.loop).add(self)
-            context = start(deflate, epoch)
+        if context is None:
+            warm_sockets(self.loop).add(self)
+            context = start(deflate)
         made, self._context = context.step(text, data[1])
         self.warm_since_sweep = True
         return made

@@ -9,6 +9,7 @@ those with the context-free deflate, receive through it.
 from __future__ import annotations
 
 import asyncio
+import random
 import weakref
 import zlib
 from typing import Any
@@ -19,7 +20,7 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from server.deflate import WarmDeflate
-from server.frames import WARM_EPOCH, WARM_LIMIT, compression, text_frame, warm_sockets
+from server.frames import WARM_LIMIT, compression, text_frame, warm_sockets
 from server.transport import AbortingWebSocket
 
 
@@ -60,18 +61,9 @@ def socket(loop: asyncio.AbstractEventLoop | None = None) -> Any:
     return ws
 
 
-class SteppedLoop(asyncio.SelectorEventLoop):
-    """An event loop whose clock the test moves (the epochs of ``warm``)."""
-
-    now = 0.0
-
-    def time(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def loop() -> Any:
-    made = SteppedLoop()
+    made = asyncio.new_event_loop()
     yield made
     made.close()
 
@@ -210,32 +202,84 @@ def test_a_frame_of_its_own_goes_uncompressed_and_the_socket_stays_with_the_room
         assert read_back(ws, zlib.decompressobj(-15)) == texts
 
 
-def test_a_socket_that_joins_late_shares_the_room_s_context_from_the_next_epoch(
+def test_a_socket_that_missed_a_message_shares_again_once_the_window_is_alike(
     loop: Any,
 ) -> None:
-    room = [warm_socket(loop) for _ in range(2)]
+    room = [warm_socket(loop) for _ in range(3)]
     sent: list[list[str]] = [[], [], []]
-    for text in events(1, 2):
+    own = '{"type":"events","events":[{"seq":2,"by":"u3","op_id":"v1","op":{"kind":"vote.cast"}}]}'
+
+    def fan_out(text: str, instead: dict[int, str] | None = None) -> None:
         for i, ws in enumerate(room):
-            assert ws.send_now(text, shared=True)
-            sent[i].append(text)
-    room.append(warm_socket(loop))  # it starts afresh; the others are two messages on
-    for text in events(3, 4):
-        for i, ws in enumerate(room):
-            assert ws.send_now(text, shared=True)
-            sent[i].append(text)
+            chosen = (instead or {}).get(i, text)
+            assert ws.send_now(chosen, shared=chosen is text)
+            sent[i].append(chosen)
+
+    fan_out(events(1)[0])
+    fan_out(events(2)[0], instead={2: own})  # the third socket gets its own view instead
+    fan_out(events(3)[0])
     assert room[0]._context is room[1]._context is not room[2]._context
     parted = weakref.ref(room[2]._context)
-    loop.now = WARM_EPOCH  # the next epoch: every socket starts afresh, and together again
-    for text in events(6, 7):
-        for i, ws in enumerate(room):
-            assert ws.send_now(text, shared=True)
-            sent[i].append(text)
+    for text in events(*range(4, 10)):  # more than the window (512 bytes) of the same
+        fan_out(text)
     assert room[0]._context is room[1]._context is room[2]._context
-    assert room[0].transport.written[-1] is room[2].transport.written[-1]
+    assert room[0].transport.written[-1] is room[2].transport.written[-1]  # compressed once
     assert parted() is None  # a state no socket is in is freed
     for ws, texts in zip(room, sent, strict=True):
         assert read_back(ws, zlib.decompressobj(-15)) == texts
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_peer_inflates_what_it_is_sent_whoever_missed_what(loop: Any, seed: int) -> None:
+    """Random fan-outs in which sockets get views of their own, frames of their own,
+    long messages and a fresh start: every peer, decoding as browsers do, reads what it
+    was sent, and the room compresses far less often than once per socket."""
+    rng = random.Random(seed)
+    room = [warm_socket(loop) for _ in range(6)]
+    browsers = [zlib.decompressobj(-15) for _ in room]
+    sent: list[list[str]] = [[] for _ in room]
+    long = '{"type":"events","events":[' + ",".join(['{"seq":1,"op":{"kind":"x"}}'] * 50) + "]}"
+    compressions = 0
+    for n in range(200):
+        text = card(n, rng) if rng.random() < 0.97 else long
+        instead = {rng.randrange(len(room)): own_view(n)} if rng.random() < 0.3 else {}
+        made: set[int] = set()
+        for i, ws in enumerate(room):
+            chosen = instead.get(i, text)
+            written = len(ws.transport.written)
+            assert ws.send_now(chosen, shared=chosen is text)
+            sent[i].append(chosen)
+            made |= {id(f) for f in ws.transport.written[written:] if f[0] & 0x40}
+        compressions += len(made)
+        if rng.random() < 0.05:
+            room[rng.randrange(len(room))].forget_context()  # as after a send through ASGI
+    for ws, browser, texts in zip(room, browsers, sent, strict=True):
+        got = []
+        for f in ws.transport.written:
+            payload = f[2:] if f[1] < 126 else f[4:]
+            if f[0] & 0x40:
+                got.append(browser.decompress(payload + b"\x00\x00\xff\xff").decode())
+            else:
+                got.append(payload.decode())
+        assert got == texts
+    assert compressions < 200 * len(room) / 2
+
+
+WORDS = ("jalan", "desa", "air", "bersih", "sekolah", "pasar", "rusak", "perlu", "dusun")
+
+
+def card(n: int, rng: random.Random) -> str:
+    """An event whose text repeats words of the ones before (what back-references find)."""
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(3, 12)))
+    op = f'{{"kind":"note.add","text":"{text}"}}'
+    return f'{{"type":"events","events":[{{"seq":{n},"op":{op}}}]}}'
+
+
+def own_view(n: int) -> str:
+    return (
+        f'{{"type":"events","events":[{{"seq":{n},"by":"u2","op_id":"v{n}",'
+        f'"op":{{"kind":"vote.cast","program":"p{n % 7}","criterion":"urgency"}}}}]}}'
+    )
 
 
 def test_a_quiet_socket_loses_its_compressor_at_the_second_sweep(loop: Any) -> None:

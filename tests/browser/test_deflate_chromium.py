@@ -58,7 +58,8 @@ def test_chromium_inflates_every_event_of_a_shared_context(
     page.on("websocket", socket)
     join(page, server.http, code, "Maria", "PKK")
     # Another phone in the room, so that the facilitator's events have a room to share.
-    with connect(f"{server.ws}/ws/{code}", compression="deflate") as other:
+    # It reads nothing more: an unbounded queue, so that its reader still takes the close.
+    with connect(f"{server.ws}/ws/{code}", compression="deflate", max_queue=None) as other:
         other.send(json.dumps({"type": "hello", "name": "Yosef"}))
         other.recv()
         vision = " ".join(["Kecamatan Alok yang sehat, cerdas dan sejahtera."] * 40)
@@ -66,11 +67,16 @@ def test_chromium_inflates_every_event_of_a_shared_context(
         then = [{"kind": "note.add", "text": f"Air bersih di dusun {i}"} for i in range(20)]
         after = [{"kind": "note.add", "text": f"Sekolah jauh di dusun {i}"} for i in range(5)]
         _facilitate(server.ws, code, key, [*first, {"kind": "vision.set", "text": vision}])
-        for i in range(3):  # her own cards: frames only she gets (private writing)
+        themes = ["Kesehatan ibu dan anak", "Irigasi sawah", "Pariwisata bahari"]
+        for i, theme in enumerate(themes):  # her own cards: the room gets a hidden event
             page.fill("#note-text", f"Kartu Maria nomor {i}")
             page.click("#composer button[type=submit]")
             mine = page.locator(".card:not(.pending)", has_text=f"Kartu Maria nomor {i}")
             expect(mine).to_be_visible()
+            # She missed the room's view of her card; what follows is compressed for her
+            # alone until her window is the room's again.
+            with sockets[0].expect_event("framereceived", lambda p, t=theme: t in p):
+                _facilitate(server.ws, code, key, [{"kind": "cluster.add", "title": theme}])
         expect(page.locator(".card")).to_have_count(3)  # the others' are hidden until revealed
         _facilitate(server.ws, code, key, [*then, {"kind": "notes.reveal"}, *after])
         expect(page.locator(".card")).to_have_count(48)
@@ -80,6 +86,8 @@ def test_chromium_inflates_every_event_of_a_shared_context(
     assert extensions.startswith("permessage-deflate")
     assert "server_no_context_takeover" not in extensions  # the server may keep its context
     assert len(sockets) == 1 and closed == []  # never failed, never reconnected
+    seqs = [e["seq"] for f in received if f["type"] == "events" for e in f["events"]]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # inflated right: none garbled
     texts = {e["op"].get("text") for f in received if f["type"] == "events" for e in f["events"]}
     assert {op["text"] for op in after} | {vision} <= texts
     assert {f"Kartu Maria nomor {i}" for i in range(3)} <= texts
