@@ -120,7 +120,7 @@ class Context:
 
     def step(self, text: str, data: bytes) -> tuple[bytes, Context]:
         """The frame of ``text`` (encoded: ``data``) from this state, and the state after."""
-        following = self.next() if self.next is not None and self.text is text else None
+        following = self._stepped(text)
         if following is not None:
             return self.frame, following
         fanned, by_tail = Context.steps
@@ -128,7 +128,7 @@ class Context:
             by_tail = {}
             Context.steps = (text, by_tail)
         alike = by_tail.get(self.tail)  # another chain whose peers hold what ours do
-        if alike is not None and alike.text is text and (following := alike.next()):
+        if alike is not None and (following := alike._stepped(text)) is not None:
             return alike.frame, following
         compressor = self.compressor.copy()
         self.frame = frame(flushed(compressor, data), compressed=True)
@@ -136,6 +136,10 @@ class Context:
         self.text, self.next = text, weakref.ref(following)
         by_tail[self.tail] = self
         return self.frame, following
+
+    def _stepped(self, text: str) -> Context | None:
+        """The state after ``text`` if it was the last step taken from here, and lives."""
+        return self.next() if self.next is not None and self.text is text else None
 
 
 _WINDOW = 1 << WARM_BITS  # no compressor of a context refers further back
