@@ -210,15 +210,9 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         if scope is not None:
             scope["extensions"][SEND_NOW] = {"send": self.send_now}
 
-    def send_now(self, text: str, shared: bool = False) -> bool:
+    def send_now(self, text: str) -> bool:
         """Write ``text`` as one frame now; False if it must go through ``send`` instead
-        (a compressor that keeps context, not open, closing, or the kernel buffer is full).
-
-        ``shared``: the room writes this text to each of its sockets in turn (a fan-out's
-        common frame). With ``warm`` only such a text is compressed against the room's
-        shared context; a short text of this socket's own (its ack when it differs from
-        the room's, a rejection) goes uncompressed, which leaves the peer's decompressor,
-        and so the shared context, untouched (RFC 7692 inflates only frames with RSV1)."""
+        (a compressor that keeps context, not open, closing, or the kernel buffer is full)."""
         deflate = self._deflate
         if deflate is ...:  # negotiated once, at the handshake
             deflate = self._deflate = compression(self.conn.extensions)
@@ -232,10 +226,7 @@ class AbortingWebSocket(WebSocketsSansIOProtocol):
         ):
             return False
         if deflate is not None and deflate.warm and len(text) <= WARM_LIMIT:
-            if shared:
-                self.transport.write(self._warm_frame(text, deflate))
-            else:
-                self.transport.write(text_frame(text))
+            self.transport.write(self._warm_frame(text, deflate))
             return True
         last = AbortingWebSocket._last
         if last[0] is not text or last[1] != deflate:

@@ -197,7 +197,7 @@ class Direct:
         self.open = True
         self.log: list[str] = []
 
-    def __call__(self, frame: str, shared: bool) -> bool:
+    def __call__(self, frame: str) -> bool:
         if self.open:
             self.log.append(frame)
         return self.open
@@ -231,7 +231,7 @@ async def test_send_now_is_not_used_while_a_write_waits_so_order_holds():
 
 @in_loop
 async def test_a_failing_send_now_marks_the_connection_closed():
-    def broken(frame: str, shared: bool) -> bool:
+    def broken(frame: str) -> bool:
         raise RuntimeError("the peer went away")
 
     socket = GatedSocket()

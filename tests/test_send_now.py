@@ -155,7 +155,7 @@ def test_warm_compresses_small_messages_against_the_ones_before(loop: Any) -> No
     ws = warm_socket(loop)
     sent = events(0, 1, 2, 3, 4)
     for text in sent:
-        assert ws.send_now(text, shared=True)
+        assert ws.send_now(text)
     sizes = [len(f) for f in ws.transport.written]
     assert sizes[0] > 100 and max(sizes[1:]) < 40  # the first alone, the rest against it
     assert all(f[0] == 0xC1 for f in ws.transport.written)
@@ -169,7 +169,7 @@ def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: An
     assert len(large) > WARM_LIMIT
     for text in (small, large, small, small):  # a fan-out, socket by socket
         for ws in (a, b):
-            assert ws.send_now(text, shared=True)
+            assert ws.send_now(text)
     assert a.transport.written[1] is b.transport.written[1]  # the large frame made once
     assert len(a.transport.written[2]) > len(a.transport.written[3])  # a new context
     assert a._context is b._context  # still together
@@ -182,20 +182,22 @@ def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: An
         assert got == [small, large, small, small]
 
 
-def test_a_frame_of_its_own_goes_uncompressed_and_the_socket_stays_with_the_room(
+def test_a_socket_that_got_a_frame_of_its_own_shares_again_once_the_window_is_alike(
     loop: Any,
 ) -> None:
     room = [warm_socket(loop) for _ in range(3)]
     own = '{"type":"rejected","id":"x","code":"forbidden","message":"no"}'
     sent: list[list[str]] = [[], [], []]
-    for n, text in enumerate(events(1, 2, 3, 4, 5)):  # a fan-out, socket by socket
+    for n, text in enumerate(events(*range(1, 10))):  # a fan-out, socket by socket
         for i, ws in enumerate(room):
-            assert ws.send_now(text, shared=True)
+            assert ws.send_now(text)
             sent[i].append(text)
         if n == 1:  # between two fan-outs, a frame only the third socket gets
             assert room[2].send_now(own)
             sent[2].append(own)
-    assert room[2].transport.written[2] == text_frame(own)  # uncompressed
+            assert room[2].transport.written[-1][0] == 0xC1  # compressed too
+        if n == 2:  # its peer holds another history: it is compressed for by itself
+            assert room[0]._context is room[1]._context is not room[2]._context
     assert room[0]._context is room[1]._context is room[2]._context
     assert room[0].transport.written[-1] is room[2].transport.written[-1]  # compressed once
     for ws, texts in zip(room, sent, strict=True):
@@ -212,7 +214,7 @@ def test_a_socket_that_missed_a_message_shares_again_once_the_window_is_alike(
     def fan_out(text: str, instead: dict[int, str] | None = None) -> None:
         for i, ws in enumerate(room):
             chosen = (instead or {}).get(i, text)
-            assert ws.send_now(chosen, shared=chosen is text)
+            assert ws.send_now(chosen)
             sent[i].append(chosen)
 
     fan_out(events(1)[0])
@@ -247,7 +249,7 @@ def test_every_peer_inflates_what_it_is_sent_whoever_missed_what(loop: Any, seed
         for i, ws in enumerate(room):
             chosen = instead.get(i, text)
             written = len(ws.transport.written)
-            assert ws.send_now(chosen, shared=chosen is text)
+            assert ws.send_now(chosen)
             sent[i].append(chosen)
             made |= {id(f) for f in ws.transport.written[written:] if f[0] & 0x40}
         compressions += len(made)
@@ -285,12 +287,12 @@ def own_view(n: int) -> str:
 def test_a_quiet_socket_loses_its_compressor_at_the_second_sweep(loop: Any) -> None:
     busy, quiet = warm_socket(loop), warm_socket(loop)
     for ws in (busy, quiet):
-        ws.send_now('{"type":"pong"}', shared=True)
+        ws.send_now('{"type":"pong"}')
     assert busy._context is not None and quiet._context is not None
     warm = warm_sockets(loop)
     assert warm.sockets == {busy, quiet} and warm.sweep_at is not None  # a sweep is due
     warm.sweep()
-    busy.send_now('{"type":"pong"}', shared=True)
+    busy.send_now('{"type":"pong"}')
     warm.sweep()
     assert busy._context is not None and quiet._context is None
     assert warm.sockets == {busy}

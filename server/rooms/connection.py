@@ -76,7 +76,7 @@ class Connection:
         role: str,
         outbox: int,
         on_close: Callable[[Connection], None] | None = None,
-        send_now: Callable[[str, bool], bool] | None = None,
+        send_now: Callable[[str], bool] | None = None,
     ) -> None:
         self.socket = socket
         #: Writes a frame at once without a coroutine, or says it cannot (the server's).
@@ -91,9 +91,8 @@ class Connection:
         #: Writing what could not be written at once; None while the socket keeps up.
         self._writer: asyncio.Task[None] | None = None
 
-    def send(self, frame: str, shared: bool = False) -> None:
-        """Write a frame now, or queue it; a full outbox drops the connection instead.
-        ``shared``: the same frame goes to the room's other connections too (a fan-out)."""
+    def send(self, frame: str) -> None:
+        """Write a frame now, or queue it; a full outbox drops the connection instead."""
         if self.closed:
             return
         if self._writer is not None:
@@ -104,7 +103,7 @@ class Connection:
             return
         if self._send_now is not None:
             try:
-                if self._send_now(frame, shared):
+                if self._send_now(frame):
                     return
             except Exception:
                 self.closed = True

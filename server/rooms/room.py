@@ -274,10 +274,9 @@ class Room:
         )
         for conn in list(self.connections):  # a full outbox drops its connection from the set
             if frames.special:
-                frame = frames.for_viewer((conn.participant, conn.role))
-                conn.send(frame, shared=frame is frames.common)
+                conn.send(frames.for_viewer((conn.participant, conn.role)))
             else:
-                conn.send(frames.common, shared=True)
+                conn.send(frames.common)
 
     # --- connections -------------------------------------------------------------------
 
