@@ -1,8 +1,9 @@
 """Chromium reads the board's events compressed against the ones before them
 (``SPWT_WS_DEFLATE=warm``, the default): one compressor state shared by a room's sockets, a
 phone that parts from it with frames of its own and shares it again once her window is
-the room's, a long message sent alone between short ones. A frame it could not inflate would fail the socket and the page would reconnect, so
-the test asks for one socket, never closed, that received every event."""
+the room's, a long message sent alone between short ones. A frame it could not inflate
+would fail the socket and the page would reconnect, so the test asks for one socket,
+never closed, that received every event."""
 
 from __future__ import annotations
 
