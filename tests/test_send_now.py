@@ -178,48 +178,34 @@ def test_warm_sends_a_large_message_alone_once_and_starts_a_new_context(loop: An
         assert read_back(ws) == [small, large, small, small]
 
 
-def test_a_socket_that_got_a_frame_of_its_own_shares_again_once_the_window_is_alike(
-    loop: Any,
+REJECTED = '{"type":"rejected","id":"x","code":"forbidden","message":"no"}'
+VOTE = '{"type":"events","events":[{"seq":2,"by":"u3","op_id":"v1","op":{"kind":"vote.cast"}}]}'
+
+
+@pytest.mark.parametrize(
+    "own, instead", [(REJECTED, False), (VOTE, True)], ids=["a frame more", "a view instead"]
+)
+def test_a_socket_whose_peer_holds_another_history_shares_again_once_the_window_is_alike(
+    loop: Any, own: str, instead: bool
 ) -> None:
+    """The third socket gets a frame of its own between two fan-outs (a rejection), or
+    its own view instead of the room's (the ack of a hidden vote)."""
     room = [warm_socket(loop) for _ in range(3)]
-    own = '{"type":"rejected","id":"x","code":"forbidden","message":"no"}'
     sent: list[list[str]] = [[], [], []]
     for n, text in enumerate(events(*range(1, 10))):  # a fan-out, socket by socket
         for i, ws in enumerate(room):
-            assert ws.send_now(text)
-            sent[i].append(text)
-        if n == 1:  # between two fan-outs, a frame only the third socket gets
+            chosen = own if n == 1 and i == 2 and instead else text
+            assert ws.send_now(chosen)
+            sent[i].append(chosen)
+        if n == 1 and not instead:
             assert room[2].send_now(own)
             sent[2].append(own)
+        if n == 1:
             assert room[2].transport.written[-1][0] == 0xC1  # compressed too
         if n == 2:  # its peer holds another history: it is compressed for by itself
             assert room[0]._context is room[1]._context is not room[2]._context
-    assert room[0]._context is room[1]._context is room[2]._context
-    assert room[0].transport.written[-1] is room[2].transport.written[-1]  # compressed once
-    for ws, texts in zip(room, sent, strict=True):
-        assert read_back(ws) == texts
-
-
-def test_a_socket_that_missed_a_message_shares_again_once_the_window_is_alike(
-    loop: Any,
-) -> None:
-    room = [warm_socket(loop) for _ in range(3)]
-    sent: list[list[str]] = [[], [], []]
-    own = '{"type":"events","events":[{"seq":2,"by":"u3","op_id":"v1","op":{"kind":"vote.cast"}}]}'
-
-    def fan_out(text: str, instead: dict[int, str] | None = None) -> None:
-        for i, ws in enumerate(room):
-            chosen = (instead or {}).get(i, text)
-            assert ws.send_now(chosen)
-            sent[i].append(chosen)
-
-    fan_out(events(1)[0])
-    fan_out(events(2)[0], instead={2: own})  # the third socket gets its own view instead
-    fan_out(events(3)[0])
-    assert room[0]._context is room[1]._context is not room[2]._context
-    parted = weakref.ref(room[2]._context)
-    for text in events(*range(4, 10)):  # more than the window (512 bytes) of the same
-        fan_out(text)
+            parted = weakref.ref(room[2]._context)
+    # More than the window (512 bytes) of the same messages since:
     assert room[0]._context is room[1]._context is room[2]._context
     assert room[0].transport.written[-1] is room[2].transport.written[-1]  # compressed once
     assert parted() is None  # a state no socket is in is freed
