@@ -280,23 +280,81 @@ def test_the_sqlite_writer_syncs_as_asked(tmp_path: Path, asked: str, level: int
         SQLiteStore(tmp_path, "off")
 
 
-def test_normal_checkpoints_the_wal_beside_the_writer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("synchronous", ["full", "normal"])
+def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path, synchronous: str) -> None:
     clock = ManualClock()
 
-    async def scenario() -> int:
-        store = SQLiteStore(tmp_path, "normal", clock)
+    async def scenario() -> tuple[int, int]:
+        store = SQLiteStore(tmp_path, synchronous, clock)
         await store.open()
         try:
             await _room(store, last=40)
+            # A commit on the loop never copies the WAL itself (a checkpoint syncs megabytes).
+            automatic = await store._write(
+                lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+            )
             await clock.atick(CHECKPOINT_EVERY, "spwt-sqlite-checkpoints")  # one checkpoint
             # The database file alone, without the WAL: what the checkpoints copied into it.
             alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
             with contextlib.closing(alone):
-                return alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
+                return automatic, alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
         finally:
             await store.close()
 
-    assert asyncio.run(scenario()) == 40
+    assert asyncio.run(scenario()) == (0, 40)
+
+
+def test_writes_asked_in_one_turn_of_the_loop_commit_once(tmp_path: Path) -> None:
+    async def scenario() -> tuple[list[int], int, list[int]]:
+        store = SQLiteStore(tmp_path)
+        await store.open()
+        statements: list[str] = []
+        try:
+            for code in ("AAA222", "BBB333", "CCC444"):
+                await _room(store, code)
+            assert store._conn is not None
+            store._conn.set_trace_callback(statements.append)
+            appends = [
+                store.append("AAA222", [ev(2, kind="a")]),
+                store.append("BBB333", [ev(2, kind="b")]),
+                store.append("AAA222", [ev(2, kind="late")]),  # a conflict, alone in the batch
+                store.append("CCC444", [ev(2, kind="c")]),
+            ]
+            outcomes = await asyncio.gather(*appends, return_exceptions=True)
+            together = statements.count("COMMIT")
+            await store.append("AAA222", [ev(3, kind="a")])
+            await store.append("BBB333", [ev(3, kind="b")])
+            one_by_one = statements.count("COMMIT") - together
+            assert [type(o) for o in outcomes] == [type(None), type(None), Conflict, type(None)]
+            seqs = [len(await store.read(code, 0)) for code in ("AAA222", "BBB333", "CCC444")]
+            return [together, one_by_one], (await store.read("AAA222", 0))[1]["op"], seqs
+        finally:
+            await store.close()
+
+    commits, second, seqs = asyncio.run(scenario())
+    assert commits == [1, 2]
+    assert second == {"kind": "a"} and seqs == [3, 3, 2]
+
+
+def test_a_close_writes_what_was_asked_before_it(tmp_path: Path) -> None:
+    async def scenario() -> list[int]:
+        store = SQLiteStore(tmp_path)
+        await store.open()
+        await _room(store)
+        append = asyncio.ensure_future(store.append("ABC234", [ev(2, kind="a")]))
+        await asyncio.sleep(0)  # the append waits for the loop's next turn to be committed
+        await store.close()
+        await append  # written and acknowledged, not dropped with the store
+        with pytest.raises(StoreError, match="closed"):
+            await store.append("ABC234", [ev(3, kind="b")])
+        again = SQLiteStore(tmp_path)
+        await again.open()
+        try:
+            return [e["seq"] for e in await again.read("ABC234", 0)]
+        finally:
+            await again.close()
+
+    assert asyncio.run(scenario()) == [1, 2]
 
 
 # --- the URL picks the backend ---------------------------------------------------------

@@ -1,10 +1,18 @@
-"""The embedded store: one SQLite file in WAL mode, written by one thread with group commit.
+"""The embedded store: one SQLite file in WAL mode, written on the event loop with group
+commit.
 
-Writes never run on the event loop. A single writer thread takes every write that is
-waiting, runs them in one transaction (each in a savepoint, so one conflict does not undo
-the others) and commits once with ``synchronous=FULL``: one fsync acknowledges a whole
-batch. A future resolves only after the commit returned, which is what "acknowledged only
-once durable" means here. Reads run in worker threads on their own connections.
+Every write asked for before the loop comes round to the store runs in one transaction
+(each in a savepoint, so one conflict does not undo the others), committed once with
+``synchronous=FULL``: one fsync acknowledges a whole batch, and while it lasts (0.2 ms
+here) the next batch gathers. A future resolves only after the commit returned, which is
+what "acknowledged only once durable" means here.
+
+The commit runs on the loop, not in a writer thread: handing each batch to a thread and
+its outcome back cost two wake-ups across threads and the GIL passed back and forth
+around every statement, 7-9% of the CPU of a delivery in a room of 200 (docs/benchmarks.md),
+for no more rooms held. The WAL is copied into the database beside the loop, by a thread
+of its own (a checkpoint copies and syncs megabytes; the loop must not wait on it). Reads
+run in worker threads on their own connections.
 
 ``synchronous="normal"`` (``SPWT_SQLITE_SYNCHRONOUS=normal``) is the operator's choice of
 speed over power-cut safety: each commit reaches the operating system before its ack, so a
@@ -15,8 +23,8 @@ power cut can lose the last acknowledged ops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import queue
 import secrets
 import sqlite3
 import threading
@@ -44,7 +52,6 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
 """
 
 Job = Callable[[sqlite3.Connection], Any]
-_STOP = object()
 BATCH = 512
 SYNCHRONOUS = ("full", "normal")
 CHECKPOINT_EVERY = 1.0  # s between checkpoints beside the writer (synchronous="normal")
@@ -80,11 +87,12 @@ class SQLiteStore:
             raise ValueError(f"SPWT_SQLITE_SYNCHRONOUS must be full or normal, not {synchronous!r}")
         self.synchronous = synchronous
         self.path = Path(folder) / "spwt.sqlite3"
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._conn: sqlite3.Connection | None = None  # the one that writes, on the loop
+        #: The writes waiting for the next commit, each with the future of its outcome.
+        self._waiting: list[tuple[Job, asyncio.Future[Any]]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        #: Each room's last logged seq, known to the writer thread (and only to it).
+        #: Each room's last logged seq, as the writing connection committed it.
         self._last_seq: dict[str, int] = {}
-        self._writer: threading.Thread | None = None
         self._checkpointer: threading.Thread | None = None
         self._closing = threading.Event()
         self.clock = clock  # what the checkpoints wait on
@@ -99,24 +107,19 @@ class SQLiteStore:
         self._loop = asyncio.get_running_loop()
         conn = await asyncio.to_thread(_connect, self.path, self.synchronous)
         await asyncio.to_thread(conn.executescript, SCHEMA)
-        if self.synchronous == "normal":
-            # Without an fsync per commit, the checkpoints' fsyncs were what commits waited
-            # on: they run beside the writer instead, on a connection of their own.
-            conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._checkpointer = threading.Thread(
-                target=self._checkpoint_loop, name="spwt-sqlite-checkpoints", daemon=True
-            )
-            self._checkpointer.start()
-        self._writer = threading.Thread(
-            target=self._write_loop, args=(conn,), name="spwt-sqlite-writer", daemon=True
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's work, not a commit's
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, name="spwt-sqlite-checkpoints", daemon=True
         )
-        self._writer.start()
+        self._checkpointer.start()
+        self._conn = conn
 
     async def close(self) -> None:
-        if self._writer is not None:
-            self._jobs.put(_STOP)
-            await asyncio.to_thread(self._writer.join)
-            self._writer = None
+        if self._conn is not None:
+            while self._waiting:  # what was asked before the close is written
+                self._commit()
+            self._conn.close()
+            self._conn = None
         if self._checkpointer is not None:
             self._closing.set()
             await asyncio.to_thread(self._checkpointer.join)
@@ -126,10 +129,10 @@ class SQLiteStore:
                 conn.close()
             self._reader_conns.clear()
 
-    # --- the writer thread -----------------------------------------------------------
+    # --- writes --------------------------------------------------------------------------
 
     def _checkpoint_loop(self) -> None:
-        """Copy the WAL into the database every CHECKPOINT_EVERY s (``normal`` only)."""
+        """Copy the WAL into the database every CHECKPOINT_EVERY s, beside the loop."""
         conn = _connect(self.path, self.synchronous)
         try:
             while not self.clock.wait(self._closing, CHECKPOINT_EVERY):
@@ -140,27 +143,28 @@ class SQLiteStore:
         finally:
             conn.close()
 
-    def _write_loop(self, conn: sqlite3.Connection) -> None:
-        while True:
-            first = self._jobs.get()
-            if first is _STOP:
-                conn.close()
-                return
-            batch = [first]
-            while len(batch) < BATCH:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is _STOP:
-                    self._jobs.put(_STOP)
-                    break
-                batch.append(job)
-            self._run_batch(conn, batch)
+    async def _write(self, job: Job) -> Any:
+        if self._conn is None or self._loop is None:
+            raise Unavailable("the store is closed")
+        future: asyncio.Future[Any] = self._loop.create_future()
+        if not self._waiting:
+            self._loop.call_soon(self._commit)
+        self._waiting.append((job, future))
+        return await future
+
+    def _commit(self) -> None:
+        """Write what waits (up to BATCH jobs) in one transaction, then settle each future."""
+        batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
+        if not batch or self._conn is None:  # close() wrote them already
+            return
+        if self._waiting:
+            assert self._loop is not None
+            self._loop.call_soon(self._commit)
+        _settle([future for _, future in batch], self._run_batch(self._conn, batch))
 
     def _run_batch(
         self, conn: sqlite3.Connection, batch: list[tuple[Job, asyncio.Future[Any]]]
-    ) -> None:
+    ) -> list[tuple[bool, Any]]:
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -176,20 +180,12 @@ class SQLiteStore:
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             self._last_seq.clear()  # what the rolled-back appends put there is not so
             failure = Unavailable(f"the op log could not be written: {error}")
             outcomes = [(False, failure)] * len(batch)
-        # One wake-up of the event loop for the whole batch, not one per write.
-        assert self._loop is not None
-        self._loop.call_soon_threadsafe(_settle, [future for _, future in batch], outcomes)
-
-    async def _write(self, job: Job) -> Any:
-        if self._writer is None or self._loop is None:
-            raise Unavailable("the store is closed")
-        future: asyncio.Future[Any] = self._loop.create_future()
-        self._jobs.put((job, future))
-        return await future
+        return outcomes
 
     # --- reads -----------------------------------------------------------------------
 
