@@ -11,9 +11,10 @@ The commit runs on the loop, not in a writer thread: handing each batch to a thr
 its outcome back cost two wake-ups across threads and the GIL passed back and forth
 around every statement, 4-10% of the CPU of a delivery in a room of 200
 (docs/benchmarks.md), for no more rooms held. The price: on a disk whose fsync takes
-milliseconds, the loop waits that long at each commit (docs/deploy.md). The WAL is copied into the database beside the loop, by a thread
-of its own (a checkpoint copies and syncs megabytes; the loop must not wait on it). Reads
-run in worker threads on their own connections.
+milliseconds, the loop waits that long at each commit (docs/deploy.md). The WAL is copied
+into the database beside the loop, by a thread of its own (a checkpoint copies and syncs
+megabytes; the loop must not wait on it). Reads run in worker threads on their own
+connections.
 
 ``synchronous="normal"`` (``SPWT_SQLITE_SYNCHRONOUS=normal``) is the operator's choice of
 speed over power-cut safety: each commit reaches the operating system before its ack, so a
