@@ -146,17 +146,21 @@ def test_a_dropped_slow_reader_is_disconnected_within_five_seconds(tmp_path: Pat
 async def _never_say_hello(port: int, room: str) -> None:
     """A browser's handshake, offering per-message deflate; then silence until closed."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    key = base64.b64encode(os.urandom(16)).decode()
-    writer.write(
-        f"GET /ws/{room} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n".encode()
-    )
-    head = await reader.readuntil(b"\r\n\r\n")
-    assert b" 101 " in head.split(b"\r\n")[0] and b"permessage-deflate" in head, head
-    first = await reader.readexactly(4)  # the close frame: 0x88, length, then its code
-    assert first[0] == 0x88 and struct.unpack("!H", first[2:4])[0] == 4408
-    writer.close()
+    try:
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write(
+            f"GET /ws/{room} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n".encode()
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert b" 101 " in head.split(b"\r\n")[0] and b"permessage-deflate" in head, head
+        first = await reader.readexactly(4)  # the close frame: 0x88, length, then its code
+        assert first[0] == 0x88 and struct.unpack("!H", first[2:4])[0] == 4408
+    finally:  # closed before the round's loop ends, or the test's own sockets leak
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
 def test_sockets_that_never_say_hello_leave_no_memory_behind(quick: Server) -> None:
