@@ -61,9 +61,7 @@ async def room_state(request: Request) -> Response:
     }
     if etag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
         return Response(status_code=304, headers=headers)
-    before = rendered.size
-    body = rendered.body(encoding)
-    hub.board_states.grew(rendered, before)
+    body = hub.board_states.body(rendered, encoding)
     if encoding != "identity":
         headers["Content-Encoding"] = encoding
     return Response(body, media_type="application/json", headers=headers)

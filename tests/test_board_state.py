@@ -103,6 +103,19 @@ def test_the_state_is_compressed_as_the_browser_asks(client: TestClient) -> None
     assert "content-encoding" not in identity.headers and identity.json() == plain
 
 
+def test_the_cache_counts_what_it_holds_gzip_bodies_too(client: TestClient) -> None:
+    room, _, ani, budi = _private_room(client)
+    cache = _hub(client).board_states
+    held = lambda: sum(e.size for e in cache._entries.values())  # noqa: E731
+    _state(client, room, ani, **{"Accept-Encoding": "br"})
+    assert cache.held_bytes == held() > 0
+    _state(client, room, ani, **{"Accept-Encoding": "gzip"})  # the render grows its gzip body
+    assert cache.held_bytes == held()
+    cache.max_bytes = 1  # a render too big to keep: gone before its gzip body is made
+    _state(client, room, budi, **{"Accept-Encoding": "gzip"})
+    assert cache.held_bytes == held() == 0
+
+
 def test_validators_answer_304_and_change_with_the_state(client: TestClient) -> None:
     room, key, ani, _ = _private_room(client)
     first = _state(client, room, ani, **{"Accept-Encoding": "br"})

@@ -184,9 +184,15 @@ class StateCache:
         if self._newest.get((code, key)) == seq:
             del self._newest[(code, key)]
 
-    def grew(self, rendered: Rendered, before: int) -> None:
-        """``rendered`` made its gzip body: count it."""
-        self._bytes += rendered.size - before
+    def body(self, rendered: Rendered, encoding: str) -> bytes:
+        """``rendered``'s body in ``encoding``. A gzip body made now is held with the render,
+        so it counts towards ``max_bytes`` while the render is cached (not once it is gone)."""
+        before = rendered.size
+        body = rendered.body(encoding)
+        slot = (rendered.state.code, rendered.key, rendered.seq)
+        if rendered.size != before and self._entries.get(slot) is rendered:
+            self._bytes += rendered.size - before
+        return body
 
     @property
     def held_bytes(self) -> int:
