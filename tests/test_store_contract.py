@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -28,8 +29,9 @@ from server.store import (
     backend_of,
     make_store,
 )
+from server.store import sqlite as sqlite_store
 from server.store.memory import MemoryStore
-from server.store.sqlite import CHECKPOINT_EVERY, SQLiteStore
+from server.store.sqlite import CHECKPOINT_EVERY, WAL_PAGES, SQLiteStore
 
 from .clock import ManualClock
 from .redis.redisserver import RedisClusterNodes, RedisServer
@@ -289,7 +291,8 @@ def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path, synchronous: st
         await store.open()
         try:
             await _room(store, last=40)
-            # A commit on the loop never copies the WAL itself (a checkpoint syncs megabytes).
+            # A commit on the loop copies the WAL only once it is large (a checkpoint syncs
+            # megabytes): 40 ops leave that to the thread.
             automatic = await store._write(
                 lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
             )
@@ -301,7 +304,56 @@ def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path, synchronous: st
         finally:
             await store.close()
 
-    assert asyncio.run(scenario()) == (0, 40)
+    assert asyncio.run(scenario()) == (WAL_PAGES, 40)
+
+
+def test_a_wal_the_thread_did_not_copy_is_copied_by_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "WAL_PAGES", 20)
+    clock = ManualClock()  # never ticked: the checkpoint thread copies nothing
+
+    async def scenario() -> int:
+        store = SQLiteStore(tmp_path, "full", clock)
+        await store.open()
+        try:
+            await _room(store)
+            await store.append(
+                "ABC234", [ev(s, kind="note.add", text="x" * 1000) for s in range(2, 100)]
+            )
+            alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
+            with contextlib.closing(alone):
+                return alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
+        finally:
+            await store.close()
+
+    assert asyncio.run(scenario()) == 99
+
+
+def test_a_write_lock_held_elsewhere_fails_the_batch_instead_of_holding_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "LOCKED_WAIT", 0.2)
+
+    async def scenario() -> list[int]:
+        store = SQLiteStore(tmp_path)
+        await store.open()
+        try:
+            await _room(store)
+            other = sqlite3.connect(store.path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")  # another process's write, left open
+            started = time.monotonic()
+            with pytest.raises(StoreError, match="locked"):
+                await store.append("ABC234", [ev(2, kind="a")])
+            assert time.monotonic() - started < 5
+            other.execute("ROLLBACK")
+            other.close()
+            await store.append("ABC234", [ev(2, kind="a")])  # the next batch goes in
+            return [e["seq"] for e in await store.read("ABC234", 0)]
+        finally:
+            await store.close()
+
+    assert asyncio.run(scenario()) == [1, 2]
 
 
 def test_writes_asked_in_one_turn_of_the_loop_commit_once(tmp_path: Path) -> None:
@@ -310,7 +362,7 @@ def test_writes_asked_in_one_turn_of_the_loop_commit_once(tmp_path: Path) -> Non
         await store.open()
         statements: list[str] = []
         try:
-            for code in ("AAA222", "BBB333", "CCC444"):
+            for code in ("AAA222", "BBB333", "CCC444", "DDD555"):
                 await _room(store, code)
             assert store._conn is not None
             store._conn.set_trace_callback(statements.append)
@@ -319,21 +371,24 @@ def test_writes_asked_in_one_turn_of_the_loop_commit_once(tmp_path: Path) -> Non
                 store.append("BBB333", [ev(2, kind="b")]),
                 store.append("AAA222", [ev(2, kind="late")]),  # a conflict, alone in the batch
                 store.append("CCC444", [ev(2, kind="c")]),
+                store.append("DDD555", [ev(2, kind="d"), ev(2, kind="d")]),  # fails half-way
             ]
             outcomes = await asyncio.gather(*appends, return_exceptions=True)
             together = statements.count("COMMIT")
             await store.append("AAA222", [ev(3, kind="a")])
             await store.append("BBB333", [ev(3, kind="b")])
             one_by_one = statements.count("COMMIT") - together
-            assert [type(o) for o in outcomes] == [type(None), type(None), Conflict, type(None)]
-            seqs = [len(await store.read(code, 0)) for code in ("AAA222", "BBB333", "CCC444")]
+            assert [type(o) for o in outcomes[:4]] == [type(None), type(None), Conflict, type(None)]
+            assert isinstance(outcomes[4], sqlite3.IntegrityError)
+            codes = ("AAA222", "BBB333", "CCC444", "DDD555")
+            seqs = [len(await store.read(code, 0)) for code in codes]
             return [together, one_by_one], (await store.read("AAA222", 0))[1]["op"], seqs
         finally:
             await store.close()
 
     commits, second, seqs = asyncio.run(scenario())
     assert commits == [1, 2]
-    assert second == {"kind": "a"} and seqs == [3, 3, 2]
+    assert second == {"kind": "a"} and seqs == [3, 3, 2, 1]  # the half-way failure undone
 
 
 def test_a_close_writes_what_was_asked_before_it(tmp_path: Path) -> None:
@@ -344,7 +399,7 @@ def test_a_close_writes_what_was_asked_before_it(tmp_path: Path) -> None:
         append = asyncio.ensure_future(store.append("ABC234", [ev(2, kind="a")]))
         await asyncio.sleep(0)  # the append waits for the loop's next turn to be committed
         await store.close()
-        await append  # written and acknowledged, not dropped with the store
+        await asyncio.wait_for(append, 5)  # written and acknowledged, not dropped with the store
         with pytest.raises(StoreError, match="closed"):
             await store.append("ABC234", [ev(3, kind="b")])
         again = SQLiteStore(tmp_path)

@@ -4,8 +4,8 @@ commit.
 Every write asked for before the loop comes round to the store runs in one transaction
 (each in a savepoint, so one conflict does not undo the others), committed once with
 ``synchronous=FULL``: one fsync acknowledges a whole batch, and while it lasts (0.2 ms
-here) the next batch gathers. A future resolves only after the commit returned, which is
-what "acknowledged only once durable" means here.
+here) what arrives waits in the sockets' buffers for the next one. A future resolves only
+after the commit returned, which is what "acknowledged only once durable" means here.
 
 The commit runs on the loop, not in a writer thread: handing each batch to a thread and
 its outcome back cost two wake-ups across threads and the GIL passed back and forth
@@ -13,7 +13,8 @@ around every statement, 4-10% of the CPU of a delivery in a room of 200
 (docs/benchmarks.md), for no more rooms held. The price: on a disk whose fsync takes
 milliseconds, the loop waits that long at each commit (docs/deploy.md). The WAL is copied
 into the database beside the loop, by a thread of its own (a checkpoint copies and syncs
-megabytes; the loop must not wait on it). Reads run in worker threads on their own
+megabytes; the loop should not wait on it), and by the commit only when the WAL has grown
+past ``WAL_PAGES`` all the same. Reads run in worker threads on their own
 connections.
 
 ``synchronous="normal"`` (``SPWT_SQLITE_SYNCHRONOUS=normal``) is the operator's choice of
@@ -56,15 +57,24 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL);
 Job = Callable[[sqlite3.Connection], Any]
 BATCH = 512
 SYNCHRONOUS = ("full", "normal")
-CHECKPOINT_EVERY = 1.0  # s between checkpoints beside the writer (synchronous="normal")
+CHECKPOINT_EVERY = 1.0  # s between the checkpoint thread's copies of the WAL
+#: The WAL's size (in pages) past which the writing connection copies it itself. The
+#: checkpoint thread's copies let the WAL start over only when no commit lands during one;
+#: under commits without a pause it would grow for good. 40 MB: rare, and then short,
+#: as the thread has copied all but the newest pages.
+WAL_PAGES = 10_000
+#: How long a commit on the loop waits for a write lock another process holds (an export
+#: writing its record, an operator's sqlite3 shell) before its batch fails as unavailable:
+#: the loop, and every room with it, waits that long.
+LOCKED_WAIT = 2.0
 log = logging.getLogger("spwt.store.sqlite")
 
 
-def _connect(path: Path, synchronous: str = "full") -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+def _connect(path: Path, synchronous: str = "full", wait: float = 30) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=wait)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
-    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(f"PRAGMA busy_timeout={round(wait * 1000)}")
     return conn
 
 
@@ -107,9 +117,9 @@ class SQLiteStore:
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._loop = asyncio.get_running_loop()
-        conn = await asyncio.to_thread(_connect, self.path, self.synchronous)
+        conn = await asyncio.to_thread(_connect, self.path, self.synchronous, LOCKED_WAIT)
         await asyncio.to_thread(conn.executescript, SCHEMA)
-        conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's work, not a commit's
+        conn.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")  # the thread's work, mostly
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="spwt-sqlite-checkpoints", daemon=True
         )
