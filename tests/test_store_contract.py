@@ -282,6 +282,13 @@ def test_the_sqlite_writer_syncs_as_asked(tmp_path: Path, asked: str, level: int
         SQLiteStore(tmp_path, "off")
 
 
+def _copied(store: SQLiteStore) -> int:
+    """The log's rows in the database file alone, without the WAL: what checkpoints copied."""
+    alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
+    with contextlib.closing(alone):
+        return int(alone.execute("SELECT COUNT(*) FROM log").fetchone()[0])
+
+
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
 def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path, synchronous: str) -> None:
     clock = ManualClock()
@@ -297,10 +304,7 @@ def test_the_wal_is_checkpointed_beside_the_loop(tmp_path: Path, synchronous: st
                 lambda conn: conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
             )
             await clock.atick(CHECKPOINT_EVERY, "spwt-sqlite-checkpoints")  # one checkpoint
-            # The database file alone, without the WAL: what the checkpoints copied into it.
-            alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
-            with contextlib.closing(alone):
-                return automatic, alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
+            return automatic, _copied(store)
         finally:
             await store.close()
 
@@ -321,9 +325,7 @@ def test_a_wal_the_thread_did_not_copy_is_copied_by_the_commit(
             await store.append(
                 "ABC234", [ev(s, kind="note.add", text="x" * 1000) for s in range(2, 100)]
             )
-            alone = sqlite3.connect(f"file:{store.path}?immutable=1", uri=True)
-            with contextlib.closing(alone):
-                return alone.execute("SELECT COUNT(*) FROM log").fetchone()[0]
+            return _copied(store)
         finally:
             await store.close()
 
@@ -357,7 +359,7 @@ def test_a_write_lock_held_elsewhere_fails_the_batch_instead_of_holding_the_loop
 
 
 def test_writes_asked_in_one_turn_of_the_loop_commit_once(tmp_path: Path) -> None:
-    async def scenario() -> tuple[list[int], int, list[int]]:
+    async def scenario() -> tuple[list[int], dict[str, object], list[int]]:
         store = SQLiteStore(tmp_path)
         await store.open()
         statements: list[str] = []
